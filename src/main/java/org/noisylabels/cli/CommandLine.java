@@ -1,0 +1,428 @@
+package org.noisylabels.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+import org.noisylabels.Check;
+import org.noisylabels.NoisyLabelsException;
+import org.noisylabels.io.AtomicFiles;
+import org.noisylabels.io.ImageFiles;
+import org.noisylabels.io.Tables;
+import org.scijava.Cancelable;
+import org.scijava.Context;
+import org.scijava.app.StatusService;
+import org.scijava.app.event.StatusEvent;
+import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandService;
+import org.scijava.event.EventHandler;
+import org.scijava.event.EventService;
+import org.scijava.log.LogService;
+import org.scijava.module.Module;
+import org.scijava.module.ModuleItem;
+import org.scijava.module.ModuleService;
+import org.scijava.service.Service;
+
+import ij.ImagePlus;
+import ij.measure.ResultsTable;
+
+/**
+ * The suite's command line: {@code --list}, {@code --help "Title"} and {@code "Title" key=value ...}.
+ * Every command runs headless in a SciJava {@link Context} with the same snake_case keys a Fiji macro
+ * uses. Image inputs are file paths; every output is written to the path given by the key named after
+ * it (images as TIFF/PNG, tables as CSV; a table without a path is printed to standard output). Outputs
+ * are written only when the command succeeded, all at once.
+ * <p>
+ * Exit codes: 0 success, 2 bad input or usage (one line on standard error), 1 internal error, 130
+ * canceled.
+ */
+public final class CommandLine {
+
+	/** Where the suite's commands live in the menus. */
+	public static final String MENU_ROOT = "Plugins>Noisy Labels>";
+
+	private final PrintStream out;
+	private final PrintStream err;
+	private boolean quiet;
+
+	public CommandLine(final PrintStream out, final PrintStream err) {
+		this.out = out;
+		this.err = err;
+	}
+
+	public static void main(final String[] args) {
+		System.setProperty("java.awt.headless", "true");
+		final int code = new CommandLine(System.out, System.err).run(args);
+		System.out.flush();
+		System.exit(code);
+	}
+
+	/** Runs one command line and returns the exit code. */
+	public int run(final String[] argv) {
+		final List<String> args = new ArrayList<>(java.util.Arrays.asList(argv));
+		quiet = args.remove("--quiet") | args.remove("-q");
+		if (args.isEmpty() || args.get(0).equals("--help") && args.size() == 1 || args.get(0).equals("-h")) {
+			usage();
+			return args.isEmpty() ? 2 : 0;
+		}
+		final Context context = new Context(CommandService.class, ModuleService.class, StatusService.class,
+			LogService.class, EventService.class);
+		try {
+			final CommandService commands = context.service(CommandService.class);
+			if (args.get(0).equals("--list")) {
+				for (final CommandInfo info : suiteCommands(commands)) describe(context, info);
+				return 0;
+			}
+			if (args.get(0).equals("--help")) {
+				describe(context, find(commands, args.get(1)));
+				return 0;
+			}
+			if (args.get(0).startsWith("-")) {
+				throw new NoisyLabelsException("unknown option " + args.get(0) + ": use --list, --help \"Title\" or \"Title\" key=value ...");
+			}
+			return execute(context, find(commands, args.get(0)), args.subList(1, args.size()));
+		}
+		catch (final NoisyLabelsException e) {
+			err.println("error: " + e.getMessage());
+			return 2;
+		}
+		catch (final RuntimeException e) {
+			err.println("internal error: " + e);
+			if (System.getenv("NOISY_LABELS_DEBUG") != null) e.printStackTrace(err);
+			return 1;
+		}
+		finally {
+			context.dispose();
+		}
+	}
+
+	private void usage() {
+		out.println("Noisy Labels command line");
+		out.println("  noisy-labels --list                      every command with its keys, defaults and ranges");
+		out.println("  noisy-labels --help \"Title\"              one command");
+		out.println("  noisy-labels \"Title\" key=value ...       run a command (images are file paths;");
+		out.println("                                           outputs go to the path given by their key)");
+		out.println("  options: --quiet (no progress on standard error)");
+	}
+
+	/** The suite's commands, sorted by menu path. */
+	public static List<CommandInfo> suiteCommands(final CommandService commands) {
+		final List<CommandInfo> list = new ArrayList<>();
+		for (final CommandInfo info : commands.getCommands()) {
+			if (info.getMenuPath() != null && info.getMenuPath().getMenuString(true).startsWith(MENU_ROOT.replace(">", " > ").trim()) ||
+				info.getClassName().startsWith("org.noisylabels."))
+			{
+				if (info.getMenuPath() != null && !info.getMenuPath().isEmpty()) list.add(info);
+			}
+		}
+		list.sort(Comparator.comparing(i -> i.getMenuPath().getMenuString(true)));
+		return list;
+	}
+
+	/** Finds a command by title (its menu leaf), full menu path or class name, ignoring case. */
+	public static CommandInfo find(final CommandService commands, final String name) {
+		final String n = name.trim();
+		for (final CommandInfo info : suiteCommands(commands)) {
+			if (info.getTitle().equalsIgnoreCase(n) || info.getMenuPath().getMenuString(true).replace(" > ", ">")
+				.equalsIgnoreCase(n.replace(" > ", ">")) || info.getClassName().equalsIgnoreCase(n) || simpleName(info)
+					.equalsIgnoreCase(n))
+			{
+				return info;
+			}
+		}
+		final StringBuilder near = new StringBuilder();
+		for (final CommandInfo info : suiteCommands(commands)) {
+			final String t = info.getTitle().toLowerCase(Locale.ROOT);
+			for (final String word : n.toLowerCase(Locale.ROOT).split("[^a-z0-9]+")) {
+				if (word.length() > 2 && t.contains(word)) {
+					near.append(near.length() == 0 ? "" : ", ").append('"').append(info.getTitle()).append('"');
+					break;
+				}
+			}
+		}
+		throw new NoisyLabelsException("unknown command \"" + n + "\": " + (near.length() > 0 ? "did you mean " + near +
+			"? " : "") + "run --list to see every command");
+	}
+
+	private static String simpleName(final CommandInfo info) {
+		final String c = info.getClassName();
+		return c.substring(c.lastIndexOf('.') + 1);
+	}
+
+	/** The user-facing inputs of a command (no services, no context). */
+	public static List<ModuleItem<?>> userInputs(final CommandInfo info) {
+		final List<ModuleItem<?>> list = new ArrayList<>();
+		for (final ModuleItem<?> item : info.inputs()) {
+			if (Service.class.isAssignableFrom(item.getType()) || Context.class.isAssignableFrom(item.getType())) continue;
+			list.add(item);
+		}
+		return list;
+	}
+
+	private void describe(final Context context, final CommandInfo info) {
+		final Module module = context.service(ModuleService.class).createModule(info);
+		out.println(info.getTitle());
+		out.println("  menu: " + info.getMenuPath().getMenuString(true));
+		if (info.getDescription() != null && !info.getDescription().isEmpty()) out.println("  " + info.getDescription());
+		for (final ModuleItem<?> item : userInputs(info)) {
+			final StringBuilder sb = new StringBuilder("  ");
+			sb.append(String.format(Locale.ROOT, "%-20s %-8s", item.getName(), typeName(item.getType())));
+			final Object def = module.getInput(item.getName());
+			if (def != null) sb.append(" default ").append(def instanceof Double || def instanceof Float ? Check.fmt(
+				((Number) def).doubleValue()) : def);
+			else if (item.isRequired()) sb.append(" required");
+			else sb.append(" optional");
+			if (item.getChoices() != null && !item.getChoices().isEmpty()) sb.append("  one of ").append(String.join("|",
+				toStrings(item.getChoices())));
+			if (item.getMinimumValue() != null || item.getMaximumValue() != null) sb.append("  range [").append(
+				item.getMinimumValue() == null ? "" : item.getMinimumValue()).append(", ").append(item
+					.getMaximumValue() == null ? "" : item.getMaximumValue()).append("]");
+			if (item.getDescription() != null && !item.getDescription().isEmpty()) sb.append("  - ").append(item
+				.getDescription());
+			out.println(sb);
+		}
+		for (final ModuleItem<?> item : info.outputs()) {
+			out.println(String.format(Locale.ROOT, "  -> %-17s %-8s", item.getName(), typeName(item.getType())) + (item
+				.getLabel() != null && !item.getLabel().isEmpty() ? "  " + item.getLabel() : ""));
+		}
+		out.println();
+	}
+
+	private static List<String> toStrings(final List<?> l) {
+		final List<String> s = new ArrayList<>();
+		for (final Object o : l) s.add(String.valueOf(o));
+		return s;
+	}
+
+	private static String typeName(final Class<?> type) {
+		if (ImagePlus.class.isAssignableFrom(type)) return "image";
+		if (ResultsTable.class.isAssignableFrom(type)) return "table";
+		if (File.class.isAssignableFrom(type)) return "path";
+		if (type == String.class) return "text";
+		if (type == boolean.class || type == Boolean.class) return "boolean";
+		if (type == int.class || type == Integer.class || type == long.class || type == Long.class) return "integer";
+		if (type == double.class || type == Double.class || type == float.class || type == Float.class) return "number";
+		return type.getSimpleName();
+	}
+
+	private int execute(final Context context, final CommandInfo info, final List<String> args) {
+		final ModuleService modules = context.service(ModuleService.class);
+		final Module module = modules.createModule(info);
+		final Map<String, String> given = new LinkedHashMap<>();
+		for (final String a : args) {
+			final int eq = a.indexOf('=');
+			if (eq <= 0) throw new NoisyLabelsException("argument '" + a + "' is not key=value (see --help \"" + info
+				.getTitle() + "\")");
+			final String key = a.substring(0, eq).trim();
+			if (given.containsKey(key)) throw new NoisyLabelsException("key '" + key + "' is given twice");
+			given.put(key, a.substring(eq + 1));
+		}
+		final List<ModuleItem<?>> inputs = userInputs(info);
+		final Map<String, ModuleItem<?>> outputs = new LinkedHashMap<>();
+		for (final ModuleItem<?> o : info.outputs()) outputs.put(o.getName(), o);
+		// unknown keys first, so that nothing is read before the whole line is known to be valid
+		for (final String key : given.keySet()) {
+			if (findInput(inputs, key) == null && !outputs.containsKey(key)) {
+				final List<String> valid = new ArrayList<>();
+				for (final ModuleItem<?> i : inputs) valid.add(i.getName());
+				valid.addAll(outputs.keySet());
+				throw new NoisyLabelsException("unknown key '" + key + "' for \"" + info.getTitle() + "\": valid keys are " +
+					String.join(", ", valid));
+			}
+		}
+		// output paths are checked before any work
+		final Map<String, Path> outputPaths = new LinkedHashMap<>();
+		for (final Map.Entry<String, ModuleItem<?>> o : outputs.entrySet()) {
+			final String value = given.get(o.getKey());
+			if (value == null || findInput(inputs, o.getKey()) != null) continue;
+			final Path p = Paths.get(value);
+			final Class<?> type = o.getValue().getType();
+			if (ImagePlus.class.isAssignableFrom(type)) ImageFiles.checkImagePath(p, o.getKey());
+			else if (ResultsTable.class.isAssignableFrom(type)) Tables.checkCsvPath(p, o.getKey());
+			else AtomicFiles.checkWritable(p, o.getKey());
+			outputPaths.put(o.getKey(), p);
+		}
+		for (final ModuleItem<?> item : inputs) {
+			final String name = item.getName();
+			final String value = given.get(name);
+			if (value == null) {
+				if (item.isRequired() && module.getInput(name) == null) {
+					throw new NoisyLabelsException("missing key '" + name + "' for \"" + info.getTitle() + "\": give " + name +
+						"=" + (ImagePlus.class.isAssignableFrom(item.getType()) ? "PATH" : "VALUE"));
+				}
+			}
+			else {
+				module.setInput(name, convert(item, value));
+			}
+			module.resolveInput(name);
+		}
+		final StatusPrinter printer = new StatusPrinter(err, quiet);
+		context.service(EventService.class).subscribe(printer);
+		final Module done;
+		try {
+			done = modules.run(module, true).get();
+		}
+		catch (final InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new NoisyLabelsException("interrupted");
+		}
+		catch (final ExecutionException e) {
+			final Throwable cause = e.getCause() == null ? e : e.getCause();
+			if (cause instanceof NoisyLabelsException) throw (NoisyLabelsException) cause;
+			throw new RuntimeException(cause);
+		}
+		finally {
+			printer.finish();
+		}
+		if (done instanceof Cancelable && ((Cancelable) done).isCanceled()) {
+			final String reason = ((Cancelable) done).getCancelReason();
+			if (reason == null || reason.isEmpty() || reason.startsWith("canceled")) {
+				err.println("canceled" + (reason == null || reason.isEmpty() ? "" : ": " + reason));
+				return 130;
+			}
+			err.println("error: " + reason);
+			return reason.startsWith("internal error") ? 1 : 2;
+		}
+		writeOutputs(info, done, outputs, outputPaths, given.keySet());
+		return 0;
+	}
+
+	private static ModuleItem<?> findInput(final List<ModuleItem<?>> inputs, final String key) {
+		for (final ModuleItem<?> i : inputs)
+			if (i.getName().equals(key)) return i;
+		return null;
+	}
+
+	private void writeOutputs(final CommandInfo info, final Module done, final Map<String, ModuleItem<?>> outputs,
+		final Map<String, Path> paths, final java.util.Set<String> given)
+	{
+		final List<String> unsaved = new ArrayList<>();
+		try (AtomicFiles batch = new AtomicFiles()) {
+			for (final Map.Entry<String, ModuleItem<?>> o : outputs.entrySet()) {
+				final String name = o.getKey();
+				final Object value = done.getOutput(name);
+				final Path path = paths.get(name);
+				if (path == null) continue;
+				if (value == null) throw new NoisyLabelsException("\"" + info.getTitle() + "\" produced no '" + name +
+					"' for these inputs");
+				if (value instanceof ImagePlus) batch.stage(path, tmp -> ImageFiles.write((ImagePlus) value, tmp));
+				else if (value instanceof ResultsTable) batch.stage(path, tmp -> Tables.write((ResultsTable) value, tmp));
+				else if (value instanceof File) batch.stage(path, tmp -> java.nio.file.Files.copy(((File) value).toPath(),
+					tmp));
+				else batch.stage(path, tmp -> java.nio.file.Files.write(tmp, String.valueOf(value).getBytes(
+					StandardCharsets.UTF_8)));
+			}
+			batch.commit();
+		}
+		// outputs without a path: tables and values go to standard output, images are mentioned
+		for (final Map.Entry<String, ModuleItem<?>> o : outputs.entrySet()) {
+			final String name = o.getKey();
+			if (paths.containsKey(name)) continue;
+			final Object value = done.getOutput(name);
+			if (value == null) continue;
+			if (value instanceof ResultsTable) {
+				try {
+					final Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+					Tables.writeCsv((ResultsTable) value, w);
+					w.flush();
+				}
+				catch (final IOException e) {
+					throw new NoisyLabelsException("cannot print table '" + name + "': " + e.getMessage());
+				}
+			}
+			else if (value instanceof ImagePlus) unsaved.add(name);
+			else if (!(value instanceof File)) out.println(name + "=" + value);
+		}
+		if (!unsaved.isEmpty() && !quiet) {
+			err.println("note: not saved: " + String.join(", ", unsaved) + " (add " + unsaved.get(0) +
+				"=PATH.tif to save)");
+		}
+	}
+
+	/** Converts a command-line value to the item's type, validating choices and ranges. */
+	static Object convert(final ModuleItem<?> item, final String raw) {
+		final String key = item.getName();
+		final Class<?> type = item.getType();
+		final String value = raw.trim();
+		if (ImagePlus.class.isAssignableFrom(type)) return ImageFiles.open(new File(value), key);
+		if (File.class.isAssignableFrom(type)) return new File(value);
+		if (type == String.class) {
+			if (item.getChoices() != null && !item.getChoices().isEmpty()) {
+				return Check.choice(value, key, toStrings(item.getChoices()).toArray(new String[0]));
+			}
+			return raw;
+		}
+		if (type == boolean.class || type == Boolean.class) {
+			if (value.equalsIgnoreCase("true") || value.equals("1") || value.equalsIgnoreCase("yes")) return true;
+			if (value.equalsIgnoreCase("false") || value.equals("0") || value.equalsIgnoreCase("no")) return false;
+			throw new NoisyLabelsException(key + "=" + raw + " is not a boolean: use true or false");
+		}
+		final Number n;
+		try {
+			if (type == int.class || type == Integer.class) n = Integer.parseInt(value);
+			else if (type == long.class || type == Long.class) n = Long.parseLong(value);
+			else if (type == double.class || type == Double.class) n = Double.parseDouble(value);
+			else if (type == float.class || type == Float.class) n = Float.parseFloat(value);
+			else throw new NoisyLabelsException("key '" + key + "' of type " + type.getSimpleName() +
+				" cannot be given on the command line");
+		}
+		catch (final NumberFormatException e) {
+			throw new NoisyLabelsException(key + "=" + raw + " is not " + (type == int.class || type == long.class ||
+				type == Integer.class || type == Long.class ? "a whole number" : "a number"));
+		}
+		if (Double.isNaN(n.doubleValue()) || Double.isInfinite(n.doubleValue())) {
+			throw new NoisyLabelsException(key + "=" + raw + " is not a finite number");
+		}
+		final Object min = item.getMinimumValue(), max = item.getMaximumValue();
+		final double lo = min == null ? Double.NEGATIVE_INFINITY : ((Number) min).doubleValue();
+		final double hi = max == null ? Double.POSITIVE_INFINITY : ((Number) max).doubleValue();
+		if (n.doubleValue() < lo || n.doubleValue() > hi) {
+			throw new NoisyLabelsException(key + "=" + raw + " is out of range: it must be " + (min == null ? "at most " +
+				Check.fmt(hi) : max == null ? "at least " + Check.fmt(lo) : "between " + Check.fmt(lo) + " and " + Check
+					.fmt(hi)));
+		}
+		return n;
+	}
+
+	/** Prints status messages to standard error, at most every 2 seconds (and progress fractions). */
+	public static final class StatusPrinter {
+
+		private final PrintStream err;
+		private final boolean quiet;
+		private long last;
+		private String lastMessage;
+
+		StatusPrinter(final PrintStream err, final boolean quiet) {
+			this.err = err;
+			this.quiet = quiet;
+		}
+
+		@EventHandler
+		public void onStatus(final StatusEvent e) {
+			if (quiet || e.getStatusMessage() == null || e.getStatusMessage().isEmpty()) return;
+			final long now = System.currentTimeMillis();
+			if (now - last < 2000 || e.getStatusMessage().equals(lastMessage)) return;
+			last = now;
+			lastMessage = e.getStatusMessage();
+			final int max = e.getProgressMaximum();
+			err.println(max > 0 ? String.format(Locale.ROOT, "[%3d%%] %s", 100L * e.getProgressValue() / max, e
+				.getStatusMessage()) : "... " + e.getStatusMessage());
+		}
+
+		void finish() {
+			err.flush();
+		}
+	}
+}
