@@ -396,7 +396,10 @@ public final class CommandLine {
 		return n;
 	}
 
-	/** Prints status messages to standard error, at most every 2 seconds (and progress fractions). */
+	/**
+	 * Prints status messages to standard error for long runs: nothing in the first 2 seconds, then at most
+	 * one line every 2 seconds.
+	 */
 	public static final class StatusPrinter {
 
 		private final PrintStream err;
@@ -407,6 +410,8 @@ public final class CommandLine {
 		StatusPrinter(final PrintStream err, final boolean quiet) {
 			this.err = err;
 			this.quiet = quiet;
+			// short runs print nothing: a failing command's error stays the only line
+			this.last = System.currentTimeMillis();
 		}
 
 		@EventHandler
