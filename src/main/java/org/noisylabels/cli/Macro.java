@@ -1,0 +1,73 @@
+package org.noisylabels.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.noisylabels.NoisyLabelsException;
+
+/**
+ * Runs any Noisy Labels command from an ImageJ 1.x or Fiji macro, with or without a display:
+ *
+ * <pre>
+ * r = call("org.noisylabels.cli.Macro.run", "Random Flipping (RCL)",
+ *          "label=/data/mask.tif p_flip=0.45 seed=1 noisy_label=/data/noisy.tif");
+ * if (r != "") exit(r);
+ * </pre>
+ *
+ * The options use the macro syntax {@code key=value key=[value with spaces]}; images are file paths and
+ * outputs are written to the paths given by their keys, exactly as on the command line. Returns "" on
+ * success, otherwise the one-line error (and nothing is written). A table output without a path is
+ * returned as CSV text instead.
+ */
+public final class Macro {
+
+	private Macro() {}
+
+	/** Runs the command {@code title} with macro-style options; "" or the CSV of unsaved tables on success. */
+	public static String run(final String title, final String options) {
+		final List<String> args = new ArrayList<>();
+		args.add("--quiet");
+		args.add(title);
+		try {
+			args.addAll(split(options == null ? "" : options));
+		}
+		catch (final NoisyLabelsException e) {
+			return "error: " + e.getMessage();
+		}
+		final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+		final int code = new CommandLine(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
+			StandardCharsets.UTF_8)).run(args.toArray(new String[0]));
+		if (code != 0) {
+			final String msg = err.toString(StandardCharsets.UTF_8).trim();
+			return msg.isEmpty() ? "error: exit code " + code : msg.substring(msg.lastIndexOf('\n') + 1);
+		}
+		return out.toString(StandardCharsets.UTF_8);
+	}
+
+	/** Splits {@code k=v k2=[v w] k3="v w"} into {@code k=v} tokens. */
+	static List<String> split(final String options) {
+		final List<String> tokens = new ArrayList<>();
+		final StringBuilder cur = new StringBuilder();
+		char close = 0;
+		for (int i = 0; i < options.length(); i++) {
+			final char c = options.charAt(i);
+			if (close != 0) {
+				if (c == close) close = 0;
+				else cur.append(c);
+			}
+			else if (c == '[' && cur.length() > 0 && cur.charAt(cur.length() - 1) == '=') close = ']';
+			else if (c == '"' && cur.length() > 0 && cur.charAt(cur.length() - 1) == '=') close = '"';
+			else if (Character.isWhitespace(c)) {
+				if (cur.length() > 0) tokens.add(cur.toString());
+				cur.setLength(0);
+			}
+			else cur.append(c);
+		}
+		if (close != 0) throw new NoisyLabelsException("unbalanced " + (close == ']' ? "[" : "\"") + " in the macro options: " + options);
+		if (cur.length() > 0) tokens.add(cur.toString());
+		return tokens;
+	}
+}
