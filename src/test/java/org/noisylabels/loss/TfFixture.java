@@ -48,6 +48,29 @@ final class TfFixture implements AutoCloseable {
 		}
 	}
 
+	/** Runs all {@code fetches} in one session call with one optional feed. */
+	float[][] runAll(final java.util.List<Output<?>> fetches, final Operand<TFloat32> feed, final float[] value,
+		final long... shape)
+	{
+		final Session.Runner runner = session.runner();
+		try (TFloat32 in = feed == null ? null : TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(value, true,
+			false)))
+		{
+			if (feed != null) runner.feed(feed, in);
+			for (final Output<?> f : fetches)
+				runner.fetch(f);
+			try (org.tensorflow.Result r = runner.run()) {
+				final float[][] out = new float[fetches.size()][];
+				for (int i = 0; i < out.length; i++) {
+					final Tensor t = r.get(i);
+					out[i] = new float[(int) t.shape().size()];
+					((TFloat32) t).copyTo(DataBuffers.of(out[i], false, false));
+				}
+				return out;
+			}
+		}
+	}
+
 	float scalar(final Operand<TFloat32> op) {
 		final float[] v = run(op, null, null);
 		if (v.length != 1) throw new AssertionError("not a scalar: " + v.length + " values");
