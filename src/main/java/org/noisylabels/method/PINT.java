@@ -1,0 +1,822 @@
+package org.noisylabels.method;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+import org.noisylabels.Check;
+import org.noisylabels.NoisyLabelsException;
+import org.noisylabels.loss.JavaLosses;
+import org.noisylabels.loss.Losses;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.random.RandomStandardNormal;
+import org.tensorflow.types.TFloat32;
+
+import ij.ImageStack;
+import ij.measure.ResultsTable;
+import ij.process.FloatProcessor;
+import ij.process.ImageProcessor;
+
+/**
+ * PINT (Shi and Wu, MICCAI 2021): pixel-wise and image-level noise-tolerant training, the phases PNT
+ * and INT and the two-phase PINT (algorithms.md §3).
+ * <p>
+ * <b>The method in one paragraph.</b> A student network f (parameters θ) learns; a teacher with the same
+ * architecture has parameters θ̃ = exponential moving average of θ ({@link #ema}, θ̃ ← γθ̃ + (1 − γ)θ after
+ * every step, γ = {@link #emaDecay(long, double)}). For every batch x the teacher sees M perturbed copies
+ * x + clamp(N(0, σ²), −c, c) ({@link #perturbations}); the mean of its M softmax outputs p̂ is the pseudo
+ * label ŷ (soft = p̂, or hard = one-hot(argmax p̂)) and the entropy u = −Σ_c p̂ log(p̂ + 1e-6) (nats) is the
+ * pixel uncertainty ({@link #uncertainty}). Nothing flows back into the teacher (its outputs pass through
+ * {@code stopGradient}). The student's loss against the noisy labels y:
+ * <ul>
+ * <li><b>PNT</b> (pixel phase, {@link #pntLoss}): weighted mean over pixels of
+ * exp(−u)·CE(f, y) + (1 − exp(−u))·MSE(f, ŷ): confident pixels follow the label, uncertain pixels
+ * follow the teacher;</li>
+ * <li><b>INT</b> (image phase, {@link #intLoss}): per image i, U_i = mean of u over its non-ignored
+ * pixels, L_i = exp(−U_i)·CE_i + (1 − exp(−U_i))·MSE_i with CE_i, MSE_i the image's weighted mean
+ * losses; mean of L_i over the batch;</li>
+ * <li><b>PINT</b>: PNT for {@code pnt_iterations} (lr 0.01 ÷10 every 2500), then INT for
+ * {@code int_iterations} (lr 0.01, a short "early-stopped" phase); {@link Params#phase(long)},
+ * {@link Params#learningRate(long)}.</li>
+ * </ul>
+ * CE uses the suite's clamped probabilities (0.999p + 5e-4, {@link Losses#pixelCE}); MSE is Σ_c (f − ŷ)²
+ * ({@link Losses#pixelMSE}, the paper's ‖f − ŷ‖²).
+ * <p>
+ * <b>Tensors.</b> TensorFlow Java graph mode ({@link Ops}), NHWC float32: inputs [N,H,W,Cin],
+ * probabilities and labels [N,H,W,C] (C ≥ 2, static), pixel weights [N,H,W,1] with 0 = ignored pixel,
+ * per-pixel maps [N,H,W], per-image values [N]. {@link Plain} has the same computations in plain Java
+ * (double precision) on flattened arrays in the layout of {@link JavaLosses}.
+ * <p>
+ * <b>One step of the trainer</b> (student and teacher are two networks of the same architecture):
+ * <ol>
+ * <li>build once: {@code xs = perturbations(tf, x, m, std, clip, seed)}; teacher probabilities
+ * {@code pm = teacher.forward(xs.get(k))} (or one pass on {@link #stackPerturbations} and
+ * {@link #uncertaintyStacked}); {@code unc = uncertainty(tf, pm, soft)}; loss = {@link #pntLoss} or
+ * {@link #intLoss} (or {@link #phaseLoss} of both with a fed selector); gradients for the student's
+ * variables only; {@code ema = ema(tf, studentVars, teacherVars)};</li>
+ * <li>before training: {@code ema.copy(session)} (teacher = student);</li>
+ * <li>every step: run the optimiser step, THEN {@code ema.update(session, emaDecay(step, γ))} in a
+ * separate session run, so the teacher follows the updated student.</li>
+ * </ol>
+ */
+public final class PINT {
+
+	/** Added to p̂ inside the entropy's log: u = −Σ_c p̂ log(p̂ + 1e-6). */
+	public static final double ENTROPY_EPS = 1e-6;
+	/** seed2 of perturbation draw k is PERTURB_SEED2 + k (apart from the U-Net's weight and dropout seeds). */
+	public static final long PERTURB_SEED2 = 2_000_000L;
+	/** The uncertainty table's threshold: half the largest binary entropy, 0.5·ln 2 nats. */
+	public static final double HIGH_UNCERTAINTY = 0.5 * Math.log(2);
+
+	private PINT() {}
+
+	// ---- modes and parameters ---------------------------------------------------------------------
+
+	/** What to train: the pixel phase alone, the image phase alone, or both in sequence. */
+	public enum Mode {
+		PNT, INT, PINT;
+
+		/** Parses "PNT", "INT" or "PINT" (case-insensitive). */
+		public static Mode parse(final String s) {
+			return valueOf(Check.choice(s, "mode", "PNT", "INT", "PINT"));
+		}
+	}
+
+	/** The loss used at a given step. */
+	public enum Phase {
+		/** Pixel-wise noise-tolerant loss. */
+		PNT,
+		/** Image-level noise-tolerant loss. */
+		INT
+	}
+
+	/** PINT's parameters with the paper's defaults; keys of {@link #toMap()} are the command's keys. */
+	public static final class Params {
+
+		/** {@code mode}: PNT, INT or PINT. */
+		public Mode mode = Mode.PINT;
+		/** {@code ema_decay}: the teacher's γ (the warm-up min(1 − 1/(step+1), γ) is applied on top). */
+		public double emaDecay = 0.99;
+		/** {@code m}: number of perturbed teacher passes per step. */
+		public int m = 4;
+		/** {@code noise_std}: σ of the Gaussian input perturbation (normalised intensities). */
+		public double noiseStd = 0.1;
+		/** {@code noise_clip}: the perturbation is clamped to [−clip, clip]. */
+		public double noiseClip = 0.2;
+		/** {@code soft_pseudo_labels}: ŷ = p̂ (true) or one-hot(argmax p̂) (false). */
+		public boolean softPseudoLabels = true;
+		/** {@code pnt_iterations}: length of the pixel phase. */
+		public int pntIterations = 6000;
+		/** {@code pnt_lr}: initial learning rate of the pixel phase. */
+		public double pntLr = 0.01;
+		/** {@code pnt_lr_step}: the pixel phase's lr is multiplied by pnt_lr_gamma every this many iterations. */
+		public int pntLrStep = 2500;
+		/** {@code pnt_lr_gamma}. */
+		public double pntLrGamma = 0.1;
+		/** {@code int_iterations}: length of the image phase. */
+		public int intIterations = 2000;
+		/** {@code int_lr}: constant learning rate of the image phase ("high learning rate, early stop"). */
+		public double intLr = 0.01;
+		/** {@code momentum} of SGD. */
+		public double momentum = 0.9;
+		/** {@code weight_decay} of SGD. */
+		public double weightDecay = 1e-4;
+		/** {@code dropout} after the deepest encoder stage and the first decoder stage. */
+		public double dropout = 0.5;
+		/** {@code seed} of the perturbations (and of the trainer's random choices). */
+		public long seed = 42;
+
+		/** Checks every value; throws {@link NoisyLabelsException} naming the key. Returns this. */
+		public Params validate() {
+			if (mode == null) throw new NoisyLabelsException("mode is missing: use one of PNT, INT, PINT");
+			Check.range(emaDecay, 0, 0.9999, "ema_decay");
+			Check.range(m, 1, 32, "m");
+			Check.range(noiseStd, 0, 10, "noise_std");
+			Check.range(noiseClip, 0, 100, "noise_clip");
+			Check.range(pntIterations, mode == Mode.INT ? 0 : 1, 10_000_000, "pnt_iterations");
+			Check.range(intIterations, mode == Mode.PNT ? 0 : 1, 10_000_000, "int_iterations");
+			Check.range(pntLr, 1e-8, 10, "pnt_lr");
+			Check.range(pntLrStep, 1, 10_000_000, "pnt_lr_step");
+			Check.range(pntLrGamma, 1e-6, 1, "pnt_lr_gamma");
+			Check.range(intLr, 1e-8, 10, "int_lr");
+			Check.range(momentum, 0, 0.999, "momentum");
+			Check.range(weightDecay, 0, 1, "weight_decay");
+			Check.range(dropout, 0, 0.95, "dropout");
+			return this;
+		}
+
+		/** Iterations of the pixel phase actually run (0 in INT mode). */
+		public int pixelIterations() {
+			return mode == Mode.INT ? 0 : pntIterations;
+		}
+
+		/** Iterations of the image phase actually run (0 in PNT mode). */
+		public int imageIterations() {
+			return mode == Mode.PNT ? 0 : intIterations;
+		}
+
+		/** All iterations of the run: pixel phase then image phase. */
+		public long totalIterations() {
+			return (long) pixelIterations() + imageIterations();
+		}
+
+		/**
+		 * The phase of global step {@code step} (0-based): PNT for the first pixelIterations() steps, then INT
+		 * (always PNT in PNT mode, always INT in INT mode).
+		 */
+		public Phase phase(final long step) {
+			if (mode == Mode.PNT) return Phase.PNT;
+			return step < pixelIterations() ? Phase.PNT : Phase.INT;
+		}
+
+		/**
+		 * The learning rate of global step {@code step} (0-based): pnt_lr·pnt_lr_gamma^⌊step/pnt_lr_step⌋ in
+		 * the pixel phase, int_lr in the image phase.
+		 */
+		public double learningRate(final long step) {
+			if (phase(step) == Phase.PNT) return pntLr * Math.pow(pntLrGamma, step / pntLrStep);
+			return intLr;
+		}
+
+		/**
+		 * Encoder dropout per resolution level 0..depth (level 0 = full resolution, as the U-Net's
+		 * configuration): {@code dropout} at the deepest level, 0 elsewhere.
+		 */
+		public double[] encoderDropout(final int depth) {
+			final double[] d = new double[depth + 1];
+			d[depth] = dropout;
+			return d;
+		}
+
+		/**
+		 * Decoder dropout per resolution level 0..depth−1: {@code dropout} at level depth−1 (the first
+		 * decoder stage after the bottleneck), 0 elsewhere.
+		 */
+		public double[] decoderDropout(final int depth) {
+			final double[] d = new double[Math.max(depth, 0)];
+			if (depth > 0) d[depth - 1] = dropout;
+			return d;
+		}
+
+		/** The parameters by their command keys, in a stable order (for model.json). */
+		public Map<String, Object> toMap() {
+			final Map<String, Object> map = new LinkedHashMap<>();
+			map.put("mode", mode == null ? null : mode.name());
+			map.put("ema_decay", emaDecay);
+			map.put("m", m);
+			map.put("noise_std", noiseStd);
+			map.put("noise_clip", noiseClip);
+			map.put("soft_pseudo_labels", softPseudoLabels);
+			map.put("pnt_iterations", pntIterations);
+			map.put("pnt_lr", pntLr);
+			map.put("pnt_lr_step", pntLrStep);
+			map.put("pnt_lr_gamma", pntLrGamma);
+			map.put("int_iterations", intIterations);
+			map.put("int_lr", intLr);
+			map.put("momentum", momentum);
+			map.put("weight_decay", weightDecay);
+			map.put("dropout", dropout);
+			map.put("seed", seed);
+			return map;
+		}
+
+		@Override
+		public String toString() {
+			return "PINT " + toMap();
+		}
+	}
+
+	// ---- 1. input perturbation --------------------------------------------------------------------
+
+	/**
+	 * One perturbed copy x + clamp(σ·z, −clip, clip), z ~ N(0, 1) per element, drawn anew at every session
+	 * run (a stateful random op with seeds (seed, {@link #PERTURB_SEED2} + draw): reproducible for a fresh
+	 * graph and session, different for different draws).
+	 *
+	 * @param x input [N,H,W,Cin] (any static or dynamic shape)
+	 */
+	public static Operand<TFloat32> perturb(final Ops tf, final Operand<TFloat32> x, final double std,
+		final double clip, final long seed, final int draw)
+	{
+		Objects.requireNonNull(x, "x");
+		final Operand<TFloat32> z = tf.random.randomStandardNormal(tf.shape(x), TFloat32.class,
+			RandomStandardNormal.seed(seed), RandomStandardNormal.seed2(PERTURB_SEED2 + draw));
+		final Operand<TFloat32> noise = tf.clipByValue(tf.math.mul(z, f(tf, std)), f(tf, -clip), f(tf, clip));
+		return tf.math.add(x, noise);
+	}
+
+	/** M independent perturbed copies of x (draws 0..M−1 of {@link #perturb}). */
+	public static List<Operand<TFloat32>> perturbations(final Ops tf, final Operand<TFloat32> x, final int m,
+		final double std, final double clip, final long seed)
+	{
+		if (m < 1) throw new IllegalArgumentException("m must be >= 1, got " + m);
+		final List<Operand<TFloat32>> out = new ArrayList<>(m);
+		for (int k = 0; k < m; k++)
+			out.add(perturb(tf, x, std, clip, seed, k));
+		return out;
+	}
+
+	/**
+	 * The M perturbed copies concatenated along the batch axis, [M·N,H,W,Cin] (copy k = rows k·N..(k+1)·N−1),
+	 * for ONE teacher forward pass; split its probabilities with {@link #uncertaintyStacked}.
+	 */
+	public static Operand<TFloat32> stackPerturbations(final Ops tf, final Operand<TFloat32> x, final int m,
+		final double std, final double clip, final long seed)
+	{
+		final List<Operand<TFloat32>> xs = perturbations(tf, x, m, std, clip, seed);
+		return m == 1 ? xs.get(0) : tf.concat(xs, tf.constant(0));
+	}
+
+	// ---- 2. uncertainty and pseudo labels ---------------------------------------------------------
+
+	/** What the teacher's M passes give one step; every tensor is outside the gradient (stopGradient). */
+	public static final class Uncertainty {
+
+		/** p̂ = mean of the M teacher probabilities, [N,H,W,C]. */
+		public final Operand<TFloat32> meanProb;
+		/** u = −Σ_c p̂ log(p̂ + 1e-6) in nats, [N,H,W]; 0 (certain) .. ln C (uniform). */
+		public final Operand<TFloat32> uncertainty;
+		/** α = exp(−u), the weight of the noisy label's CE, [N,H,W]. */
+		public final Operand<TFloat32> labelWeight;
+		/** ŷ: p̂ (soft) or one-hot(argmax p̂) (hard; ties go to the lower class), [N,H,W,C]. */
+		public final Operand<TFloat32> pseudoLabel;
+		/** Whether {@link #pseudoLabel} is soft. */
+		public final boolean soft;
+		/** C. */
+		public final int classes;
+
+		Uncertainty(final Operand<TFloat32> meanProb, final Operand<TFloat32> uncertainty,
+			final Operand<TFloat32> labelWeight, final Operand<TFloat32> pseudoLabel, final boolean soft,
+			final int classes)
+		{
+			this.meanProb = meanProb;
+			this.uncertainty = uncertainty;
+			this.labelWeight = labelWeight;
+			this.pseudoLabel = pseudoLabel;
+			this.soft = soft;
+			this.classes = classes;
+		}
+	}
+
+	/**
+	 * p̂, u, exp(−u) and ŷ from the teacher's M probability maps (each [N,H,W,C], same static C ≥ 2). Each
+	 * map is wrapped in {@code stopGradient}: no gradient reaches the teacher.
+	 *
+	 * @param soft ŷ = p̂ (true, the default) or one-hot(argmax p̂) (false)
+	 */
+	public static Uncertainty uncertainty(final Ops tf, final List<? extends Operand<TFloat32>> teacherProbs,
+		final boolean soft)
+	{
+		if (teacherProbs == null || teacherProbs.isEmpty()) {
+			throw new IllegalArgumentException("uncertainty needs at least one teacher probability map");
+		}
+		final int c = classes(teacherProbs.get(0), "teacher probabilities");
+		Operand<TFloat32> sum = null;
+		for (final Operand<TFloat32> p : teacherProbs) {
+			if (classes(p, "teacher probabilities") != c) {
+				throw new IllegalArgumentException("teacher probability maps have different channel counts");
+			}
+			final Operand<TFloat32> s = tf.stopGradient(p);
+			sum = sum == null ? s : tf.math.add(sum, s);
+		}
+		final Operand<TFloat32> pHat = teacherProbs.size() == 1 ? sum : tf.math.div(sum, f(tf, teacherProbs
+			.size()));
+		return fromMeanProb(tf, pHat, soft, c);
+	}
+
+	/**
+	 * {@link #uncertainty} from ONE teacher pass on {@link #stackPerturbations}: {@code stackedProbs}
+	 * [M·N,H,W,C] is split into M maps of N images along the batch axis.
+	 */
+	public static Uncertainty uncertaintyStacked(final Ops tf, final Operand<TFloat32> stackedProbs,
+		final int m, final boolean soft)
+	{
+		if (m < 1) throw new IllegalArgumentException("m must be >= 1, got " + m);
+		classes(stackedProbs, "teacher probabilities");
+		if (m == 1) return uncertainty(tf, Collections.singletonList(stackedProbs), soft);
+		final List<Operand<TFloat32>> parts = new ArrayList<>(m);
+		final org.tensorflow.op.core.Split<TFloat32> split = tf.split(tf.constant(0), tf.stopGradient(
+			stackedProbs), (long) m);
+		for (int k = 0; k < m; k++)
+			parts.add(split.output().get(k));
+		return uncertainty(tf, parts, soft);
+	}
+
+	/** u, α and ŷ from a given p̂ [N,H,W,C] (wrapped in stopGradient). */
+	public static Uncertainty fromMeanProb(final Ops tf, final Operand<TFloat32> meanProb, final boolean soft) {
+		return fromMeanProb(tf, tf.stopGradient(meanProb), soft, classes(meanProb, "mean probabilities"));
+	}
+
+	private static Uncertainty fromMeanProb(final Ops tf, final Operand<TFloat32> pHat, final boolean soft,
+		final int c)
+	{
+		final Operand<TFloat32> plogp = tf.math.mul(pHat, tf.math.log(tf.math.add(pHat, f(tf, ENTROPY_EPS))));
+		final Operand<TFloat32> u = tf.math.neg(tf.reduceSum(plogp, tf.constant(3)));
+		final Operand<TFloat32> alpha = tf.math.exp(tf.math.neg(u));
+		final Operand<TFloat32> pseudo = soft ? pHat : tf.stopGradient(tf.oneHot(tf.math.argMax(pHat, tf
+			.constant(3)), tf.constant(c), f(tf, 1), f(tf, 0)));
+		return new Uncertainty(pHat, u, alpha, pseudo, soft, c);
+	}
+
+	// ---- 3. PNT: pixel-wise noise-tolerant loss ---------------------------------------------------
+
+	/**
+	 * Per-pixel PNT loss [N,H,W]: exp(−u)·CE(f, y) + (1 − exp(−u))·MSE(f, ŷ).
+	 *
+	 * @param studentProb f, the student's probabilities [N,H,W,C]
+	 * @param target y, the (noisy) one-hot or soft labels [N,H,W,C]
+	 */
+	public static Operand<TFloat32> pntPixelLoss(final Ops tf, final Operand<TFloat32> studentProb,
+		final Operand<TFloat32> target, final Uncertainty unc)
+	{
+		checkStudent(studentProb, unc);
+		final Operand<TFloat32> ce = Losses.pixelCE(tf, studentProb, target);
+		final Operand<TFloat32> mse = Losses.pixelMSE(tf, studentProb, unc.pseudoLabel);
+		return blend(tf, unc.labelWeight, ce, mse);
+	}
+
+	/**
+	 * The PNT loss, a scalar: Σ w·ℓ / (Σ w + 1e-10) over all pixels of the batch of
+	 * ℓ = {@link #pntPixelLoss}; ignored pixels (w = 0) contribute nothing.
+	 *
+	 * @param weight pixel weights [N,H,W,1], 0 = ignored; null = all pixels count equally
+	 */
+	public static Operand<TFloat32> pntLoss(final Ops tf, final Operand<TFloat32> studentProb,
+		final Operand<TFloat32> target, final Operand<TFloat32> weight, final Uncertainty unc)
+	{
+		return Losses.weightedMean(tf, pntPixelLoss(tf, studentProb, target, unc), weight);
+	}
+
+	// ---- 4. INT: image-level noise-tolerant loss --------------------------------------------------
+
+	/**
+	 * U_i: mean pixel uncertainty of each image over its non-ignored pixels (w > 0, unweighted), [N]; 0
+	 * for an image without any.
+	 *
+	 * @param u pixel uncertainty [N,H,W]
+	 * @param weight [N,H,W,1] or null (all pixels)
+	 */
+	public static Operand<TFloat32> imageUncertainty(final Ops tf, final Operand<TFloat32> u,
+		final Operand<TFloat32> weight)
+	{
+		return Losses.imageMean(tf, u, weight == null ? null : mask(tf, weight));
+	}
+
+	/**
+	 * Per-image INT loss [N]: exp(−U_i)·CE_i + (1 − exp(−U_i))·MSE_i with CE_i, MSE_i the image's weighted
+	 * mean losses Σ w·ℓ / (Σ w + 1e-10) and U_i = {@link #imageUncertainty}.
+	 */
+	public static Operand<TFloat32> intImageLoss(final Ops tf, final Operand<TFloat32> studentProb,
+		final Operand<TFloat32> target, final Operand<TFloat32> weight, final Uncertainty unc)
+	{
+		checkStudent(studentProb, unc);
+		final Operand<TFloat32> ceI = Losses.imageMean(tf, Losses.pixelCE(tf, studentProb, target), weight);
+		final Operand<TFloat32> mseI = Losses.imageMean(tf, Losses.pixelMSE(tf, studentProb, unc.pseudoLabel),
+			weight);
+		final Operand<TFloat32> alphaI = tf.math.exp(tf.math.neg(imageUncertainty(tf, unc.uncertainty,
+			weight)));
+		return blend(tf, alphaI, ceI, mseI);
+	}
+
+	/**
+	 * The INT loss, a scalar: mean of {@link #intImageLoss} over the images of the batch that have at
+	 * least one non-ignored pixel (all images when weight is null).
+	 */
+	public static Operand<TFloat32> intLoss(final Ops tf, final Operand<TFloat32> studentProb,
+		final Operand<TFloat32> target, final Operand<TFloat32> weight, final Uncertainty unc)
+	{
+		final Operand<TFloat32> perImage = intImageLoss(tf, studentProb, target, weight, unc);
+		if (weight == null) return tf.math.mean(perImage, tf.constant(0));
+		final Operand<TFloat32> has = tf.dtypes.cast(tf.math.greater(tf.reduceSum(weight, tf.constant(
+			new int[] { 1, 2, 3 })), f(tf, 0)), TFloat32.class);
+		return tf.math.div(tf.reduceSum(tf.math.mul(perImage, has), tf.constant(0)), tf.math.add(tf.reduceSum(
+			has, tf.constant(0)), f(tf, Losses.MEAN_EPS)));
+	}
+
+	/** The loss of a phase (PNT: {@link #pntLoss}, INT: {@link #intLoss}). */
+	public static Operand<TFloat32> loss(final Ops tf, final Phase phase, final Operand<TFloat32> studentProb,
+		final Operand<TFloat32> target, final Operand<TFloat32> weight, final Uncertainty unc)
+	{
+		return phase == Phase.INT ? intLoss(tf, studentProb, target, weight, unc) : pntLoss(tf, studentProb,
+			target, weight, unc);
+	}
+
+	/**
+	 * Both phases in one graph: pnt + s·(int − pnt) with the scalar {@code imagePhase} s fed as 0 (PNT
+	 * steps) or 1 (INT steps), so one optimiser and one graph serve the whole PINT run.
+	 */
+	public static Operand<TFloat32> phaseLoss(final Ops tf, final Operand<TFloat32> pnt,
+		final Operand<TFloat32> intL, final Operand<TFloat32> imagePhase)
+	{
+		return tf.math.add(pnt, tf.math.mul(imagePhase, tf.math.sub(intL, pnt)));
+	}
+
+	// ---- 5. EMA teacher ---------------------------------------------------------------------------
+
+	/**
+	 * The teacher's decay at step {@code step} (0-based) with the mean-teacher warm-up:
+	 * min(1 − 1/(step + 1), γ), so 0 at step 0 (teacher = student), 0.5 at step 1, ..., γ from step
+	 * 1/(1 − γ) − 1 on.
+	 */
+	public static double emaDecay(final long step, final double gamma) {
+		if (step < 0) throw new IllegalArgumentException("step must be >= 0, got " + step);
+		return Math.min(1 - 1.0 / (step + 1), gamma);
+	}
+
+	/** The EMA teacher's ops: {@link #decay} placeholder, {@link #update} and {@link #copy}. */
+	public static final class Ema {
+
+		/** Scalar γ fed at every {@link #update} run. */
+		public final Placeholder<TFloat32> decay;
+		/** θ̃ ← γθ̃ + (1 − γ)θ for every (student, teacher) pair. */
+		public final Op update;
+		/** θ̃ ← θ for every pair (the teacher's start). */
+		public final Op copy;
+
+		Ema(final Placeholder<TFloat32> decay, final Op update, final Op copy) {
+			this.decay = decay;
+			this.update = update;
+			this.copy = copy;
+		}
+
+		/** Runs the update with decay γ (creates and closes the fed tensor). */
+		public void update(final Session session, final double gamma) {
+			try (TFloat32 g = TFloat32.scalarOf((float) gamma)) {
+				session.runner().feed(decay, g).addTarget(update).run().close();
+			}
+		}
+
+		/** Runs the copy student → teacher. */
+		public void copy(final Session session) {
+			session.run(copy);
+		}
+	}
+
+	/**
+	 * Builds the EMA ops for pairs (student.get(k), teacher.get(k)) of identical static shapes; the decay
+	 * is a scalar placeholder. Pass the same kind of variables for both networks (trainable weights, and
+	 * the batch-norm statistics too if the teacher runs in inference mode).
+	 */
+	public static Ema ema(final Ops tf, final List<? extends Operand<TFloat32>> student,
+		final List<Variable<TFloat32>> teacher)
+	{
+		final Placeholder<TFloat32> decay = tf.placeholder(TFloat32.class,
+			Placeholder.shape(Shape.scalar()));
+		return new Ema(decay, emaUpdate(tf, student, teacher, decay), copyVariables(tf, student, teacher));
+	}
+
+	/** One op assigning θ̃ ← γθ̃ + (1 − γ)θ to every teacher variable; γ is any scalar operand. */
+	public static Op emaUpdate(final Ops tf, final List<? extends Operand<TFloat32>> student,
+		final List<Variable<TFloat32>> teacher, final Operand<TFloat32> decay)
+	{
+		checkPairs(student, teacher);
+		final Operand<TFloat32> g = tf.identity(decay);
+		final Operand<TFloat32> oneMinus = tf.math.sub(f(tf, 1), g);
+		final List<Op> assigns = new ArrayList<>(teacher.size());
+		for (int k = 0; k < teacher.size(); k++) {
+			final Variable<TFloat32> t = teacher.get(k);
+			final Operand<TFloat32> value = tf.math.add(tf.math.mul(g, tf.identity(t)), tf.math.mul(oneMinus, tf
+				.identity(student.get(k))));
+			assigns.add(tf.assign(t, value));
+		}
+		return tf.withControlDependencies(assigns).noOp();
+	}
+
+	/** One op assigning θ̃ ← θ to every teacher variable. */
+	public static Op copyVariables(final Ops tf, final List<? extends Operand<TFloat32>> student,
+		final List<Variable<TFloat32>> teacher)
+	{
+		checkPairs(student, teacher);
+		final List<Op> assigns = new ArrayList<>(teacher.size());
+		for (int k = 0; k < teacher.size(); k++)
+			assigns.add(tf.assign(teacher.get(k), tf.identity(student.get(k))));
+		return tf.withControlDependencies(assigns).noOp();
+	}
+
+	// ---- 7. per-image uncertainty table -----------------------------------------------------------
+
+	/** Columns of {@link #uncertaintyTable}. */
+	public static final String[] TABLE_COLUMNS = { "slice", "mean_u", "max_u", "fraction_high_u",
+		"image_label_weight", "mean_pixel_label_weight", "pixels" };
+
+	/**
+	 * One row per slice (= image of the image phase) of a pixel-uncertainty stack: {@code slice} (1-based;
+	 * the row label is the slice label), {@code mean_u} = U_i, {@code max_u}, {@code fraction_high_u} =
+	 * fraction of pixels with u &gt; 0.5·ln 2 ({@link #HIGH_UNCERTAINTY}), {@code image_label_weight} =
+	 * exp(−U_i) (INT's weight of the noisy label), {@code mean_pixel_label_weight} = mean exp(−u) (PNT's),
+	 * {@code pixels} = number of pixels counted. All over the non-ignored pixels.
+	 *
+	 * @param uncertainty a stack of u maps (any pixel type; read as float)
+	 * @param weight same-size stack, 0 = ignored pixel; null = all pixels
+	 */
+	public static ResultsTable uncertaintyTable(final ImageStack uncertainty, final ImageStack weight) {
+		Objects.requireNonNull(uncertainty, "uncertainty");
+		if (weight != null && (weight.getWidth() != uncertainty.getWidth() || weight.getHeight() != uncertainty
+			.getHeight() || weight.getSize() != uncertainty.getSize()))
+		{
+			throw new NoisyLabelsException("the weight stack (" + weight.getWidth() + "x" + weight.getHeight() + "x" +
+				weight.getSize() + ") must have the size of the uncertainty stack (" + uncertainty.getWidth() + "x" +
+				uncertainty.getHeight() + "x" + uncertainty.getSize() + ")");
+		}
+		final ResultsTable table = new ResultsTable();
+		for (int s = 1; s <= uncertainty.getSize(); s++) {
+			final float[] u = floats(uncertainty.getProcessor(s));
+			final float[] w = weight == null ? null : floats(weight.getProcessor(s));
+			double sum = 0, sumAlpha = 0, max = Double.NaN;
+			long n = 0, high = 0;
+			for (int i = 0; i < u.length; i++) {
+				if (w != null && !(w[i] > 0)) continue;
+				final double v = u[i];
+				if (Double.isNaN(v)) {
+					throw new NoisyLabelsException("the uncertainty map has NaN at slice " + s +
+						": recompute it from finite network outputs");
+				}
+				sum += v;
+				sumAlpha += Math.exp(-v);
+				max = n == 0 ? v : Math.max(max, v);
+				if (v > HIGH_UNCERTAINTY) high++;
+				n++;
+			}
+			table.incrementCounter();
+			final String label = uncertainty.getSliceLabel(s);
+			table.setLabel(label == null || label.isEmpty() ? "slice " + s : label, table.size() - 1);
+			final double mean = n == 0 ? Double.NaN : sum / n;
+			table.addValue("slice", s);
+			table.addValue("mean_u", mean);
+			table.addValue("max_u", max);
+			table.addValue("fraction_high_u", n == 0 ? Double.NaN : (double) high / n);
+			table.addValue("image_label_weight", Math.exp(-mean));
+			table.addValue("mean_pixel_label_weight", n == 0 ? Double.NaN : sumAlpha / n);
+			table.addValue("pixels", n);
+		}
+		return table;
+	}
+
+	/**
+	 * An uncertainty map [N,H,W] fetched from the graph (flattened, image n at n·H·W) as a stack of N
+	 * float slices W×H, labelled with {@code labels} (null or shorter = "slice k").
+	 */
+	public static ImageStack uncertaintyStack(final float[] u, final int n, final int height, final int width,
+		final String[] labels)
+	{
+		if (u == null || n < 1 || (long) n * height * width != u.length) {
+			throw new IllegalArgumentException("uncertainty map of length " + (u == null ? "null" : u.length) +
+				" is not " + n + "x" + height + "x" + width);
+		}
+		final ImageStack stack = new ImageStack(width, height);
+		final int p = height * width;
+		for (int i = 0; i < n; i++) {
+			final float[] slice = Arrays.copyOfRange(u, i * p, (i + 1) * p);
+			stack.addSlice(labels != null && i < labels.length ? labels[i] : "slice " + (i + 1), new FloatProcessor(
+				width, height, slice));
+		}
+		return stack;
+	}
+
+	// ---- plain Java -------------------------------------------------------------------------------
+
+	/**
+	 * The same computations in plain Java, double precision, on flattened NHWC arrays as in
+	 * {@link JavaLosses}: {@code prob[((n·P) + i)·C + c]}, per-pixel arrays {@code [(n·P) + i]}, weight
+	 * null = all ones. Used by the tests and wherever PINT's numbers are needed outside a graph.
+	 */
+	public static final class Plain {
+
+		private Plain() {}
+
+		/** x + clamp(σ·z, −clip, clip) for one standard normal z. */
+		public static double perturb(final double x, final double z, final double std, final double clip) {
+			return x + Math.max(-clip, Math.min(clip, std * z));
+		}
+
+		/** p̂ = element-wise mean of the M probability arrays. */
+		public static double[] meanProb(final double[]... probs) {
+			final double[] out = new double[probs[0].length];
+			for (final double[] p : probs) {
+				if (p.length != out.length) throw new IllegalArgumentException("probability arrays differ in length");
+				for (int k = 0; k < out.length; k++)
+					out[k] += p[k];
+			}
+			for (int k = 0; k < out.length; k++)
+				out[k] /= probs.length;
+			return out;
+		}
+
+		/** u = −Σ_c p̂ log(p̂ + 1e-6) per pixel. */
+		public static double[] entropy(final double[] pHat, final int channels) {
+			final double[] u = new double[pHat.length / channels];
+			for (int j = 0; j < u.length; j++) {
+				double s = 0;
+				for (int c = 0; c < channels; c++) {
+					final double p = pHat[j * channels + c];
+					s -= p * Math.log(p + ENTROPY_EPS);
+				}
+				u[j] = s;
+			}
+			return u;
+		}
+
+		/** exp(−u) per entry. */
+		public static double[] labelWeight(final double[] u) {
+			final double[] a = new double[u.length];
+			for (int j = 0; j < u.length; j++)
+				a[j] = Math.exp(-u[j]);
+			return a;
+		}
+
+		/** one-hot(argmax p̂), ties to the lower class. */
+		public static double[] hardLabel(final double[] pHat, final int channels) {
+			final double[] y = new double[pHat.length];
+			for (int j = 0; j < pHat.length / channels; j++) {
+				int best = 0;
+				for (int c = 1; c < channels; c++)
+					if (pHat[j * channels + c] > pHat[j * channels + best]) best = c;
+				y[j * channels + best] = 1;
+			}
+			return y;
+		}
+
+		/** exp(−u)·CE(f, y) + (1 − exp(−u))·MSE(f, ŷ) per pixel. */
+		public static double[] pntPixelLoss(final double[] prob, final double[] target, final double[] pseudo,
+			final double[] u, final int channels)
+		{
+			final double[] ce = JavaLosses.pixelCE(prob, target, channels);
+			final double[] mse = JavaLosses.pixelMSE(prob, pseudo, channels);
+			final double[] out = new double[ce.length];
+			for (int j = 0; j < out.length; j++) {
+				final double a = Math.exp(-u[j]);
+				out[j] = a * ce[j] + (1 - a) * mse[j];
+			}
+			return out;
+		}
+
+		/** The PNT loss: weighted mean of {@link #pntPixelLoss}. */
+		public static double pntLoss(final double[] prob, final double[] target, final double[] weight,
+			final double[] pseudo, final double[] u, final int channels)
+		{
+			return JavaLosses.weightedMean(pntPixelLoss(prob, target, pseudo, u, channels), weight);
+		}
+
+		/** U_i over the non-ignored pixels of each of the n images (0 when none). */
+		public static double[] imageUncertainty(final double[] u, final double[] weight, final int n) {
+			if (weight == null) return JavaLosses.imageMean(u, null, n);
+			final double[] mask = new double[weight.length];
+			for (int j = 0; j < mask.length; j++)
+				mask[j] = weight[j] > 0 ? 1 : 0;
+			return JavaLosses.imageMean(u, mask, n);
+		}
+
+		/** Per-image INT loss exp(−U_i)·CE_i + (1 − exp(−U_i))·MSE_i. */
+		public static double[] intImageLoss(final double[] prob, final double[] target, final double[] weight,
+			final double[] pseudo, final double[] u, final int n, final int channels)
+		{
+			final double[] ce = JavaLosses.imageMean(JavaLosses.pixelCE(prob, target, channels), weight, n);
+			final double[] mse = JavaLosses.imageMean(JavaLosses.pixelMSE(prob, pseudo, channels), weight, n);
+			final double[] uI = imageUncertainty(u, weight, n);
+			final double[] out = new double[n];
+			for (int i = 0; i < n; i++) {
+				final double a = Math.exp(-uI[i]);
+				out[i] = a * ce[i] + (1 - a) * mse[i];
+			}
+			return out;
+		}
+
+		/** The INT loss: mean of {@link #intImageLoss} over the images with some non-ignored pixel. */
+		public static double intLoss(final double[] prob, final double[] target, final double[] weight,
+			final double[] pseudo, final double[] u, final int n, final int channels)
+		{
+			final double[] li = intImageLoss(prob, target, weight, pseudo, u, n, channels);
+			final int p = u.length / n;
+			double s = 0;
+			int count = 0;
+			for (int i = 0; i < n; i++) {
+				double sw = 0;
+				for (int j = i * p; j < (i + 1) * p; j++)
+					sw += weight == null ? 1 : weight[j];
+				if (sw > 0) {
+					s += li[i];
+					count++;
+				}
+			}
+			return s / (count + Losses.MEAN_EPS);
+		}
+
+		/** θ̃ ← γθ̃ + (1 − γ)θ in place on {@code teacher}. */
+		public static void emaUpdate(final double[] teacher, final double[] student, final double gamma) {
+			if (teacher.length != student.length) throw new IllegalArgumentException("teacher and student differ in size");
+			for (int k = 0; k < teacher.length; k++)
+				teacher[k] = gamma * teacher[k] + (1 - gamma) * student[k];
+		}
+	}
+
+	// ---- helpers ----------------------------------------------------------------------------------
+
+	/** α·a + (1 − α)·b = b + α·(a − b), element-wise. */
+	private static Operand<TFloat32> blend(final Ops tf, final Operand<TFloat32> alpha,
+		final Operand<TFloat32> a, final Operand<TFloat32> b)
+	{
+		return tf.math.add(tf.math.mul(alpha, a), tf.math.mul(tf.math.sub(f(tf, 1), alpha), b));
+	}
+
+	/** 1 where weight &gt; 0, else 0 (no gradient needed: weights are data). */
+	private static Operand<TFloat32> mask(final Ops tf, final Operand<TFloat32> weight) {
+		return tf.dtypes.cast(tf.math.greater(tf.stopGradient(weight), f(tf, 0)), TFloat32.class);
+	}
+
+	private static void checkStudent(final Operand<TFloat32> studentProb, final Uncertainty unc) {
+		Objects.requireNonNull(unc, "uncertainty");
+		final int c = classes(studentProb, "student probabilities");
+		if (c != unc.classes) {
+			throw new IllegalArgumentException("student has " + c + " classes but the teacher has " + unc.classes);
+		}
+	}
+
+	/** The static channel count (≥ 2) of an NHWC probability tensor. */
+	private static int classes(final Operand<TFloat32> p, final String what) {
+		Objects.requireNonNull(p, what);
+		final Shape s = p.shape();
+		if (s.isUnknown() || s.numDimensions() != 4 || s.size(3) == Shape.UNKNOWN_SIZE || s.size(3) < 2) {
+			throw new IllegalArgumentException(what + " must be NHWC with a static channel count >= 2, got " + s);
+		}
+		return (int) s.size(3);
+	}
+
+	private static void checkPairs(final List<? extends Operand<TFloat32>> student,
+		final List<Variable<TFloat32>> teacher)
+	{
+		Objects.requireNonNull(student, "student");
+		Objects.requireNonNull(teacher, "teacher");
+		if (student.size() != teacher.size()) {
+			throw new IllegalArgumentException("student has " + student.size() + " variables, teacher " + teacher
+				.size());
+		}
+		for (int k = 0; k < student.size(); k++) {
+			final Shape a = student.get(k).shape(), b = teacher.get(k).shape();
+			if (!a.equals(b)) {
+				throw new IllegalArgumentException(String.format(Locale.ROOT,
+					"variable %d: student shape %s differs from teacher shape %s", k, a, b));
+			}
+		}
+	}
+
+	private static float[] floats(final ImageProcessor ip) {
+		final Object px = ip.getPixels();
+		if (px instanceof float[]) return (float[]) px;
+		return (float[]) ip.convertToFloatProcessor().getPixels();
+	}
+
+	private static Operand<TFloat32> f(final Ops tf, final double v) {
+		return tf.constant((float) v);
+	}
+}
