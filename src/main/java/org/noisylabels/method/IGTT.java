@@ -353,7 +353,7 @@ public final class IGTT {
 	 * along y and then x, clipped to the image; pixels landing on the same place merge;</li>
 	 * <li>keep a random ceil(p·n) of the n DISTINCT shifted pixels (n counted after merging, as the
 	 * reference samples the non-zero pixels of the shifted image); ceil has a 1e-9 tolerance so that
-	 * 0.1·30 keeps 3, not 4.</li>
+	 * 0.07·100 (= 7.000000000000001 in floating point) keeps 7, not 8.</li>
 	 * </ol>
 	 * With r = 0 and p = 1 the result is the skeleton itself. An empty candidate gives an empty label.
 	 */
@@ -396,7 +396,7 @@ public final class IGTT {
 		return new EmsResult(label, inverted, skel, shifted, nSkel, n, keep);
 	}
 
-	/** ceil(p·n), tolerant to floating-point noise (0.1·30 = 3.0000000000000004 gives 3), within [0, n]. */
+	/** ceil(p·n), tolerant to floating-point noise (0.07·100 = 7.000000000000001 gives 7), within [0, n]. */
 	public static int keepCount(final double p, final int n) {
 		return (int) Math.max(0, Math.min(n, Math.ceil(p * n - 1e-9)));
 	}

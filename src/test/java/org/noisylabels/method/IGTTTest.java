@@ -299,6 +299,7 @@ public class IGTTTest {
 	@Test
 	public void samplingKeepsExactlyCeilOfPTimesN() {
 		assertEquals(3, IGTT.keepCount(0.1, 30));
+		assertEquals(7, IGTT.keepCount(0.07, 100)); // 0.07 * 100 = 7.000000000000001 in floating point
 		assertEquals(4, IGTT.keepCount(0.1, 31));
 		assertEquals(1, IGTT.keepCount(0.1, 1));
 		assertEquals(0, IGTT.keepCount(0.5, 0));
