@@ -1,0 +1,509 @@
+package org.noisylabels.method;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.SplittableRandom;
+
+import org.junit.BeforeClass;
+import org.junit.Test;
+import org.noisylabels.NoisyLabelsException;
+import org.noisylabels.method.IGTT.Contrast;
+import org.noisylabels.method.IGTT.EmsResult;
+import org.noisylabels.method.IGTT.LabelState;
+import org.noisylabels.method.IGTT.Output;
+import org.noisylabels.method.IGTT.Params;
+import org.noisylabels.method.IGTT.Polarity;
+import org.noisylabels.method.IGTT.Selection;
+import org.noisylabels.method.IGTT.Update;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.ImageStack;
+
+public class IGTTTest {
+
+	/** The bundled 512x512 nuclei ground truth, 0/255. */
+	private static byte[] gt;
+	private static int gw, gh;
+
+	@BeforeClass
+	public static void load() {
+		final ImagePlus imp = IJ.openImage("test-images/gt2d.tif");
+		assertNotNull("test-images/gt2d.tif", imp);
+		gw = imp.getWidth();
+		gh = imp.getHeight();
+		gt = new byte[gw * gh];
+		for (int i = 0; i < gt.length; i++)
+			if (imp.getProcessor().get(i) != 0) gt[i] = (byte) 255;
+	}
+
+	// ---- 1. thresholds and DMI selection -------------------------------------------------------
+
+	@Test
+	public void thresholdsFollowTheFormula() {
+		final Random rnd = new Random(1);
+		final float[] p = new float[1000];
+		for (int i = 0; i < p.length; i++)
+			p[i] = 0.2f + 0.6f * rnd.nextFloat();
+		p[17] = 0.15f; // min
+		p[400] = 0.95f; // max
+		final double[] t = IGTT.thresholds(p, 30);
+		assertEquals(30, t.length);
+		final double d = ((double) 0.95f - (double) 0.15f) / 29.0;
+		for (int k = 0; k < 30; k++)
+			assertEquals("t_" + k, 0.15f + k * d, t[k], 1e-12);
+		assertEquals(0.15f, t[0], 0);
+		assertEquals(0.95f, t[29], 0);
+		// a small exact case: K = 5 over [0, 1]
+		assertArrayEquals(new double[] { 0, 0.25, 0.5, 0.75, 1 }, IGTT.thresholds(0, 1, 5), 1e-15);
+		// candidates: P > t, strictly
+		final byte[] c = IGTT.candidate(new float[] { 0.25f, 0.5f, 0.75f }, 0.5);
+		assertArrayEquals(new byte[] { 0, 0, (byte) 255 }, c);
+	}
+
+	@Test
+	public void dmiByHandOn2x2And3x3() {
+		// 2x2: U = [[1.5, 0.3], [0.5, 1.7]], det = 2.55 - 0.15 = 2.4
+		final float[] p2 = { 0.9f, 0.2f, 0.6f, 0.1f };
+		final byte[] s2 = { 1, 0, 1, 0 };
+		assertEquals(-Math.log(2.4 + 0.001), IGTT.dmi(p2, s2), 1e-6);
+		assertEquals(-0.8758853, IGTT.dmi(p2, s2), 1e-6);
+		// 3x3: U = [[2.4, 0.8], [0.6, 5.2]], det = 12.48 - 0.48 = 12
+		final float[] p3 = { 0.9f, 0.8f, 0.1f, 0.7f, 0.2f, 0.1f, 0.3f, 0.1f, 0.0f };
+		final byte[] s3 = { (byte) 255, (byte) 255, 0, (byte) 255, 0, 0, 0, 0, 0 };
+		assertEquals(-2.4849900, IGTT.dmi(p3, s3), 1e-6);
+		// the complement has det = -12: |det| gives the same value
+		assertEquals(IGTT.dmi(p3, s3), IGTT.dmi(p3, IGTT.invert(s3)), 1e-9);
+		// an all-black target: det = 0, DMI = -log(0.001)
+		assertEquals(6.9077553, IGTT.dmi(p3, new byte[9]), 1e-6);
+	}
+
+	@Test
+	public void fastDmiCurveEqualsDirectDmiOfEveryCandidate() {
+		final Random rnd = new Random(7);
+		for (int trial = 0; trial < 4; trial++) {
+			final float[] p = new float[64 * 64];
+			for (int i = 0; i < p.length; i++) {
+				// quantised values hit the thresholds exactly (ties), plus continuous ones
+				p[i] = trial % 2 == 0 ? rnd.nextInt(30) / 29f : (float) Math.pow(rnd.nextFloat(), 3);
+			}
+			final double[] t = IGTT.thresholds(p, 30);
+			final double[] curve = IGTT.dmiCurve(p, t);
+			for (int k = 0; k < 30; k++) {
+				final double direct = IGTT.dmi(p, IGTT.candidate(p, t[k]));
+				assertEquals("trial " + trial + ", k=" + k, direct, curve[k], 1e-9 * Math.max(1, Math.abs(direct)));
+			}
+		}
+	}
+
+	@Test
+	public void bimodalPredictionSelectsTheTrueMask() {
+		final int w = 64, h = 64;
+		final byte[] truth = new byte[w * h];
+		final float[] p = new float[w * h];
+		final Random rnd = new Random(3);
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) {
+				final boolean in = x >= 16 && x < 48 && y >= 16 && y < 48; // 25 % of the image
+				truth[y * w + x] = in ? (byte) 255 : 0;
+				p[y * w + x] = (in ? 0.9f : 0.1f) + 0.1f * (rnd.nextFloat() - 0.5f);
+			}
+		final Selection s = IGTT.select(p, 30, false);
+		assertArrayEquals(truth, s.mask);
+		assertEquals(32 * 32, s.foreground);
+		assertEquals(IGTT.dmi(p, truth), s.dmi, 1e-9);
+		// det = n * sum over S of (p - mean P) is largest for S = {P > mean P}, here inside the gap
+		double mean = 0;
+		for (final float v : p)
+			mean += v / p.length;
+		assertEquals(0.3, mean, 0.01);
+		assertArrayEquals(IGTT.candidate(p, mean), s.mask);
+		// every threshold in the gap gives the same mask: ties go to the smallest k, the first one at or
+		// above the brightest background pixel
+		float maxBg = 0;
+		for (int i = 0; i < p.length; i++)
+			if (truth[i] == 0) maxBg = Math.max(maxBg, p[i]);
+		assertTrue(s.threshold >= maxBg && s.thresholds[s.index - 1] < maxBg);
+		// and it is the minimum over k = 1..K-2
+		for (int k = 1; k < 29; k++)
+			assertTrue("k=" + k, s.dmis[k] >= s.dmi);
+	}
+
+	@Test
+	public void defaultRangeExcludesTheExtremes() {
+		// 50 pixels at 0, 49 at 0.02, 1 at 1.0: mean 0.0198 < t_1 = 1/29, so P > t_0 beats P > t_1
+		final float[] p = new float[100];
+		for (int i = 50; i < 99; i++)
+			p[i] = 0.02f;
+		p[99] = 1f;
+		final Selection full = IGTT.select(p, 30, true);
+		assertEquals(0, full.index);
+		assertEquals(50, full.foreground);
+		final Selection ref = IGTT.select(p, 30, false);
+		assertEquals(1, ref.index);
+		assertEquals(1, ref.foreground);
+		assertTrue(full.dmi < ref.dmi);
+		// the reference range never returns 0 or K-1
+		final Random rnd = new Random(11);
+		for (int trial = 0; trial < 20; trial++) {
+			final float[] q = new float[400];
+			for (int i = 0; i < q.length; i++)
+				q[i] = (float) Math.pow(rnd.nextDouble(), 1 + trial);
+			final int k = IGTT.select(q, 30, false).index;
+			assertTrue("index " + k, k >= 1 && k <= 28);
+		}
+		// a constant map: all DMIs are -log(0.001), the first considered candidate (empty) is taken
+		final Selection flat = IGTT.select(new float[50], 30, false);
+		assertEquals(1, flat.index);
+		assertEquals(0, flat.foreground);
+		assertEquals(6.9077553, flat.dmi, 1e-6);
+	}
+
+	@Test
+	public void sharedIndexMinimisesTheMeanDmi() {
+		final Random rnd = new Random(5);
+		final float[][] ps = new float[3][900];
+		for (int i = 0; i < 3; i++)
+			for (int j = 0; j < 900; j++)
+				ps[i][j] = (float) Math.pow(rnd.nextDouble(), 1 + 2 * i);
+		final Selection[] shared = IGTT.selectShared(ps, 30, false);
+		int best = -1;
+		double bestMean = Double.POSITIVE_INFINITY;
+		for (int k = 1; k < 29; k++) {
+			double m = 0;
+			for (int i = 0; i < 3; i++)
+				m += IGTT.dmi(ps[i], IGTT.candidate(ps[i], IGTT.thresholds(ps[i], 30)[k])) / 3;
+			if (m < bestMean) {
+				bestMean = m;
+				best = k;
+			}
+		}
+		for (int i = 0; i < 3; i++) {
+			assertEquals(best, shared[i].index);
+			assertArrayEquals(IGTT.candidate(ps[i], IGTT.thresholds(ps[i], 30)[best]), shared[i].mask);
+		}
+		// the per-image choices differ for these maps (so the test can tell the two modes apart)
+		final int k0 = IGTT.select(ps[0], 30, false).index, k2 = IGTT.select(ps[2], 30, false).index;
+		assertTrue(k0 + " vs " + k2, k0 != k2);
+	}
+
+	@Test
+	public void badInputIsRejected() {
+		final Params params = new Params();
+		params.k = 2;
+		expectMessage(params::validate, "k=2");
+		params.k = 30;
+		params.p = 0;
+		expectMessage(params::validate, "p=0");
+		params.p = 1.5;
+		expectMessage(params::validate, "p=1.5");
+		params.p = 0.1;
+		params.r = -1;
+		expectMessage(params::validate, "r=-1");
+		final float[] p = { 0.1f, Float.NaN, 0.3f };
+		expectMessage(() -> IGTT.select(p, 30, false), "NaN");
+	}
+
+	private static void expectMessage(final Runnable r, final String part) {
+		try {
+			r.run();
+			fail("no exception, expected one mentioning " + part);
+		}
+		catch (final NoisyLabelsException e) {
+			assertTrue(e.getMessage(), e.getMessage().contains(part));
+		}
+	}
+
+	// ---- 2. EMS -----------------------------------------------------------------------------------
+
+	@Test
+	public void majorityForegroundIsInvertedBeforeSkeletonizing() {
+		final int w = 40, h = 40;
+		final byte[] c = new byte[w * h];
+		Arrays.fill(c, (byte) 255);
+		for (int y = 10; y < 20; y++)
+			for (int x = 5; x < 35; x++)
+				c[y * w + x] = 0; // a dark 30x10 band: the background is the minority
+		assertTrue(IGTT.isMajorityForeground(c));
+		final EmsResult r = IGTT.ems(c, w, h, 1, 1.0, new SplittableRandom(1));
+		assertTrue(r.inverted);
+		assertTrue(r.skeletonPixels >= 20);
+		for (int i = 0; i < c.length; i++)
+			if (r.skeleton[i] != 0) {
+				final int x = i % w, y = i / w;
+				assertTrue("skeleton pixel " + x + "," + y + " outside the band", y >= 10 && y < 20 && x >= 5 && x < 35);
+			}
+		// exactly half is not a majority; a minority is kept as it is
+		final byte[] half = new byte[w * h];
+		Arrays.fill(half, 0, w * h / 2, (byte) 255);
+		assertFalse(IGTT.isMajorityForeground(half));
+		assertFalse(IGTT.ems(IGTT.invert(c), w, h, 1, 1.0, new SplittableRandom(1)).inverted);
+	}
+
+	@Test
+	public void skeletonLiesInsideTheObjects() {
+		final byte[] sk = IGTT.skeleton(gt, gw, gh);
+		int n = 0;
+		for (int i = 0; i < sk.length; i++) {
+			if (sk[i] == 0) continue;
+			assertEquals("skeleton pixel outside the object at " + i, (byte) 255, gt[i]);
+			n++;
+		}
+		final int fg = IGTT.countForeground(gt);
+		assertTrue("skeleton pixels " + n, n > 125); // 125 nuclei, each with at least one skeleton pixel
+		assertTrue("skeleton " + n + " vs object " + fg, n < fg / 5);
+		// it is thin: almost no 2x2 block is entirely skeleton (ImageJ leaves a few at junctions: 4 here)
+		int blocks = 0;
+		for (int y = 0; y < gh - 1; y++)
+			for (int x = 0; x < gw - 1; x++)
+				if (sk[y * gw + x] != 0 && sk[y * gw + x + 1] != 0 && sk[(y + 1) * gw + x] != 0 && sk[(y + 1) * gw +
+					x + 1] != 0) blocks++;
+		assertTrue("2x2 blocks: " + blocks, blocks <= 10);
+	}
+
+	@Test
+	public void shiftedPixelsStayWithinRadius() {
+		for (int r = 1; r <= 2; r++) {
+			final EmsResult e = IGTT.ems(gt, gw, gh, r, 0.1, new SplittableRandom(9));
+			assertFalse(e.inverted);
+			int off = 0;
+			for (int i = 0; i < e.shifted.length; i++) {
+				if (e.shifted[i] == 0) continue;
+				if (e.skeleton[i] == 0) off++;
+				assertTrue("pixel " + i + " farther than " + r + " from the skeleton", nearSkeleton(e.skeleton, i % gw,
+					i / gw, r));
+			}
+			// the pixels really moved: many shifted pixels are off the skeleton
+			assertTrue("r=" + r + ": only " + off + " of " + e.shiftedPixels + " moved", off > e.shiftedPixels / 3);
+			// merging can only reduce the count
+			assertTrue(e.shiftedPixels <= e.skeletonPixels && e.shiftedPixels > e.skeletonPixels / 3);
+		}
+	}
+
+	private static boolean nearSkeleton(final byte[] sk, final int x, final int y, final int r) {
+		for (int dy = -r; dy <= r; dy++)
+			for (int dx = -r; dx <= r; dx++) {
+				final int xx = x + dx, yy = y + dy;
+				if (xx >= 0 && yy >= 0 && xx < gw && yy < gh && sk[yy * gw + xx] != 0) return true;
+			}
+		return false;
+	}
+
+	@Test
+	public void samplingKeepsExactlyCeilOfPTimesN() {
+		assertEquals(3, IGTT.keepCount(0.1, 30));
+		assertEquals(7, IGTT.keepCount(0.07, 100)); // 0.07 * 100 = 7.000000000000001 in floating point
+		assertEquals(4, IGTT.keepCount(0.1, 31));
+		assertEquals(1, IGTT.keepCount(0.1, 1));
+		assertEquals(0, IGTT.keepCount(0.5, 0));
+		for (final double p : new double[] { 0.1, 0.37, 1.0 }) {
+			final EmsResult e = IGTT.ems(gt, gw, gh, 1, p, new SplittableRandom(4));
+			assertEquals((int) Math.ceil(p * e.shiftedPixels - 1e-9), e.keptPixels);
+			assertEquals(e.keptPixels, IGTT.countForeground(e.label));
+			for (int i = 0; i < e.label.length; i++)
+				if (e.label[i] != 0) assertTrue(e.shifted[i] != 0);
+		}
+	}
+
+	@Test
+	public void noShiftAndFullSamplingGiveTheSkeleton() {
+		final EmsResult e = IGTT.ems(gt, gw, gh, 0, 1.0, new SplittableRandom(2));
+		assertArrayEquals(IGTT.skeleton(gt, gw, gh), e.label);
+		assertEquals(e.skeletonPixels, e.keptPixels);
+		assertEquals(e.skeletonPixels, e.shiftedPixels);
+	}
+
+	@Test
+	public void sameSeedSameLabelDifferentSeedDifferentLabel() {
+		final Params params = new Params();
+		final byte[] a = IGTT.nextLabel(gt, gw, gh, params, IGTT.random(42, 3, 0));
+		final byte[] b = IGTT.nextLabel(gt, gw, gh, params, IGTT.random(42, 3, 0));
+		assertArrayEquals(a, b);
+		assertFalse(Arrays.equals(a, IGTT.nextLabel(gt, gw, gh, params, IGTT.random(43, 3, 0))));
+		assertFalse(Arrays.equals(a, IGTT.nextLabel(gt, gw, gh, params, IGTT.random(42, 4, 0))));
+		assertFalse(Arrays.equals(a, IGTT.nextLabel(gt, gw, gh, params, IGTT.random(42, 3, 1))));
+		// about 10 % of the (shifted) skeleton is kept
+		final int sk = IGTT.countForeground(IGTT.skeleton(gt, gw, gh));
+		final int kept = IGTT.countForeground(a);
+		assertTrue(kept + " of " + sk, kept >= sk / 20 && kept <= sk / 9 + 1);
+	}
+
+	@Test
+	public void withoutEmsTheCandidateIsTheLabelAsIs() {
+		final Params params = new Params();
+		params.ems = false;
+		final byte[] inv = IGTT.invert(gt); // majority foreground: NOT inverted without EMS
+		assertArrayEquals(inv, IGTT.nextLabel(inv, gw, gh, params, IGTT.random(42, 1, 0)));
+	}
+
+	// ---- 3. polarity -------------------------------------------------------------------------------
+
+	/** A 64x64 image with bright discs (about 20 % of the area) on a dark noisy background. */
+	private static float[][] discScene(final double radius) {
+		final int w = 64, h = 64;
+		final float[] img = new float[w * h], truth = new float[w * h];
+		final Random rnd = new Random(8);
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) {
+				final boolean in = Math.hypot(x - 20, y - 20) < radius || Math.hypot(x - 44, y - 42) < radius;
+				truth[y * w + x] = in ? 1 : 0;
+				img[y * w + x] = (in ? 180 : 40) + 20 * (float) rnd.nextGaussian();
+			}
+		return new float[][] { img, truth };
+	}
+
+	@Test
+	public void invertedProbabilityMapIsFlippedBack() {
+		final float[][] scene = discScene(11);
+		final float[] img = scene[0], truth = scene[1];
+		final float[] inverted = new float[truth.length];
+		for (int i = 0; i < truth.length; i++)
+			inverted[i] = 0.85f - 0.7f * truth[i];
+		final Output out = IGTT.output(new float[][] { inverted }, new float[][] { img }, new Params());
+		assertTrue(out.polarity.inverted);
+		assertTrue(out.polarity.reason, out.polarity.reason.startsWith("inverted"));
+		assertTrue(out.polarity.reason, out.polarity.reason.contains("(majority)"));
+		assertTrue(out.polarity.reason, out.polarity.reason.contains("darker"));
+		assertTrue(out.polarity.contrast < -1);
+		assertTrue(out.polarity.foregroundFraction > 0.6);
+		for (int i = 0; i < truth.length; i++) {
+			assertEquals(truth[i] != 0 ? 255 : 0, out.masks[0][i] & 0xff);
+			assertEquals(1 - inverted[i], out.probabilities[0][i], 1e-7);
+		}
+		// the right polarity is kept
+		final float[] right = new float[truth.length];
+		for (int i = 0; i < truth.length; i++)
+			right[i] = 0.15f + 0.7f * truth[i];
+		final Output ok = IGTT.output(new float[][] { right }, new float[][] { img }, new Params());
+		assertFalse(ok.polarity.inverted);
+		assertTrue(ok.polarity.reason, ok.polarity.reason.startsWith("kept"));
+		assertTrue(ok.polarity.reason, ok.polarity.reason.contains("(minority)"));
+		assertArrayEquals(right, ok.probabilities[0], 0f);
+	}
+
+	@Test
+	public void brightnessOutweighsTheMinorityRule() {
+		// large bright discs cover most of the image
+		final float[][] scene = discScene(26);
+		final byte[] mask = new byte[scene[1].length];
+		int fg = 0;
+		for (int i = 0; i < mask.length; i++)
+			if (scene[1][i] != 0) {
+				mask[i] = (byte) 255;
+				fg++;
+			}
+		assertTrue(fg > mask.length * 0.6);
+		final Polarity bright = IGTT.decidePolarity(mask, scene[0], true);
+		assertFalse(bright.reason, bright.inverted);
+		assertTrue(bright.reason, bright.reason.contains("outweighs the minority rule"));
+		final Polarity dark = IGTT.decidePolarity(mask, scene[0], false);
+		assertTrue(dark.reason, dark.inverted);
+		final Polarity any = IGTT.decidePolarity(new byte[][] { mask }, new float[][] { scene[0] }, Contrast.ANY);
+		assertTrue(any.reason, any.inverted);
+		assertTrue(any.reason, any.reason.contains("minority rule"));
+		// without an image only the minority rule applies
+		assertTrue(IGTT.decidePolarity(mask, null, true).inverted);
+		assertEquals((double) fg / mask.length, any.foregroundFraction, 1e-12);
+	}
+
+	@Test
+	public void nucleiImageUsedAsPredictionGivesTheSameMaskInBothPolarities() {
+		// the normalised bundled image stands in for a network output (and its inverse for a network that
+		// converged to the inverted map): the DMI threshold plus the polarity decision recover the nuclei
+		final float[] img = (float[]) IJ.openImage("test-images/img2d.tif").getProcessor().convertToFloatProcessor()
+			.getPixels();
+		float min = Float.MAX_VALUE, max = -Float.MAX_VALUE;
+		for (final float v : img) {
+			min = Math.min(min, v);
+			max = Math.max(max, v);
+		}
+		final float[] p = new float[img.length], q = new float[img.length];
+		for (int i = 0; i < img.length; i++) {
+			p[i] = (img[i] - min) / (max - min);
+			q[i] = 1 - p[i];
+		}
+		final Output direct = IGTT.output(new float[][] { p }, new float[][] { img }, new Params());
+		final Output flipped = IGTT.output(new float[][] { q }, new float[][] { img }, new Params());
+		assertFalse(direct.polarity.reason, direct.polarity.inverted);
+		assertTrue(flipped.polarity.reason, flipped.polarity.inverted);
+		final double d1 = dice(direct.masks[0], gt), d2 = dice(flipped.masks[0], gt);
+		assertEquals(0.795, d1, 0.01); // blank answer: 0, inverted answer: far lower
+		assertEquals(d1, d2, 0.01);
+		assertTrue(dice(IGTT.invert(direct.masks[0]), gt) < 0.2);
+	}
+
+	private static double dice(final byte[] a, final byte[] b) {
+		long inter = 0, sa = 0, sb = 0;
+		for (int i = 0; i < a.length; i++) {
+			if (a[i] != 0) sa++;
+			if (b[i] != 0) sb++;
+			if (a[i] != 0 && b[i] != 0) inter++;
+		}
+		return (2.0 * inter + 1e-5) / (sa + sb + 1e-5);
+	}
+
+	// ---- 4. label state and refresh ----------------------------------------------------------------
+
+	@Test
+	public void labelStateStartsBlackAndRecordsHistory() {
+		final int w = 64, h = 64;
+		final LabelState state = new LabelState(w, h, 2, true);
+		for (int i = 0; i < 2; i++) {
+			assertEquals(0, IGTT.countForeground(state.label(i)));
+			for (final float v : state.target(i))
+				assertEquals(0f, v, 0f);
+		}
+		final float[] truth = discScene(11)[1];
+		final float[] pred = new float[truth.length];
+		for (int i = 0; i < pred.length; i++)
+			pred[i] = 0.2f + 0.6f * truth[i];
+		final Params params = new Params();
+		final Update u = IGTT.refresh(state, 1, pred, 1, params);
+		state.endEpoch(1);
+		assertEquals(0, IGTT.countForeground(state.label(0)));
+		assertArrayEquals(u.label, state.label(1));
+		assertEquals(u.ems.keptPixels, IGTT.countForeground(state.label(1)));
+		assertTrue(u.ems.keptPixels > 0);
+		// the candidate is the discs; the label is a subset of the candidate dilated by r = 1
+		int cand = 0;
+		for (int i = 0; i < truth.length; i++) {
+			assertEquals(truth[i] != 0, state.candidate(1)[i] != 0);
+			if (state.candidate(1)[i] != 0) cand++;
+		}
+		assertEquals(cand, u.selection.foreground);
+		// targets are 0/1
+		final float[] target = state.target(1);
+		for (int i = 0; i < target.length; i++)
+			assertEquals(state.label(1)[i] != 0 ? 1f : 0f, target[i], 0f);
+		// same (seed, epoch, image) gives the same label, whatever the order
+		final LabelState other = new LabelState(w, h, 2, false);
+		IGTT.refreshAll(other, 0, new float[][] { pred, pred }, 1, params);
+		assertArrayEquals(state.label(1), other.label(1));
+		assertFalse(Arrays.equals(other.label(0), other.label(1)));
+		assertEquals(0, other.recordedEpochs());
+		// a second epoch without EMS: the label is the candidate
+		params.ems = false;
+		final Update u2 = IGTT.refresh(state, 0, pred, 2, params);
+		assertEquals(null, u2.ems);
+		assertArrayEquals(u2.selection.mask, state.label(0));
+		state.endEpoch(2);
+		assertEquals(2, state.recordedEpochs());
+		final ImageStack all = state.historyStack(false);
+		assertEquals(4, all.getSize());
+		assertEquals("epoch 1, image 2", all.getSliceLabel(2));
+		assertEquals(0, IGTT.countForeground((byte[]) all.getPixels(1))); // image 1 after epoch 1: still black
+		assertArrayEquals(u.label, (byte[]) all.getPixels(2));
+		assertArrayEquals(u2.label, (byte[]) all.getPixels(3));
+		final ImageStack cands = state.historyStack(1, true);
+		assertEquals(2, cands.getSize());
+		assertEquals("epoch 2", cands.getSliceLabel(2));
+		assertEquals(cand, IGTT.countForeground((byte[]) cands.getPixels(1)));
+	}
+}
