@@ -22,7 +22,7 @@ import ij.plugin.PlugIn;
  * {@code NoisePlugin("flipping")}. They work on the current image and show the results. The dialog's field
  * labels are the snake_case keys, so the macro recorder writes, e.g.,
  * {@code run("Random Flipping (RCL) [IJ1]", "p_flip=0.45 seed=42");}. In a headless JVM (no dialog possible)
- * the macro options are read directly.
+ * the macro options are read directly (missing keys take their defaults).
  */
 public class NoisePlugin implements PlugIn {
 
@@ -42,7 +42,9 @@ public class NoisePlugin implements PlugIn {
 			return;
 		}
 		try {
-			final Map<String, Object> values = headlessMacro() ? fromOptions(g, Macro.getOptions()) : fromDialog(g);
+			// no dialog can be shown headless: read the macro options (none = the defaults)
+			final Map<String, Object> values = GraphicsEnvironment.isHeadless() ? fromOptions(g, Macro.getOptions())
+				: fromDialog(g);
 			if (values == null) return; // canceled
 			final Map<String, Object> outputs = g.run(imp, values, progress());
 			for (final Object o : outputs.values()) {
@@ -60,10 +62,6 @@ public class NoisePlugin implements PlugIn {
 		finally {
 			IJ.showProgress(1.0);
 		}
-	}
-
-	private static boolean headlessMacro() {
-		return GraphicsEnvironment.isHeadless() && Macro.getOptions() != null;
 	}
 
 	/** Parameter values from macro options (headless only: ImageJ's dialog reads them otherwise). */
