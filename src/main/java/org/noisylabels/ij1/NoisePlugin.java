@@ -47,7 +47,10 @@ public class NoisePlugin implements PlugIn {
 				: fromDialog(g);
 			if (values == null) return; // canceled
 			final Map<String, Object> outputs = g.run(imp, values, progress());
-			for (final Object o : outputs.values()) {
+			// shown in reverse order, so that noisy_label ends up as the current image
+			final java.util.List<Object> shown = new java.util.ArrayList<>(outputs.values());
+			java.util.Collections.reverse(shown);
+			for (final Object o : shown) {
 				if (o instanceof ImagePlus) display((ImagePlus) o);
 				else if (o instanceof ResultsTable && !GraphicsEnvironment.isHeadless()) ((ResultsTable) o).show(
 					"Perturbation");

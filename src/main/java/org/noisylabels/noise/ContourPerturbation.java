@@ -89,7 +89,6 @@ public final class ContourPerturbation {
 		}
 		final String[] kind = new String[slices];
 		final int[] radius = new int[slices];
-		final byte[] tmp = new byte[w * h];
 		for (int s = 0; s < slices; s++) {
 			progress.checkCanceled();
 			progress.update("Contour perturbation: slice " + (s + 1) + "/" + slices, (double) s / slices);
@@ -103,7 +102,7 @@ public final class ContourPerturbation {
 			if (u < P_DILATE_OR_ERODE) {
 				final boolean dilate = u < P_DILATE;
 				kind[s] = dilate ? DILATE : ERODE;
-				for (int i = 0; i < r; i++) Morphology.cross2D(px[s], w, h, dilate, tmp);
+				Morphology.cross(px[s], w, h, r, dilate);
 			}
 			else {
 				kind[s] = DISTORT;

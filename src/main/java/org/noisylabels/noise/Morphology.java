@@ -17,7 +17,7 @@ import ij.ImagePlus;
  * <p>
  * ImageJ's own {@code ByteProcessor.erode/dilate} are not used because they pad with the edge pixels and
  * depend on global preferences (black background, binary count); this direct, separable implementation
- * gives exactly the square result. The cross-shaped (4-neighbour) variants serve the contour perturbation.
+ * gives exactly the square result. The cross-shaped (4-neighbour) variant serves the contour perturbation.
  * Pixels are 0 (background) or -1 (255, foreground) bytes.
  */
 public final class Morphology {
@@ -102,20 +102,43 @@ public final class Morphology {
 		return out;
 	}
 
-	/** One dilation or erosion of one slice with the cross (4-neighbour) element, in place. */
-	public static void cross2D(final byte[] px, final int w, final int h, final boolean dilate,
-		final byte[] tmp)
-	{
-		System.arraycopy(px, 0, tmp, 0, w * h);
+	/**
+	 * {@code r} dilations or erosions of one slice with the cross (4-neighbour) element, in place. Repeating the
+	 * cross r times gives the diamond |dx| + |dy| <= r, so this is computed in O(w·h) for any r from the exact
+	 * city-block distance transform (two raster passes): dilation keeps the pixels within distance r of the
+	 * object, erosion the object pixels farther than r from the background (outside the image counts as
+	 * background at distance 1 from the border pixels).
+	 */
+	public static void cross(final byte[] px, final int w, final int h, final int r, final boolean dilate) {
+		if (r <= 0) return;
+		final int n = w * h, far = Integer.MAX_VALUE / 2;
+		final int[] d = new int[n];
+		// distance to the nearest "source" pixel: object pixels for dilation, background pixels for erosion
+		for (int i = 0; i < n; i++) d[i] = (px[i] != 0) == dilate ? 0 : far;
+		final int edge = dilate ? far : 0; // the value of the outside
 		for (int y = 0; y < h; y++) {
 			final int row = y * w;
 			for (int x = 0; x < w; x++) {
 				final int i = row + x;
-				final byte left = x > 0 ? tmp[i - 1] : 0, right = x < w - 1 ? tmp[i + 1] : 0;
-				final byte up = y > 0 ? tmp[i - w] : 0, down = y < h - 1 ? tmp[i + w] : 0;
-				px[i] = dilate ? (byte) (tmp[i] | left | right | up | down) : (byte) (tmp[i] & left & right & up & down);
+				int v = d[i];
+				final int left = x > 0 ? d[i - 1] : edge, up = y > 0 ? d[i - w] : edge;
+				if (left + 1 < v) v = left + 1;
+				if (up + 1 < v) v = up + 1;
+				d[i] = v;
 			}
 		}
+		for (int y = h - 1; y >= 0; y--) {
+			final int row = y * w;
+			for (int x = w - 1; x >= 0; x--) {
+				final int i = row + x;
+				int v = d[i];
+				final int right = x < w - 1 ? d[i + 1] : edge, down = y < h - 1 ? d[i + w] : edge;
+				if (right + 1 < v) v = right + 1;
+				if (down + 1 < v) v = down + 1;
+				d[i] = v;
+			}
+		}
+		for (int i = 0; i < n; i++) px[i] = (dilate ? d[i] <= r : d[i] > r) ? (byte) -1 : 0;
 	}
 
 	/** Horizontal 1×3 pass from {@code in} to {@code out}; outside = background. */

@@ -80,6 +80,15 @@ public class NoisePluginTest {
 	}
 
 	@Test
+	public void samplingLeavesTheNoisyLabelCurrent() {
+		final ImagePlus gt = IJ.openImage(GT2D);
+		final ImagePlus result = runPlugin("sampling", gt, "p_sample=0.2 seed=4");
+		assertEquals("gt2d-sampled", result.getTitle());
+		MacrosTest.assertSame(org.noisylabels.noise.RandomSampling.apply(IJ.openImage(GT2D), 0.2, 4).noisyLabel,
+			result);
+	}
+
+	@Test
 	public void badOptionsLeaveTheCurrentImage() {
 		final ImagePlus gt = IJ.openImage(GT2D);
 		assertSame(gt, runPlugin("flipping", gt, "p_flip=2 seed=1"));

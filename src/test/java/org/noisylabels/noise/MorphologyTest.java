@@ -89,6 +89,33 @@ public class MorphologyTest {
 	}
 
 	@Test
+	public void crossEqualsDiamondReference() {
+		// discs touching the borders; r dilations/erosions with the cross = the diamond |dx| + |dy| <= r
+		final ImagePlus discs = TestMasks.discs(53, 41, 3, 9, 13);
+		for (int s = 1; s <= 3; s++) {
+			final int[] in = TestMasks.values(discs, s);
+			for (final boolean dilate : new boolean[] { true, false })
+				for (int r = 1; r <= 6; r++) {
+					final byte[] px = ((byte[]) discs.getStack().getPixels(s)).clone();
+					Morphology.cross(px, 53, 41, r, dilate);
+					final int[] got = new int[px.length];
+					for (int i = 0; i < px.length; i++) got[i] = px[i] & 0xff;
+					assertArrayEquals("slice " + s + " r=" + r + (dilate ? " dilate" : " erode"), ContourPerturbationTest
+						.diamond(in, 53, 41, r, dilate), got);
+				}
+		}
+		// hand-computed: one pixel dilated by the cross twice = 13 pixels; a full 7×5 image eroded once = 5×3
+		final byte[] one = new byte[11 * 11];
+		one[5 * 11 + 5] = -1;
+		Morphology.cross(one, 11, 11, 2, true);
+		assertEquals(13, NoiseImages.count(one));
+		final byte[] full = new byte[7 * 5];
+		java.util.Arrays.fill(full, (byte) -1);
+		Morphology.cross(full, 7, 5, 1, false);
+		assertEquals(15, NoiseImages.count(full));
+	}
+
+	@Test
 	public void handComputedCounts() {
 		// single pixel in the middle: 3×3 = 9 after one dilation, 5×5 = 25 after two
 		final ByteProcessor bp = new ByteProcessor(11, 11);
