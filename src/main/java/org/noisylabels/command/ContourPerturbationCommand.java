@@ -1,0 +1,50 @@
+package org.noisylabels.command;
+
+import org.noisylabels.noise.ContourPerturbation;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import ij.ImagePlus;
+import ij.measure.ResultsTable;
+
+/** Contour perturbation (PINT / PyMIC JSRT): dilate, erode or distort a fraction of the slices. */
+@Plugin(type = Command.class, headless = true,
+	menuPath = "Plugins>Noisy Labels>Noise>Contour Perturbation",
+	description = "Perturbs round(noise_rate*N) random slices: dilate or erode r times (cross element, p=.35 each) or distort the edge with discs of radius r; r uniform in [r_min, r_max]")
+public class ContourPerturbationCommand extends NoisyLabelsCommand {
+
+	@Parameter(label = "Label", description = "Clean binary mask; the slices of a stack are perturbed independently")
+	private ImagePlus label;
+
+	@Parameter(label = "Noise rate", description = "Fraction of the slices that is perturbed", min = "0",
+		max = "1", stepSize = "0.05")
+	private double noise_rate = 0.5;
+
+	@Parameter(label = "Smallest radius", description = "Smallest r (iterations or disc radius)", min = "1",
+		max = "1000")
+	private int r_min = 5;
+
+	@Parameter(label = "Largest radius", description = "Largest r (iterations or disc radius)", min = "1",
+		max = "1000")
+	private int r_max = 18;
+
+	@Parameter(label = "Seed", description = "Random seed: the same seed gives the same result")
+	private long seed = 42;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Noisy label")
+	private ImagePlus noisy_label;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Perturbation")
+	private ResultsTable perturbation;
+
+	@Override
+	protected void execute() {
+		final ContourPerturbation.Result r = ContourPerturbation.apply(label, noise_rate, r_min, r_max, seed,
+			progress());
+		noisy_label = r.noisyLabel;
+		perturbation = r.table;
+		show(perturbation, "Perturbation");
+	}
+}

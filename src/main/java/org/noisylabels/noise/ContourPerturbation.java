@@ -1,0 +1,175 @@
+package org.noisylabels.noise;
+
+import java.util.SplittableRandom;
+
+import org.noisylabels.Check;
+import org.noisylabels.NoisyLabelsException;
+import org.noisylabels.Progress;
+import org.noisylabels.io.Masks;
+
+import ij.ImagePlus;
+import ij.measure.ResultsTable;
+
+/**
+ * Contour perturbation (PINT; PyMIC's JSRT noisy labels). The slices of a stack are the "images": exactly
+ * round(noise_rate · N) of the N slices, chosen at random, are perturbed (a single image is perturbed when a
+ * uniform draw is below noise_rate). For every perturbed slice a radius r is drawn uniformly from the
+ * integers [r_min, r_max] and, with probability 0.35 each, the slice is dilated r times or eroded r times
+ * with the cross-shaped (4-neighbour) element; otherwise its edge is distorted: a filled disc of radius r
+ * (pixels with dx² + dy² ≤ r²) is added at 10 % (rounded down) of the boundary pixels, then a disc is removed
+ * at 10 % of the boundary pixels of that result.
+ * <p>
+ * As in the reference code, the boundary is the outer one: background pixels with a 4-neighbour in the
+ * object. Outside the image counts as background (erosion removes object pixels on the image border).
+ * Unlike the reference code, which draws a new radius for every disc, one r per slice is used, so that the
+ * reported r describes the whole perturbation. Slices that are not perturbed are copied unchanged.
+ */
+public final class ContourPerturbation {
+
+	/** Kinds of perturbation as written in the table. */
+	public static final String DILATE = "dilate", ERODE = "erode", DISTORT = "distort", NONE = "none";
+
+	/** Probability of dilation and (cumulative) of dilation or erosion. */
+	static final double P_DILATE = 0.35, P_DILATE_OR_ERODE = 0.7;
+
+	/** Largest radius accepted. */
+	public static final int MAX_RADIUS = 1000;
+
+	/** The outputs. */
+	public static final class Result {
+
+		public final ImagePlus noisyLabel;
+		/** One row per slice: slice, perturbed (true/false), kind, r (0 when not perturbed). */
+		public final ResultsTable table;
+		public final boolean[] perturbed;
+		public final String[] kind;
+		public final int[] radius;
+
+		Result(final ImagePlus noisyLabel, final ResultsTable table, final boolean[] perturbed, final String[] kind,
+			final int[] radius)
+		{
+			this.noisyLabel = noisyLabel;
+			this.table = table;
+			this.perturbed = perturbed;
+			this.kind = kind;
+			this.radius = radius;
+		}
+	}
+
+	private ContourPerturbation() {}
+
+	public static Result apply(final ImagePlus label, final double noiseRate, final int rMin, final int rMax,
+		final long seed)
+	{
+		return apply(label, noiseRate, rMin, rMax, seed, Progress.NONE);
+	}
+
+	public static Result apply(final ImagePlus label, final double noiseRate, final int rMin, final int rMax,
+		final long seed, final Progress progress)
+	{
+		Check.probability(noiseRate, "noise_rate");
+		Check.range(rMin, 1, MAX_RADIUS, "r_min");
+		Check.range(rMax, 1, MAX_RADIUS, "r_max");
+		if (rMin > rMax) {
+			throw new NoisyLabelsException("r_min=" + rMin + " is larger than r_max=" + rMax +
+				": give r_min <= r_max");
+		}
+		final ImagePlus mask = Masks.binaryNonEmpty(label, "label");
+		final int w = mask.getWidth(), h = mask.getHeight(), slices = mask.getStackSize();
+		final byte[][] px = NoiseImages.pixels(mask);
+		final SplittableRandom random = new SplittableRandom(seed);
+		final boolean[] perturbed = new boolean[slices];
+		if (slices == 1) perturbed[0] = random.nextDouble() < noiseRate;
+		else {
+			final int k = NoiseImages.roundCount(noiseRate, slices);
+			final int[] idx = new int[slices];
+			for (int s = 0; s < slices; s++) idx[s] = s;
+			NoiseImages.chooseFirst(idx, 0, slices, k, random);
+			for (int j = 0; j < k; j++) perturbed[idx[j]] = true;
+		}
+		final String[] kind = new String[slices];
+		final int[] radius = new int[slices];
+		for (int s = 0; s < slices; s++) {
+			progress.checkCanceled();
+			progress.update("Contour perturbation: slice " + (s + 1) + "/" + slices, (double) s / slices);
+			if (!perturbed[s]) {
+				kind[s] = NONE;
+				continue;
+			}
+			final double u = random.nextDouble();
+			final int r = rMin + random.nextInt(rMax - rMin + 1);
+			radius[s] = r;
+			if (u < P_DILATE_OR_ERODE) {
+				final boolean dilate = u < P_DILATE;
+				kind[s] = dilate ? DILATE : ERODE;
+				Morphology.cross(px[s], w, h, r, dilate);
+			}
+			else {
+				kind[s] = DISTORT;
+				distort(px[s], w, h, r, random);
+			}
+		}
+		progress.update("Contour perturbation done", 1);
+		final ResultsTable table = new ResultsTable();
+		for (int s = 0; s < slices; s++) {
+			table.incrementCounter();
+			table.addValue("slice", s + 1);
+			table.addValue("perturbed", perturbed[s] ? "true" : "false");
+			table.addValue("kind", kind[s]);
+			table.addValue("r", radius[s]);
+		}
+		return new Result(NoiseImages.maskResult(label, px, NoiseImages.title(label, "-perturbed")), table, perturbed,
+			kind, radius);
+	}
+
+	/** Adds discs at 10 % of the boundary pixels, then removes discs at 10 % of the new boundary pixels. */
+	static void distort(final byte[] px, final int w, final int h, final int r, final SplittableRandom random) {
+		final int[] added = sampleBoundary(px, w, h, random);
+		for (final int i : added) disc(px, w, h, i % w, i / w, r, (byte) Masks.FG);
+		final int[] removed = sampleBoundary(px, w, h, random);
+		for (final int i : removed) disc(px, w, h, i % w, i / w, r, (byte) 0);
+	}
+
+	/** A random 10 % (rounded down) of the outer boundary pixels (background with a 4-neighbour in the object). */
+	static int[] sampleBoundary(final byte[] px, final int w, final int h, final SplittableRandom random) {
+		final int[] edge = outerBoundary(px, w, h);
+		final int k = edge.length / 10;
+		NoiseImages.chooseFirst(edge, 0, edge.length, k, random);
+		return java.util.Arrays.copyOf(edge, k);
+	}
+
+	/** Indices of the background pixels that have a 4-neighbour in the object, in raster order. */
+	static int[] outerBoundary(final byte[] px, final int w, final int h) {
+		int n = 0;
+		int[] edge = new int[1024];
+		for (int y = 0; y < h; y++) {
+			for (int x = 0; x < w; x++) {
+				final int i = y * w + x;
+				if (px[i] != 0) continue;
+				if (x > 0 && px[i - 1] != 0 || x < w - 1 && px[i + 1] != 0 || y > 0 && px[i - w] != 0 || y < h - 1 &&
+					px[i + w] != 0)
+				{
+					if (n == edge.length) edge = java.util.Arrays.copyOf(edge, 2 * n);
+					edge[n++] = i;
+				}
+			}
+		}
+		return java.util.Arrays.copyOf(edge, n);
+	}
+
+	/** Sets the filled disc dx² + dy² ≤ r² around (cx, cy), clipped to the image. */
+	static void disc(final byte[] px, final int w, final int h, final int cx, final int cy, final int r,
+		final byte value)
+	{
+		final int y0 = Math.max(0, cy - r), y1 = Math.min(h - 1, cy + r);
+		for (int y = y0; y <= y1; y++) {
+			final int dy = y - cy;
+			final int rest = r * r - dy * dy;
+			int half = (int) Math.sqrt(rest);
+			while (half * half > rest) half--;
+			while ((half + 1) * (half + 1) <= rest) half++;
+			final int x0 = Math.max(0, cx - half), x1 = Math.min(w - 1, cx + half);
+			if (x0 <= x1) java.util.Arrays.fill(px, y * w + x0, y * w + x1 + 1, value);
+		}
+	}
+}
