@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 
 import org.noisylabels.Check;
 import org.noisylabels.NoisyLabelsException;
+import org.noisylabels.command.NoisyLabelsCommand;
 import org.noisylabels.io.AtomicFiles;
 import org.noisylabels.io.ImageFiles;
 import org.noisylabels.io.Tables;
@@ -29,6 +30,7 @@ import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandService;
 import org.scijava.event.EventHandler;
 import org.scijava.event.EventService;
+import org.scijava.log.LogLevel;
 import org.scijava.log.LogService;
 import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
@@ -79,6 +81,11 @@ public final class CommandLine {
 		}
 		final Context context = new Context(CommandService.class, ModuleService.class, StatusService.class,
 			LogService.class, EventService.class);
+		if (System.getenv("NOISY_LABELS_DEBUG") == null) {
+			// the command line prints a failure as its single "error: ..." line; the command's own error log
+			// (shown in Fiji's log window) would repeat it
+			context.service(LogService.class).setLevel(NoisyLabelsCommand.class.getName(), LogLevel.NONE);
+		}
 		try {
 			final CommandService commands = context.service(CommandService.class);
 			if (args.get(0).equals("--list")) {
