@@ -229,7 +229,7 @@ public final class SyntheticMicroscopy {
 				x[i] = rng.nextDouble() * span - margin;
 				y[i] = rng.nextDouble() * span - margin;
 				boolean ok = true;
-				for (int j = 0; j < i && ok; j++) ok = Math.hypot(x[i] - x[j], y[i] - y[j]) >= minDist;
+				for (int j = 0; j < i && ok; j++) ok = StrictMath.hypot(x[i] - x[j], y[i] - y[j]) >= minDist;
 				if (ok) break;
 			}
 		}
@@ -251,7 +251,7 @@ public final class SyntheticMicroscopy {
 				degree[u]++;
 			}
 			for (int i = 0; i < nodes; i++) {
-				final double d = Math.hypot(x[u] - x[i], y[u] - y[i]);
+				final double d = StrictMath.hypot(x[u] - x[i], y[u] - y[i]);
 				if (!in[i] && d < best[i]) {
 					best[i] = d;
 					from[i] = u;
@@ -263,7 +263,7 @@ public final class SyntheticMicroscopy {
 		// 35 degrees or more, and give no node more than 4 edges
 		final List<int[]> pairs = new ArrayList<>();
 		for (int i = 0; i < nodes; i++) for (int j = i + 1; j < nodes; j++) pairs.add(new int[] { i, j });
-		pairs.sort((p, q) -> Double.compare(Math.hypot(x[p[0]] - x[p[1]], y[p[0]] - y[p[1]]), Math.hypot(x[q[0]] -
+		pairs.sort((p, q) -> Double.compare(StrictMath.hypot(x[p[0]] - x[p[1]], y[p[0]] - y[p[1]]), StrictMath.hypot(x[q[0]] -
 			x[q[1]], y[q[0]] - y[q[1]])));
 		for (int pass = 0; pass < 2; pass++) {
 			for (final int[] p : pairs) {
@@ -280,7 +280,7 @@ public final class SyntheticMicroscopy {
 		final IntList px = new IntList(size * size);
 		for (final int[] e : edges) {
 			final double ax = x[e[0]], ay = y[e[0]], bx = x[e[1]], by = y[e[1]];
-			final double len = Math.hypot(bx - ax, by - ay);
+			final double len = StrictMath.hypot(bx - ax, by - ay);
 			final double nx = -(by - ay) / len, ny = (bx - ax) / len; // unit normal
 			final double bend = 0.18 * len * gaussian(rng);
 			final double wobble = 1.5 * rng.nextDouble(), period = 15 + 25 * rng.nextDouble(), phase = 2 * Math.PI *
@@ -292,7 +292,7 @@ public final class SyntheticMicroscopy {
 			px.clear();
 			for (int s = 0; s <= steps; s++) {
 				final double t = (double) s / steps, t1 = 1 - t;
-				final double w = wobble * Math.sin(2 * Math.PI * t * len / period + phase) * Math.sin(Math.PI * t);
+				final double w = wobble * StrictMath.sin(2 * Math.PI * t * len / period + phase) * StrictMath.sin(Math.PI * t);
 				final double qx = t1 * t1 * ax + 2 * t1 * t * cx + t * t * bx + nx * w;
 				final double qy = t1 * t1 * ay + 2 * t1 * t * cy + t * t * by + ny * w;
 				disc(px, size, qx, qy, r);
@@ -305,7 +305,7 @@ public final class SyntheticMicroscopy {
 	private static boolean fits(final double[] x, final double[] y, final List<int[]> edges, final int[] p,
 		final double clearance)
 	{
-		final double minCos = Math.cos(Math.toRadians(35));
+		final double minCos = StrictMath.cos(StrictMath.toRadians(35));
 		for (final int[] e : edges) {
 			if (e[0] == p[0] && e[1] == p[1] || e[0] == p[1] && e[1] == p[0] || crosses(x, y, e, p)) return false;
 			// the angle at a shared node
@@ -314,7 +314,7 @@ public final class SyntheticMicroscopy {
 					if (e[a] != p[b]) continue;
 					final int o1 = e[1 - a], o2 = p[1 - b], m = p[b];
 					final double ux = x[o1] - x[m], uy = y[o1] - y[m], vx = x[o2] - x[m], vy = y[o2] - y[m];
-					if ((ux * vx + uy * vy) / (Math.hypot(ux, uy) * Math.hypot(vx, vy)) > minCos) return false;
+					if ((ux * vx + uy * vy) / (StrictMath.hypot(ux, uy) * StrictMath.hypot(vx, vy)) > minCos) return false;
 				}
 		}
 		// no other node close to the new edge
@@ -323,7 +323,7 @@ public final class SyntheticMicroscopy {
 		for (int i = 0; i < x.length; i++) {
 			if (i == p[0] || i == p[1]) continue;
 			final double t = Math.max(0, Math.min(1, ((x[i] - ax) * (bx - ax) + (y[i] - ay) * (by - ay)) / l2));
-			if (Math.hypot(x[i] - ax - t * (bx - ax), y[i] - ay - t * (by - ay)) < clearance) return false;
+			if (StrictMath.hypot(x[i] - ax - t * (bx - ax), y[i] - ay - t * (by - ay)) < clearance) return false;
 		}
 		return true;
 	}
@@ -347,7 +347,7 @@ public final class SyntheticMicroscopy {
 			for (int attempt = 0; attempt < 100; attempt++) {
 				final double a = 8 + 12 * rng.nextDouble();
 				final double b = Math.max(8, 0.6 * a) + (a - Math.max(8, 0.6 * a)) * rng.nextDouble();
-				final double theta = Math.PI * rng.nextDouble(), cos = Math.cos(theta), sin = Math.sin(theta);
+				final double theta = Math.PI * rng.nextDouble(), cos = StrictMath.cos(theta), sin = StrictMath.sin(theta);
 				final double cx = rng.nextDouble() * size, cy = rng.nextDouble() * size;
 				px.clear();
 				final int x0 = Math.max(0, (int) Math.ceil(cx - a)), x1 = Math.min(size - 1, (int) Math.floor(cx + a));
@@ -382,8 +382,8 @@ public final class SyntheticMicroscopy {
 				for (int s = 1; s <= steps; s++) {
 					final double ds = centreLine / steps;
 					theta += (kappa + dKappa * s * ds) * ds;
-					x += Math.cos(theta) * ds;
-					y += Math.sin(theta) * ds;
+					x += StrictMath.cos(theta) * ds;
+					y += StrictMath.sin(theta) * ds;
 					disc(px, size, x, y, r);
 				}
 				if (px.size == 0 || c.overlap(px) > 0.05 * px.size) continue;
@@ -411,7 +411,7 @@ public final class SyntheticMicroscopy {
 	private static float[] background(final SplittableRandom rng, final int size) {
 		final double lo = 0.03 + 0.07 * rng.nextDouble(), span = 0.12 + 0.18 * rng.nextDouble();
 		final double angle = 2 * Math.PI * rng.nextDouble(), ramp = 0.3 + 0.7 * rng.nextDouble();
-		final double gx = ramp * Math.cos(angle) / size, gy = ramp * Math.sin(angle) / size;
+		final double gx = ramp * StrictMath.cos(angle) / size, gy = ramp * StrictMath.sin(angle) / size;
 		final int bumps = 4;
 		final double[][] fx = new double[bumps][size], fy = new double[bumps][size];
 		final double[] amp = new double[bumps];
@@ -420,8 +420,8 @@ public final class SyntheticMicroscopy {
 			final double sigma = (0.2 + 0.3 * rng.nextDouble()) * size;
 			final double cx = (-0.2 + 1.4 * rng.nextDouble()) * size, cy = (-0.2 + 1.4 * rng.nextDouble()) * size;
 			for (int i = 0; i < size; i++) {
-				fx[k][i] = Math.exp(-(i - cx) * (i - cx) / (2 * sigma * sigma));
-				fy[k][i] = Math.exp(-(i - cy) * (i - cy) / (2 * sigma * sigma));
+				fx[k][i] = StrictMath.exp(-(i - cx) * (i - cx) / (2 * sigma * sigma));
+				fy[k][i] = StrictMath.exp(-(i - cy) * (i - cy) / (2 * sigma * sigma));
 			}
 		}
 		final float[] f = new float[size * size];
@@ -449,6 +449,6 @@ public final class SyntheticMicroscopy {
 	private static double gaussian(final SplittableRandom rng) {
 		double u;
 		do u = rng.nextDouble(); while (u == 0);
-		return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.nextDouble());
+		return Math.sqrt(-2 * StrictMath.log(u)) * StrictMath.cos(2 * Math.PI * rng.nextDouble());
 	}
 }

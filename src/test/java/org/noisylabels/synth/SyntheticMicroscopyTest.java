@@ -223,4 +223,22 @@ public class SyntheticMicroscopyTest {
 		final ImageStack s = a.getStack();
 		assertEquals(64 * 64, s.getProcessor(1).getPixelCount());
 	}
+
+	/** The bundled test-images/synth-*.tif are what the generator makes (README: seed 1, 8 slices, defaults). */
+	@Test
+	public void bundledImagesAreReproducible() {
+		for (final String kind : SyntheticMicroscopy.KINDS) {
+			final ImagePlus img = IJ.openImage("test-images/synth-" + kind + ".tif");
+			final ImagePlus gt = IJ.openImage("test-images/synth-" + kind + "-gt.tif");
+			final SyntheticMicroscopy.Result r = SyntheticMicroscopy.generate(kind, 256, 30, 8, 1.5, 100, 1,
+				Progress.NONE);
+			assertEquals(8, img.getStackSize());
+			assertEquals(8, gt.getStackSize());
+			for (int z = 1; z <= 8; z++) {
+				assertArrayEquals(kind + " slice " + z, pixels(r.image, z), pixels(img, z));
+				assertArrayEquals(kind + " gt slice " + z, (byte[]) r.groundTruth.getStack().getPixels(z), (byte[]) gt
+					.getStack().getPixels(z));
+			}
+		}
+	}
 }
