@@ -32,24 +32,37 @@ public final class EuclideanDistance {
 	{
 		final int d = feature.length;
 		final float[][] out = new float[d][];
-		final int max = Math.max(w, Math.max(h, d));
-		final double[] f = new double[max], dist = new double[max], z = new double[max + 1];
-		final int[] v = new int[max];
 		final double sy2 = sy * sy;
 		for (int s = 0; s < d; s++) {
-			out[s] = new float[w * h];
-			columnScan(feature[s], out[s], w, h, sy2);
-			rowEnvelope(out[s], w, h, sx, f, dist, z, v);
+			final float[] o = out[s] = new float[w * h];
+			final byte[] f = feature[s];
+			// columns in blocks of 256, rows in blocks of 64, in parallel: every block is independent
+			parallel((w + 255) / 256, b -> columnScan(f, o, w, h, b * 256, Math.min(w, b * 256 + 256), sy2));
+			parallel((h + 63) / 64, b -> rowEnvelope(o, w, b * 64, Math.min(h, b * 64 + 64), sx));
 		}
 		if (d > 1) {
 			final int n = w * h;
-			for (int i = 0; i < n; i++) {
-				for (int s = 0; s < d; s++) f[s] = out[s][i];
-				envelope(f, d, sz, dist, z, v);
-				for (int s = 0; s < d; s++) out[s][i] = (float) dist[s];
-			}
+			parallel((n + 4095) / 4096, b -> {
+				final double[] f = new double[d], dist = new double[d], z = new double[d + 1];
+				final int[] v = new int[d];
+				for (int i = b * 4096, end = Math.min(n, i + 4096); i < end; i++) {
+					for (int s = 0; s < d; s++) f[s] = out[s][i];
+					envelope(f, d, sz, dist, z, v);
+					for (int s = 0; s < d; s++) out[s][i] = (float) dist[s];
+				}
+			});
 		}
 		return out;
+	}
+
+	/** Runs {@code body} for 0..n-1, in parallel on the common pool when there is more than one block. */
+	private static void parallel(final int n, final java.util.function.IntConsumer body) {
+		if (n <= 1) {
+			for (int i = 0; i < n; i++) body.accept(i);
+		}
+		else {
+			java.util.stream.IntStream.range(0, n).parallel().forEach(body);
+		}
 	}
 
 	/**
@@ -57,14 +70,14 @@ public final class EuclideanDistance {
 	 * of a row processed together (contiguous memory).
 	 */
 	private static void columnScan(final byte[] feature, final float[] out, final int w, final int h,
-		final double sy2)
+		final int x0, final int x1, final double sy2)
 	{
 		// forward: rows since the last feature above (stored as a float count, exact up to 2^24)
 		final int none = Integer.MAX_VALUE;
 		final int[] last = new int[w];
 		Arrays.fill(last, none);
-		for (int y = 0, i = 0; y < h; y++) {
-			for (int x = 0; x < w; x++, i++) {
+		for (int y = 0; y < h; y++) {
+			for (int x = x0, i = y * w + x0; x < x1; x++, i++) {
 				if (feature[i] != 0) last[x] = 0;
 				else if (last[x] != none) last[x]++;
 				out[i] = last[x] == none ? Float.POSITIVE_INFINITY : last[x];
@@ -73,7 +86,7 @@ public final class EuclideanDistance {
 		// backward: the nearer of the two, squared and scaled
 		Arrays.fill(last, none);
 		for (int y = h - 1; y >= 0; y--) {
-			for (int x = 0, i = y * w; x < w; x++, i++) {
+			for (int x = x0, i = y * w + x0; x < x1; x++, i++) {
 				if (feature[i] != 0) last[x] = 0;
 				else if (last[x] != none) last[x]++;
 				final double k = Math.min(out[i], last[x] == none ? Double.POSITIVE_INFINITY : last[x]);
@@ -82,10 +95,10 @@ public final class EuclideanDistance {
 		}
 	}
 
-	private static void rowEnvelope(final float[] g, final int w, final int h, final double sx, final double[] f,
-		final double[] dist, final double[] z, final int[] v)
-	{
-		for (int y = 0; y < h; y++) {
+	private static void rowEnvelope(final float[] g, final int w, final int y0, final int y1, final double sx) {
+		final double[] f = new double[w], dist = new double[w], z = new double[w + 1];
+		final int[] v = new int[w];
+		for (int y = y0; y < y1; y++) {
 			final int o = y * w;
 			boolean any = false;
 			for (int x = 0; x < w; x++) {
@@ -105,35 +118,30 @@ public final class EuclideanDistance {
 	static void envelope(final double[] f, final int n, final double s, final double[] dist, final double[] z,
 		final int[] v)
 	{
-		// work in index units: f' = f / s^2, then scale back
-		final double s2 = s * s;
+		// in index units: parabola p is (q - p)^2 + f[p]/s^2; h[k] = f[v[k]]/s^2 + v[k]^2 of the envelope's parabolas
+		final double s2 = s * s, inv = 1 / s2;
+		final double[] h = dist; // dist is free until the last loop: it holds h for the envelope's parabolas
 		int k = -1;
 		for (int q = 0; q < n; q++) {
 			if (f[q] == Double.POSITIVE_INFINITY) continue;
-			final double fq = f[q] / s2 + (double) q * q;
+			final double hq = f[q] * inv + (double) q * q;
 			double zq = Double.NEGATIVE_INFINITY;
 			while (k >= 0) {
-				final int p = v[k];
-				zq = (fq - (f[p] / s2 + (double) p * p)) / (2.0 * (q - p));
+				zq = (hq - h[k]) / (2.0 * (q - v[k]));
 				if (zq <= z[k]) k--;
 				else break;
 			}
-			if (k < 0) {
-				k = 0;
-				v[0] = q;
-				z[0] = Double.NEGATIVE_INFINITY;
-			}
-			else {
-				k++;
-				v[k] = q;
-				z[k] = zq;
-			}
+			k++;
+			v[k] = q;
+			h[k] = hq;
+			z[k] = k == 0 ? Double.NEGATIVE_INFINITY : zq;
 			z[k + 1] = Double.POSITIVE_INFINITY;
 		}
 		if (k < 0) {
 			Arrays.fill(dist, 0, n, Double.POSITIVE_INFINITY);
 			return;
 		}
+		// h is no longer needed: read the samples from f
 		int j = 0;
 		for (int q = 0; q < n; q++) {
 			while (z[j + 1] < q) j++;

@@ -80,6 +80,15 @@ public final class SegmentationMetrics {
 	public static Scores score(final byte[][] s, final byte[][] g, final float[][] prob, final int w, final int h,
 		final double sx, final double sy, final double sz)
 	{
+		final double[] o = overlap(s, g);
+		final SurfaceDistance.Result d = SurfaceDistance.compute(s, g, w, h, sx, sy, sz, cap(w, h, s.length, sx,
+			sy, sz));
+		final double auc = prob == null ? Double.NaN : RocAuc.auc(prob, g);
+		return new Scores(o[0], o[1], o[2], d.assd, d.asd, d.hd95, auc);
+	}
+
+	/** {Dice, IoU, pixel accuracy} of two masks (non-zero = object), one array per slice. */
+	public static double[] overlap(final byte[][] s, final byte[][] g) {
 		long inter = 0, ns = 0, ng = 0, n = 0;
 		for (int z = 0; z < s.length; z++) {
 			final byte[] a = s[z], b = g[z];
@@ -92,13 +101,8 @@ public final class SegmentationMetrics {
 			n += a.length;
 		}
 		final long union = ns + ng - inter;
-		final double dice = (2.0 * inter + SMOOTH) / (ns + ng + SMOOTH);
-		final double iou = (inter + SMOOTH) / (union + SMOOTH);
-		final double accuracy = (double) (n - union + inter) / n;
-		final SurfaceDistance.Result d = SurfaceDistance.compute(s, g, w, h, sx, sy, sz, cap(w, h, s.length, sx,
-			sy, sz));
-		final double auc = prob == null ? Double.NaN : RocAuc.auc(prob, g);
-		return new Scores(dice, iou, accuracy, d.assd, d.asd, d.hd95, auc);
+		return new double[] { (2.0 * inter + SMOOTH) / (ns + ng + SMOOTH), (inter + SMOOTH) / (union + SMOOTH),
+			(double) (n - union + inter) / n };
 	}
 
 	/** The distance given when exactly one of the masks is empty: the image diagonal in calibrated units. */

@@ -14,16 +14,17 @@ public class EuclideanDistanceTest {
 		final double sz)
 	{
 		final int d = f.length;
+		final java.util.List<int[]> features = new java.util.ArrayList<>();
+		for (int z = 0; z < d; z++)
+			for (int j = 0; j < w * h; j++) if (f[z][j] != 0) features.add(new int[] { j % w, j / w, z });
 		final double[][] out = new double[d][w * h];
 		for (int z = 0; z < d; z++)
 			for (int i = 0; i < w * h; i++) {
 				double best = Double.POSITIVE_INFINITY;
-				for (int z2 = 0; z2 < d; z2++)
-					for (int j = 0; j < w * h; j++) {
-						if (f[z2][j] == 0) continue;
-						final double dx = (i % w - j % w) * sx, dy = (i / w - j / w) * sy, dz = (z - z2) * sz;
-						best = Math.min(best, dx * dx + dy * dy + dz * dz);
-					}
+				for (final int[] p : features) {
+					final double dx = (i % w - p[0]) * sx, dy = (i / w - p[1]) * sy, dz = (z - p[2]) * sz;
+					best = Math.min(best, dx * dx + dy * dy + dz * dz);
+				}
 				out[z][i] = best;
 			}
 		return out;
@@ -79,6 +80,20 @@ public class EuclideanDistanceTest {
 			f[r.nextInt(d)][r.nextInt(w * h)] = 1;
 			compare(f, w, h, 0.5, 0.7, t % 2 == 0 ? 3.0 : 1.0);
 		}
+	}
+
+	/** Large enough for several parallel blocks of columns (256), rows (64) and z lines (4096). */
+	@Test
+	public void exactAcrossParallelBlocks() {
+		final SplittableRandom r = new SplittableRandom(9);
+		final int w = 600, h = 150;
+		final byte[] f = new byte[w * h];
+		for (int k = 0; k < 25; k++) f[r.nextInt(f.length)] = 1;
+		compare(new byte[][] { f }, w, h, 1.3, 0.8, 1);
+		final int w3 = 70, h3 = 65, d = 3;
+		final byte[][] v = new byte[d][w3 * h3];
+		for (int k = 0; k < 12; k++) v[r.nextInt(d)][r.nextInt(w3 * h3)] = 1;
+		compare(v, w3, h3, 1, 1, 2.5);
 	}
 
 	@Test

@@ -169,6 +169,34 @@ public class SegmentationMetricsTest {
 		assertEquals(7.5 / 9, table.getValue("auc", 1), 1e-9);
 	}
 
+	/** AUC against a brute-force count over all (object, background) pairs, with many ties. */
+	@Test
+	public void aucMatchesBruteForcePairCount() {
+		final java.util.SplittableRandom r = new java.util.SplittableRandom(8);
+		for (int t = 0; t < 5; t++) {
+			final int n = 3000;
+			final float[] p = new float[n];
+			final byte[] y = new byte[n];
+			for (int i = 0; i < n; i++) {
+				y[i] = (byte) (r.nextDouble() < 0.3 ? 1 : 0);
+				// quantized (ties) and label-dependent scores, sometimes 0 or 1 exactly
+				final double v = Math.min(1, Math.max(0, 0.35 + 0.25 * y[i] + 0.3 * (r.nextDouble() - 0.5) * 2));
+				p[i] = t % 2 == 0 ? (float) (Math.round(v * 20) / 20.0) : (float) v;
+			}
+			double won = 0;
+			long pairs = 0;
+			for (int i = 0; i < n; i++) {
+				if (y[i] == 0) continue;
+				for (int j = 0; j < n; j++) {
+					if (y[j] != 0) continue;
+					pairs++;
+					won += p[i] > p[j] ? 1 : p[i] == p[j] ? 0.5 : 0;
+				}
+			}
+			assertEquals(won / pairs, RocAuc.auc(new float[][] { p }, new byte[][] { y }), 1e-12);
+		}
+	}
+
 	/* Threshold: a probability map is an object where p > threshold (strictly). */
 	@Test
 	public void thresholdHandling() {
