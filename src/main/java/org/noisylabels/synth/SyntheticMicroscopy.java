@@ -223,18 +223,22 @@ public final class SyntheticMicroscopy {
 		final int nodes = Math.max(2, Math.min(count + 1, (int) Math.round(count / 1.4) + 1));
 		final double margin = 0.05 * size, span = size + 2 * margin;
 		final double minDist = 0.75 * span / Math.sqrt(nodes);
+		// extra edges are at most 3 node spacings long; a grid of that cell size finds neighbours
+		final double reach = 3 * minDist;
+		final Grid nodeGrid = new Grid(-margin, span, reach);
 		final double[] x = new double[nodes], y = new double[nodes];
+		final double minDist2 = minDist * minDist;
 		for (int i = 0; i < nodes; i++) {
 			for (int attempt = 0; attempt < 60; attempt++) {
 				x[i] = rng.nextDouble() * span - margin;
 				y[i] = rng.nextDouble() * span - margin;
-				boolean ok = true;
-				for (int j = 0; j < i && ok; j++) ok = StrictMath.hypot(x[i] - x[j], y[i] - y[j]) >= minDist;
-				if (ok) break;
+				if (nodeGrid.nearest2(x, y, x[i], y[i]) >= minDist2) break;
 			}
+			nodeGrid.add(i, x[i], y[i], x[i], y[i]);
 		}
 		// Prim's minimum spanning tree: connected, and planar for Euclidean distances
 		final List<int[]> edges = new ArrayList<>();
+		final Grid edgeGrid = new Grid(-margin, span, reach);
 		final int[] degree = new int[nodes];
 		final boolean[] in = new boolean[nodes];
 		final double[] best = new double[nodes];
@@ -245,13 +249,9 @@ public final class SyntheticMicroscopy {
 			int u = -1;
 			for (int i = 0; i < nodes; i++) if (!in[i] && (u < 0 || best[i] < best[u])) u = i;
 			in[u] = true;
-			if (step > 0) {
-				edges.add(new int[] { from[u], u });
-				degree[from[u]]++;
-				degree[u]++;
-			}
+			if (step > 0) addEdge(edges, edgeGrid, degree, x, y, from[u], u);
 			for (int i = 0; i < nodes; i++) {
-				final double d = StrictMath.hypot(x[u] - x[i], y[u] - y[i]);
+				final double dx = x[u] - x[i], dy = y[u] - y[i], d = dx * dx + dy * dy;
 				if (!in[i] && d < best[i]) {
 					best[i] = d;
 					from[i] = u;
@@ -262,19 +262,24 @@ public final class SyntheticMicroscopy {
 		// an edge must cross no other, pass no other node closely, meet the other edges of its nodes at
 		// 35 degrees or more, and give no node more than 4 edges
 		final List<int[]> pairs = new ArrayList<>();
-		for (int i = 0; i < nodes; i++) for (int j = i + 1; j < nodes; j++) pairs.add(new int[] { i, j });
-		pairs.sort((p, q) -> Double.compare(StrictMath.hypot(x[p[0]] - x[p[1]], y[p[0]] - y[p[1]]), StrictMath.hypot(x[q[0]] -
-			x[q[1]], y[q[0]] - y[q[1]])));
+		final List<Double> lengths = new ArrayList<>();
+		for (int i = 0; i < nodes; i++) {
+			for (final int j : nodeGrid.near(x[i], y[i], x[i], y[i], reach)) {
+				final double dx = x[i] - x[j], dy = y[i] - y[j], d = dx * dx + dy * dy;
+				if (j > i && d <= reach * reach) {
+					pairs.add(new int[] { i, j, pairs.size() });
+					lengths.add(d);
+				}
+			}
+		}
+		pairs.sort((p, q) -> Double.compare(lengths.get(p[2]), lengths.get(q[2])));
 		for (int pass = 0; pass < 2; pass++) {
 			for (final int[] p : pairs) {
 				if (edges.size() >= count) break;
 				if (pass == 0 && degree[p[0]] != 1 && degree[p[1]] != 1) continue;
 				if (degree[p[0]] >= 4 || degree[p[1]] >= 4) continue;
-				if (fits(x, y, edges, p, 0.3 * minDist)) {
-					edges.add(p);
-					degree[p[0]]++;
-					degree[p[1]]++;
-				}
+				if (fits(x, y, edges, edgeGrid, nodeGrid, p, 0.3 * minDist)) addEdge(edges, edgeGrid, degree, x, y, p[0],
+					p[1]);
 			}
 		}
 		final IntList px = new IntList(size * size);
@@ -301,12 +306,23 @@ public final class SyntheticMicroscopy {
 		}
 	}
 
+	private static void addEdge(final List<int[]> edges, final Grid grid, final int[] degree, final double[] x,
+		final double[] y, final int a, final int b)
+	{
+		grid.add(edges.size(), x[a], y[a], x[b], y[b]);
+		edges.add(new int[] { a, b });
+		degree[a]++;
+		degree[b]++;
+	}
+
 	/** Whether edge p may join the network (see {@link #filaments}). */
-	private static boolean fits(final double[] x, final double[] y, final List<int[]> edges, final int[] p,
-		final double clearance)
+	private static boolean fits(final double[] x, final double[] y, final List<int[]> edges, final Grid edgeGrid,
+		final Grid nodeGrid, final int[] p, final double clearance)
 	{
 		final double minCos = StrictMath.cos(StrictMath.toRadians(35));
-		for (final int[] e : edges) {
+		final double ax = x[p[0]], ay = y[p[0]], bx = x[p[1]], by = y[p[1]];
+		for (final int k : edgeGrid.near(ax, ay, bx, by, 0)) {
+			final int[] e = edges.get(k);
 			if (e[0] == p[0] && e[1] == p[1] || e[0] == p[1] && e[1] == p[0] || crosses(x, y, e, p)) return false;
 			// the angle at a shared node
 			for (int a = 0; a < 2; a++)
@@ -318,14 +334,80 @@ public final class SyntheticMicroscopy {
 				}
 		}
 		// no other node close to the new edge
-		final double ax = x[p[0]], ay = y[p[0]], bx = x[p[1]], by = y[p[1]];
 		final double l2 = (bx - ax) * (bx - ax) + (by - ay) * (by - ay);
-		for (int i = 0; i < x.length; i++) {
+		for (final int i : nodeGrid.near(ax, ay, bx, by, clearance)) {
 			if (i == p[0] || i == p[1]) continue;
 			final double t = Math.max(0, Math.min(1, ((x[i] - ax) * (bx - ax) + (y[i] - ay) * (by - ay)) / l2));
 			if (StrictMath.hypot(x[i] - ax - t * (bx - ax), y[i] - ay - t * (by - ay)) < clearance) return false;
 		}
 		return true;
+	}
+
+	/**
+	 * Items (points or segments) filed in the square cells their bounding box touches; {@link #near} lists
+	 * each item touching a box at most once, in a fixed order.
+	 */
+	private static final class Grid {
+
+		final double origin, cell;
+		final int n;
+		final int[][] items;
+		final int[] counts;
+		int[] seen = new int[64];
+		int stamp;
+
+		Grid(final double origin, final double span, final double cell) {
+			this.origin = origin;
+			this.cell = cell;
+			n = Math.max(1, (int) Math.ceil(span / cell));
+			items = new int[n * n][];
+			counts = new int[n * n];
+		}
+
+		private int index(final double v) {
+			final int i = (int) Math.floor((v - origin) / cell);
+			return i < 0 ? 0 : i >= n ? n - 1 : i;
+		}
+
+		void add(final int item, final double x0, final double y0, final double x1, final double y1) {
+			if (item >= seen.length) seen = Arrays.copyOf(seen, Math.max(item + 1, 2 * seen.length));
+			for (int cy = index(Math.min(y0, y1)); cy <= index(Math.max(y0, y1)); cy++)
+				for (int cx = index(Math.min(x0, x1)); cx <= index(Math.max(x0, x1)); cx++) {
+					final int c = cy * n + cx;
+					if (items[c] == null) items[c] = new int[4];
+					if (counts[c] == items[c].length) items[c] = Arrays.copyOf(items[c], 2 * counts[c]);
+					items[c][counts[c]++] = item;
+				}
+		}
+
+		/** The items in the cells touched by the box around the segment, grown by {@code pad}. */
+		int[] near(final double x0, final double y0, final double x1, final double y1, final double pad) {
+			stamp++;
+			int[] out = new int[16];
+			int k = 0;
+			for (int cy = index(Math.min(y0, y1) - pad); cy <= index(Math.max(y0, y1) + pad); cy++)
+				for (int cx = index(Math.min(x0, x1) - pad); cx <= index(Math.max(x0, x1) + pad); cx++) {
+					final int c = cy * n + cx;
+					for (int m = 0; m < counts[c]; m++) {
+						final int item = items[c][m];
+						if (seen[item] == stamp) continue;
+						seen[item] = stamp;
+						if (k == out.length) out = Arrays.copyOf(out, 2 * k);
+						out[k++] = item;
+					}
+				}
+			return Arrays.copyOf(out, k);
+		}
+
+		/** Squared distance from (px, py) to the nearest point item within one cell (infinity if none). */
+		double nearest2(final double[] x, final double[] y, final double px, final double py) {
+			double best = Double.POSITIVE_INFINITY;
+			for (final int i : near(px, py, px, py, cell)) {
+				final double dx = x[i] - px, dy = y[i] - py;
+				best = Math.min(best, dx * dx + dy * dy);
+			}
+			return best;
+		}
 	}
 
 	/** Whether segments e and p cross (sharing an end point does not count). */
