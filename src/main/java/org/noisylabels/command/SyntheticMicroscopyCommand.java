@@ -20,7 +20,7 @@ public class SyntheticMicroscopyCommand extends NoisyLabelsCommand {
 	@Parameter(label = "Size (pixels)", min = "32", max = "8192", description = "Width and height of each image")
 	private int size = 256;
 
-	@Parameter(label = "Objects", min = "1", max = "1000000",
+	@Parameter(label = "Objects", min = "1", max = "100000",
 		description = "Number of objects (filaments: network segments); blobs and tubes that do not fit are left out")
 	private int count = 30;
 

@@ -86,7 +86,7 @@ public final class SyntheticMicroscopy {
 	{
 		final String k = Check.choice(kind, "kind", KINDS);
 		Check.range(size, 32, 8192, "size");
-		Check.range(count, 1, 1000000, "count");
+		Check.range(count, 1, 100000, "count");
 		Check.range(slices, 1, 100000, "slices");
 		Check.range(blur, 0, 50, "blur");
 		Check.range(photons, 1, 1e6, "photons");
@@ -236,43 +236,67 @@ public final class SyntheticMicroscopy {
 			}
 			nodeGrid.add(i, x[i], y[i], x[i], y[i]);
 		}
-		// Prim's minimum spanning tree: connected, and planar for Euclidean distances
+		// candidate edges: node pairs at most `reach` apart, shortest first
+		int[] pa = new int[16], pb = new int[16];
+		double[] pl = new double[16];
+		int np = 0;
+		for (int i = 0; i < nodes; i++) {
+			for (final int j : nodeGrid.near(x[i], y[i], x[i], y[i], reach)) {
+				final double dx = x[i] - x[j], dy = y[i] - y[j], d = dx * dx + dy * dy;
+				if (j > i && d <= reach * reach) {
+					if (np == pa.length) {
+						pa = Arrays.copyOf(pa, 2 * np);
+						pb = Arrays.copyOf(pb, 2 * np);
+						pl = Arrays.copyOf(pl, 2 * np);
+					}
+					pa[np] = i;
+					pb[np] = j;
+					pl[np++] = d;
+				}
+			}
+		}
+		final double[] lengths = pl;
+		final List<int[]> pairs = new ArrayList<>(np);
+		for (int k = 0; k < np; k++) pairs.add(new int[] { pa[k], pb[k], k });
+		pairs.sort((p, q) -> Double.compare(lengths[p[2]], lengths[q[2]]));
+		// the minimum spanning tree (planar for Euclidean distances) makes the network connected: Prim's
+		// algorithm on all pairs up to 4000 nodes, Kruskal's on the candidate pairs above
 		final List<int[]> edges = new ArrayList<>();
 		final Grid edgeGrid = new Grid(-margin, span, reach);
 		final int[] degree = new int[nodes];
-		final boolean[] in = new boolean[nodes];
-		final double[] best = new double[nodes];
-		final int[] from = new int[nodes];
-		Arrays.fill(best, Double.POSITIVE_INFINITY);
-		best[0] = 0;
-		for (int step = 0; step < nodes; step++) {
-			int u = -1;
-			for (int i = 0; i < nodes; i++) if (!in[i] && (u < 0 || best[i] < best[u])) u = i;
-			in[u] = true;
-			if (step > 0) addEdge(edges, edgeGrid, degree, x, y, from[u], u);
-			for (int i = 0; i < nodes; i++) {
-				final double dx = x[u] - x[i], dy = y[u] - y[i], d = dx * dx + dy * dy;
-				if (!in[i] && d < best[i]) {
-					best[i] = d;
-					from[i] = u;
+		if (nodes <= 4000) {
+			final boolean[] in = new boolean[nodes];
+			final double[] best = new double[nodes];
+			final int[] from = new int[nodes];
+			Arrays.fill(best, Double.POSITIVE_INFINITY);
+			best[0] = 0;
+			for (int step = 0; step < nodes; step++) {
+				int u = -1;
+				for (int i = 0; i < nodes; i++) if (!in[i] && (u < 0 || best[i] < best[u])) u = i;
+				in[u] = true;
+				if (step > 0) addEdge(edges, edgeGrid, degree, x, y, from[u], u);
+				for (int i = 0; i < nodes; i++) {
+					final double dx = x[u] - x[i], dy = y[u] - y[i], d = dx * dx + dy * dy;
+					if (!in[i] && d < best[i]) {
+						best[i] = d;
+						from[i] = u;
+					}
 				}
+			}
+		}
+		else {
+			final int[] parent = new int[nodes];
+			for (int i = 0; i < nodes; i++) parent[i] = i;
+			for (final int[] p : pairs) {
+				final int ra = root(parent, p[0]), rb = root(parent, p[1]);
+				if (ra == rb) continue;
+				parent[ra] = rb;
+				addEdge(edges, edgeGrid, degree, x, y, p[0], p[1]);
 			}
 		}
 		// extra edges make the loops of the network: shortest first, first those that close a free end;
 		// an edge must cross no other, pass no other node closely, meet the other edges of its nodes at
 		// 35 degrees or more, and give no node more than 4 edges
-		final List<int[]> pairs = new ArrayList<>();
-		final List<Double> lengths = new ArrayList<>();
-		for (int i = 0; i < nodes; i++) {
-			for (final int j : nodeGrid.near(x[i], y[i], x[i], y[i], reach)) {
-				final double dx = x[i] - x[j], dy = y[i] - y[j], d = dx * dx + dy * dy;
-				if (j > i && d <= reach * reach) {
-					pairs.add(new int[] { i, j, pairs.size() });
-					lengths.add(d);
-				}
-			}
-		}
-		pairs.sort((p, q) -> Double.compare(lengths.get(p[2]), lengths.get(q[2])));
 		for (int pass = 0; pass < 2; pass++) {
 			for (final int[] p : pairs) {
 				if (edges.size() >= count) break;
@@ -304,6 +328,14 @@ public final class SyntheticMicroscopy {
 			}
 			c.paint(px, brightness, 0.15);
 		}
+	}
+
+	private static int root(final int[] parent, int i) {
+		while (parent[i] != i) {
+			parent[i] = parent[parent[i]];
+			i = parent[i];
+		}
+		return i;
 	}
 
 	private static void addEdge(final List<int[]> edges, final Grid grid, final int[] degree, final double[] x,
@@ -425,7 +457,9 @@ public final class SyntheticMicroscopy {
 	/** Nuclei-like ellipses, semi-axes 8–20 px, at most 5 % of each one overlapping earlier ones. */
 	private static void blobs(final SplittableRandom rng, final int size, final int count, final Canvas c) {
 		final IntList px = new IntList(size * size);
-		for (int k = 0; k < count; k++) {
+		int failures = 0; // objects in a row that found no room: the image is full
+		for (int k = 0; k < count && failures < 50; k++) {
+			failures++;
 			for (int attempt = 0; attempt < 100; attempt++) {
 				final double a = 8 + 12 * rng.nextDouble();
 				final double b = Math.max(8, 0.6 * a) + (a - Math.max(8, 0.6 * a)) * rng.nextDouble();
@@ -441,6 +475,7 @@ public final class SyntheticMicroscopy {
 					}
 				if (px.size == 0 || c.overlap(px) > 0.05 * px.size) continue;
 				c.paint(px, 0.35 + 0.65 * rng.nextDouble(), 0.25);
+				failures = 0;
 				break;
 			}
 		}
@@ -449,7 +484,9 @@ public final class SyntheticMicroscopy {
 	/** Mitochondria-like curved capsules 4–7 px wide, 15–40 px long, overlapping at most 5 %. */
 	private static void tubes(final SplittableRandom rng, final int size, final int count, final Canvas c) {
 		final IntList px = new IntList(size * size);
-		for (int k = 0; k < count; k++) {
+		int failures = 0; // objects in a row that found no room: the image is full
+		for (int k = 0; k < count && failures < 50; k++) {
+			failures++;
 			for (int attempt = 0; attempt < 60; attempt++) {
 				final double width = 4 + 3 * rng.nextDouble(), r = width / 2;
 				final double length = 15 + 25 * rng.nextDouble();
@@ -470,6 +507,7 @@ public final class SyntheticMicroscopy {
 				}
 				if (px.size == 0 || c.overlap(px) > 0.05 * px.size) continue;
 				c.paint(px, 0.4 + 0.6 * rng.nextDouble(), 0.15);
+				failures = 0;
 				break;
 			}
 		}
