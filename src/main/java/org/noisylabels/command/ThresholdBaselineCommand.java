@@ -32,8 +32,8 @@ public class ThresholdBaselineCommand extends NoisyLabelsCommand {
 	private int block_size = 51;
 
 	@Parameter(label = "Adaptive offset (standard deviations)", min = "-1000", max = "1000", stepSize = "0.1",
-		description = "Adaptive Gaussian: object where value > local mean - offset x standard deviation of the image; negative = stricter")
-	private double offset = 0;
+		description = "Adaptive Gaussian: object where value > local mean - offset x standard deviation of the image; negative = stricter (default -0.2 keeps the noise of flat background out)")
+	private double offset = -0.2;
 
 	@Parameter(label = "Dark objects", required = false,
 		description = "Objects darker than the background (false: bright objects on dark background, as in fluorescence)")
