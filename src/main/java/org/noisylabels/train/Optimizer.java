@@ -99,21 +99,29 @@ public final class Optimizer {
 			if (config.weightDecay > 0) g = o.math.add(g, o.math.mul(o.identity(v), o.constant((float) config.weightDecay)));
 			final Ops s = o.withSubScope("slot" + i);
 			if (config.type == Type.ADAM) {
-				final Variable<TFloat32> m = s.withName("m").variable(s.zerosLike(s.identity(v)));
-				final Variable<TFloat32> vv = s.withName("v").variable(s.zerosLike(s.identity(v)));
+				final Variable<TFloat32> m = s.withName("m").variable(zeros(s, v));
+				final Variable<TFloat32> vv = s.withName("v").variable(zeros(s, v));
 				slots.add(m);
 				slots.add(vv);
 				updates.add(s.train.applyAdam(v, m, vv, beta1Power, beta2Power, lr, s.constant((float) config.beta1), s
 					.constant((float) config.beta2), s.constant((float) config.epsilon), g));
 			}
 			else {
-				final Variable<TFloat32> acc = s.withName("momentum").variable(s.zerosLike(s.identity(v)));
+				final Variable<TFloat32> acc = s.withName("momentum").variable(zeros(s, v));
 				slots.add(acc);
 				updates.add(s.train.applyMomentum(v, acc, lr, g, s.constant((float) config.momentum)));
 			}
 		}
 		updates.addAll(extra);
 		trainOp = o.withControlDependencies(updates).withName("train").noOp();
+	}
+
+	/** Zeros of a variable's static shape (no dependency on the variable's own initialisation). */
+	private static Operand<TFloat32> zeros(final Ops s, final Variable<TFloat32> v) {
+		final long[] dims = v.shape().asArray();
+		final int[] d = new int[dims.length];
+		for (int i = 0; i < d.length; i++) d[i] = (int) dims[i];
+		return s.fill(s.constant(d), s.constant(0f));
 	}
 
 	/** The op that applies one update (and the extra ops). */
