@@ -13,6 +13,7 @@ public final class ModelCache {
 
 	private static Predictor current;
 	private static String currentKey;
+	private static long loads;
 
 	private ModelCache() {}
 
@@ -23,6 +24,7 @@ public final class ModelCache {
 		release();
 		current = Predictor.load(path);
 		currentKey = key;
+		loads++;
 		return current;
 	}
 
@@ -33,6 +35,11 @@ public final class ModelCache {
 		current = null;
 		currentKey = null;
 		return had;
+	}
+
+	/** How many times a model was loaded in this process (for tests and benchmarks). */
+	public static synchronized long loads() {
+		return loads;
 	}
 
 	/** Whether a model is cached (for tests). */
