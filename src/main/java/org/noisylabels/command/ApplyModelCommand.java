@@ -41,11 +41,9 @@ public class ApplyModelCommand extends NoisyLabelsCommand {
 		Check.present(model, "model");
 		Check.present(image, "image");
 		Check.probability(threshold, "threshold");
-		final Predictor predictor = ModelCache.get(model.toPath());
-		synchronized (predictor) {
-			final Predictor.Prediction p = predictor.predict(image, threshold, progress());
-			probability = p.probability;
-			mask = p.mask;
-		}
+		final Predictor.Prediction p = ModelCache.withModel(model.toPath(), predictor -> predictor.predict(image,
+			threshold, progress()));
+		probability = p.probability;
+		mask = p.mask;
 	}
 }

@@ -28,6 +28,14 @@ public final class ModelCache {
 		return current;
 	}
 
+	/**
+	 * Runs {@code work} with the loaded model at {@code path} while holding the cache's lock, so that no
+	 * other thread can release the model during the prediction.
+	 */
+	public static synchronized <T> T withModel(final Path path, final java.util.function.Function<Predictor, T> work) {
+		return work.apply(get(path));
+	}
+
 	/** Frees the cached model; returns whether one was loaded. */
 	public static synchronized boolean release() {
 		final boolean had = current != null;

@@ -129,9 +129,16 @@ public final class TrainingData {
 			pairs.add(new ImagePlus[] { ImageFiles.open(f, "image_folder"), ImageFiles.open(l, "label_folder") });
 		}
 		// one class count for all pairs
+		// one class count for all pairs, from the union of their label values
 		int c = classes;
 		if (c == 0) {
-			for (final ImagePlus[] p : pairs) c = Math.max(c, LabelMap.of(p[1], "label " + p[1].getTitle(), 0).classes);
+			final TreeSet<Float> union = new TreeSet<>();
+			for (final ImagePlus[] p : pairs) {
+				LabelMap.of(p[1], "label " + p[1].getTitle(), 0); // checks the values
+				union.addAll(LabelMap.values(p[1]));
+			}
+			final boolean binary = union.size() <= 2 && (union.size() == 1 || union.first() == 0);
+			c = binary ? 2 : Math.max(2, Math.round(union.last()) + 1);
 		}
 		final List<Sample> list = new ArrayList<>();
 		final List<String> names = new ArrayList<>();
@@ -283,6 +290,17 @@ public final class TrainingData {
 
 		public int classes() {
 			return classes;
+		}
+
+		/** The distinct values of a label image (at most 300 are collected). */
+		static TreeSet<Float> values(final ImagePlus label) {
+			final TreeSet<Float> values = new TreeSet<>();
+			final ImageStack st = label.getStack();
+			for (int z = 1; z <= st.getSize(); z++) {
+				final ImageProcessor ip = st.getProcessor(z);
+				for (int i = 0; i < ip.getPixelCount() && values.size() < 300; i++) values.add(ip.getf(i));
+			}
+			return values;
 		}
 
 		byte[] apply(final ImageProcessor ip) {

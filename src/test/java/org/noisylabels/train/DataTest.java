@@ -165,4 +165,28 @@ public class DataTest {
 			if (v == 0) zero++;
 		assertEquals(16 * 4, zero);
 	}
+
+	@org.junit.Rule
+	public org.junit.rules.TemporaryFolder tmp = new org.junit.rules.TemporaryFolder();
+
+	@Test
+	public void foldersOfPairs() throws Exception {
+		final java.io.File im = tmp.newFolder("images"), lb = tmp.newFolder("labels");
+		for (int k = 0; k < 3; k++) {
+			ij.IJ.saveAsTiff(ramp(6 + k, 5), new java.io.File(im, "n" + k + ".tif").getPath());
+			final ByteProcessor l = new ByteProcessor(6 + k, 5);
+			l.set(0, 0, k == 2 ? 2 : 1);
+			ij.IJ.saveAsTiff(new ImagePlus("l", l), new java.io.File(lb, "n" + k + ".tif").getPath());
+		}
+		final TrainingData d = TrainingData.fromFolders(im, lb, Normalization.zscore(), 0);
+		assertEquals(3, d.size());
+		assertEquals(3, d.classes()); // one pair has class 2
+		assertEquals(8, d.sample(2).width);
+		assertEquals(Arrays.asList("n0.tif", "n1.tif", "n2.tif"), d.sourceNames());
+		new java.io.File(lb, "n1.tif").delete();
+		expectError(() -> TrainingData.fromFolders(im, lb, Normalization.zscore(), 0), "no label for n1.tif");
+		final java.io.File empty = tmp.newFolder("empty");
+		expectError(() -> TrainingData.fromFolders(empty, lb, Normalization.zscore(), 0),
+			"the training set is empty");
+	}
 }
