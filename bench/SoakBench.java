@@ -70,8 +70,8 @@ public class SoakBench {
 
 			@Override
 			public void update(final String message, final double fraction) {
-				final int k = (int) Math.round(fraction * steps / 100);
-				if (k < rss.length) rss[k] = rssKb();
+				final long step = Math.round(fraction * steps);
+				if (step % 100 == 0 && step / 100 < rss.length) rss[(int) (step / 100)] = rssKb();
 			}
 
 			@Override

@@ -66,6 +66,10 @@ public class TrainSupervisedCommand extends NoisyLabelsCommand {
 	@Parameter(label = "Iterations", min = "1", max = "10000000", description = "Training steps (batches)")
 	private int iterations = 1000;
 
+	@Parameter(label = "Epochs", min = "0", max = "100000",
+		description = "Train for this many epochs instead (an epoch = as many patches as cover the image once); 0 = use iterations")
+	private int epochs = 0;
+
 	@Parameter(label = "Batch size", min = "1", max = "1024", description = "Patches per step")
 	private int batch_size = 4;
 
@@ -159,6 +163,7 @@ public class TrainSupervisedCommand extends NoisyLabelsCommand {
 		cfg.lrStep = lr_step;
 		cfg.lrMilestones = Schedule.parseMilestones(lr_milestones);
 		cfg.iterations = iterations;
+		cfg.epochs = epochs;
 		cfg.batchSize = batch_size;
 		cfg.patchSize = patch_size;
 		cfg.validationFraction = validation_image != null ? 0 : validation_fraction;

@@ -258,6 +258,12 @@ public final class Trainer {
 				method.afterStep(ctx, l);
 				lossSum += l;
 				lossCount++;
+				{
+					final double secs = (System.nanoTime() - t0) / 1e9;
+					progress.update(String.format(Locale.ROOT, "Training: iteration %d/%d  loss %.4f%s  (%s left)", it + 1, total,
+						lossSum / lossCount, best == Double.NEGATIVE_INFINITY ? "" : String.format(Locale.ROOT,
+							"  best validation Dice %.4f", best), time(secs / (it + 1) * (total - it - 1))), (double) (it + 1) / total);
+				}
 				if ((it + 1) % stepsPerEpoch == 0) method.afterEpoch(new EpochContext(ctx.epoch, it + 1, streams, liveView,
 					log));
 				final boolean last = it + 1 == total;
@@ -276,7 +282,6 @@ public final class Trainer {
 						total, lossSum / lossCount, ctx.learningRate, Double.isNaN(dice) ? "" : String.format(Locale.ROOT,
 							"  validation Dice %.4f", dice), time(secs), time(left));
 					log.accept(msg);
-					progress.update("Training: " + msg, (double) (it + 1) / total);
 					lossSum = 0;
 					lossCount = 0;
 					schedule.validated(dice);
