@@ -52,9 +52,20 @@ public final class Device {
 		return gpuAvailable() ? "GPU:0" : "CPU";
 	}
 
+	/**
+	 * Whether TensorFlow's oneDNN CPU kernels are on. TensorFlow reads TF_ENABLE_ONEDNN_OPTS once at start;
+	 * this build turns them on by default only on CPUs with AVX-512 VNNI and newer, although they make
+	 * U-Net training about 1.5× faster on AVX2 CPUs too. Set TF_ENABLE_ONEDNN_OPTS=1 before starting Java.
+	 */
+	public static String oneDnn() {
+		final String v = System.getenv("TF_ENABLE_ONEDNN_OPTS");
+		if (v == null) return "oneDNN default (set TF_ENABLE_ONEDNN_OPTS=1 for faster CPU training)";
+		return "1".equals(v.trim()) || "true".equalsIgnoreCase(v.trim()) ? "oneDNN on" : "oneDNN off";
+	}
+
 	/** A one-line description for logs and model.json. */
 	public static String describe() {
 		return name() + " (TensorFlow " + TensorFlow.version() + ", " + Runtime.getRuntime().availableProcessors() +
-			" cores" + (gpuAvailable() ? "" : ", no GPU found") + ")";
+			" cores" + (gpuAvailable() ? "" : ", no GPU found, " + oneDnn()) + ")";
 	}
 }

@@ -238,9 +238,7 @@ public final class UNet {
 			for (int i = 0; i < config.depth; i++) {
 				final int l = config.depth - 1 - i;
 				final Operand<TFloat32> skip = skips.get(l);
-				final Operand<TInt32> size = t.stridedSlice(t.shape(skip), t.constant(new int[] { 1 }), t.constant(new int[] {
-					3 }), t.constant(new int[] { 1 }));
-				x = t.image.resizeNearestNeighbor(x, size);
+				x = upsample2(t, x, skip);
 				x = t.concat(Arrays.asList(skip, x), t.constant(3));
 				x = decoder.get(i)[0].apply(t, x, training, true, f);
 				x = decoder.get(i)[1].apply(t, x, training, true, f);
@@ -288,6 +286,35 @@ public final class UNet {
 			}
 			return L;
 		}
+	}
+
+	/** Switch for benchmarks: true = ResizeNearestNeighbor, false = duplication by concat + reshape. */
+	static boolean resizeOp = Boolean.getBoolean("noisylabels.resize");
+
+	/**
+	 * Nearest-neighbour upsampling by 2 to the skip connection's size. Built from ConcatV2 + Reshape (each
+	 * pixel duplicated along x, then each row along y): same values as ResizeNearestNeighbor, but its
+	 * gradient is a cheap reshape + sum instead of the slow single-threaded ResizeNearestNeighborGrad.
+	 */
+	static Operand<TFloat32> upsample2(final Ops t, final Operand<TFloat32> x, final Operand<TFloat32> skip) {
+		if (resizeOp) {
+			final Operand<TInt32> size = t.stridedSlice(t.shape(skip), t.constant(new int[] { 1 }), t.constant(new int[] {
+				3 }), t.constant(new int[] { 1 }));
+			return t.image.resizeNearestNeighbor(x, size);
+		}
+		final Operand<TInt32> sh = t.shape(skip); // [N, 2H, 2W, C_skip]
+		final Operand<TInt32> xs = t.shape(x); // [N, H, W, C]
+		final Operand<TInt32> n = t.slice(xs, t.constant(new int[] { 0 }), t.constant(new int[] { 1 }));
+		final Operand<TInt32> h = t.slice(xs, t.constant(new int[] { 1 }), t.constant(new int[] { 1 }));
+		final Operand<TInt32> c = t.slice(xs, t.constant(new int[] { 3 }), t.constant(new int[] { 1 }));
+		final Operand<TInt32> w2 = t.slice(sh, t.constant(new int[] { 2 }), t.constant(new int[] { 1 }));
+		final Operand<TInt32> h2 = t.slice(sh, t.constant(new int[] { 1 }), t.constant(new int[] { 1 }));
+		// [N,H,W,C] -> [N,H,W,2C] -> [N,H,2W,C]
+		Operand<TFloat32> y = t.reshape(t.concat(Arrays.asList(x, x), t.constant(3)), t.concat(Arrays.asList(n, h, w2, c), t
+			.constant(0)));
+		// [N,H,2W,C] -> [N,H,4W,C] -> [N,2H,2W,C]
+		y = t.reshape(t.concat(Arrays.asList(y, y), t.constant(2)), t.concat(Arrays.asList(n, h2, w2, c), t.constant(0)));
+		return y;
 	}
 
 	/** Probabilities as the losses want them: softmax, or [1-p, p] for a sigmoid output. */

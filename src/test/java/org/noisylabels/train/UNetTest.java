@@ -97,4 +97,32 @@ public class UNetTest {
 			}
 		}
 	}
+
+	@Test
+	public void concatUpsamplingEqualsNearestNeighbourResize() {
+		try (Graph g = new Graph()) {
+			final Ops tf = Ops.create(g);
+			final Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, -1, -1)));
+			final Placeholder<TFloat32> skip = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, -1, -1)));
+			UNet.resizeOp = false;
+			final Operand<TFloat32> a = UNet.upsample2(tf, x, skip);
+			UNet.resizeOp = true;
+			final Operand<TFloat32> b = UNet.upsample2(tf, x, skip);
+			UNet.resizeOp = false;
+			final float[] in = new float[2 * 3 * 5 * 4];
+			for (int i = 0; i < in.length; i++) in[i] = i;
+			try (Session s = new Session(g);
+				TFloat32 xt = TFloat32.tensorOf(Shape.of(2, 3, 5, 4), DataBuffers.of(in, true, false));
+				TFloat32 st = TFloat32.tensorOf(Shape.of(2, 6, 10, 1));
+				Result r = s.runner().feed(x, xt).feed(skip, st).fetch(a).fetch(b).run())
+			{
+				final float[] pa = new float[2 * 6 * 10 * 4], pb = new float[pa.length];
+				((TFloat32) r.get(0)).copyTo(DataBuffers.of(pa, false, false));
+				((TFloat32) r.get(1)).copyTo(DataBuffers.of(pb, false, false));
+				assertArrayEquals(pb, pa, 0f);
+				// pixel (y=3, x=7) of image 1, channel 2 comes from (1, 3)
+				assertEquals(in[((1 * 3 + 1) * 5 + 3) * 4 + 2], pa[((1 * 6 + 3) * 10 + 7) * 4 + 2], 0f);
+			}
+		}
+	}
 }
