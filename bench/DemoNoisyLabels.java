@@ -26,6 +26,11 @@ import ij.process.ImageProcessor;
 public class DemoNoisyLabels {
 
 	public static void main(final String[] args) throws Exception {
+		run(args);
+		System.exit(0); // ImageJ may leave non-daemon threads behind
+	}
+
+	static void run(final String[] args) throws Exception {
 		final int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 300;
 		final int dilations = args.length > 1 ? Integer.parseInt(args[1]) : 1;
 		final long seed = args.length > 2 ? Long.parseLong(args[2]) : 42;

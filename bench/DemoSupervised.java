@@ -25,6 +25,15 @@ import ij.process.ImageProcessor;
 public class DemoSupervised {
 
 	public static void main(final String[] args) throws Exception {
+		run(args);
+		System.exit(0); // ImageJ may leave non-daemon threads behind
+	}
+
+	static void run(final String[] args) throws Exception {
+		if (args.length == 2 && args[0].equals("--baseline-only")) {
+			baselines(Files.readAllLines(new File(args[1]).toPath()));
+			return;
+		}
 		final File dir = Files.createTempDirectory("demo").toFile();
 		final File model = new File(dir, "model"), val = new File(dir, "validation.csv"), curve = new File(dir, "curve.csv");
 		final String[] base = { "Supervised (Robust Loss)", "image=test-images/img2d.tif", "label=test-images/gt2d.tif",
@@ -43,8 +52,16 @@ public class DemoSupervised {
 		for (final String line : err.toString(StandardCharsets.UTF_8).split("\n"))
 			if (line.startsWith("[INFO]")) System.out.println("# " + line);
 		final List<String> rows = Files.readAllLines(val.toPath());
-		final ImagePlus img = IJ.openImage("test-images/img2d.tif"), gt = IJ.openImage("test-images/gt2d.tif");
 		System.out.println(String.format(Locale.ROOT, "training_time_s %.0f  (%s)", secs, String.join(" ", args)));
+		baselines(rows);
+		System.out.println("curve:");
+		for (final String l : Files.readAllLines(curve.toPath())) System.out.println("  " + l);
+		org.noisylabels.io.AtomicFiles.deleteRecursively(dir.toPath());
+	}
+
+	/** Prints the model's Dice from a validation table next to the threshold baselines on the same tiles. */
+	static void baselines(final List<String> rows) {
+		final ImagePlus img = IJ.openImage("test-images/img2d.tif"), gt = IJ.openImage("test-images/gt2d.tif");
 		System.out.println("held-out tiles (128x128): Dice of the model | Gaussian(sigma 2)+Otsu | best fixed threshold (oracle)");
 		final int w = img.getWidth();
 		final FloatProcessor blurred = img.getProcessor().convertToFloatProcessor();
@@ -74,9 +91,10 @@ public class DemoSupervised {
 			dice(o), otsu));
 		System.out.println(String.format(Locale.ROOT, "dice_best_threshold_heldout %.4f  (threshold %.0f chosen on the held-out tiles themselves)",
 			bestD, bestT));
-		System.out.println("curve:");
-		for (final String l : Files.readAllLines(curve.toPath())) System.out.println("  " + l);
-		org.noisylabels.io.AtomicFiles.deleteRecursively(dir.toPath());
+		final long[] whole = new long[3];
+		for (int y = 0; y < img.getHeight(); y++)
+			for (int x = 0; x < w; x++) count(whole, blurred.getf(x, y) > otsu, gt.getProcessor().get(x, y) != 0);
+		System.out.println(String.format(Locale.ROOT, "dice_gauss_otsu_whole_image %.4f", dice(whole)));
 	}
 
 	interface Pixel {

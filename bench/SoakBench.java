@@ -44,6 +44,11 @@ public class SoakBench {
 	}
 
 	public static void main(final String[] args) throws Exception {
+		run(args);
+		System.exit(0); // ImageJ may leave non-daemon threads behind
+	}
+
+	static void run(final String[] args) throws Exception {
 		final int steps = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
 		final int calls = args.length > 1 ? Integer.parseInt(args[1]) : 200;
 		final SplittableRandom rnd = new SplittableRandom(3);

@@ -53,6 +53,11 @@ public class TrainStepBench {
 	}
 
 	public static void main(final String[] args) throws Exception {
+		run(args);
+		System.exit(0); // ImageJ may leave non-daemon threads behind
+	}
+
+	static void run(final String[] args) throws Exception {
 		final int steps = args.length > 0 ? Integer.parseInt(args[0]) : 10;
 		final int size = args.length > 1 ? Integer.parseInt(args[1]) : 256;
 		final int batch = args.length > 2 ? Integer.parseInt(args[2]) : 4;
