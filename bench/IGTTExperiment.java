@@ -43,16 +43,21 @@ public class IGTTExperiment {
 		final StringBuilder table = new StringBuilder();
 		table.append(String.format(Locale.ROOT, "%-10s %-8s %-22s %-10s %s%n", "data", "setting", "Dice mean ± SD",
 			"time/run", "per seed"));
+		// seeds outermost, so that an interrupted run still has every setting for the first seeds
+		final Map<String, List<Double>> dice = new LinkedHashMap<>();
+		final Map<String, Double> time = new LinkedHashMap<>();
+		final Map<String, Double> otsu = new LinkedHashMap<>();
+		final Map<String, ImagePlus[]> data = new LinkedHashMap<>();
 		for (final String ds : datasets) {
 			final ImagePlus img = IJ.openImage(DATA.get(ds)[0]);
 			final ImagePlus gt = IJ.openImage(DATA.get(ds)[1]);
-			final double otsu = otsu(img, gt);
-			table.append(String.format(Locale.ROOT, "%-10s %-8s %.4f%n", ds, "Otsu", otsu));
-			for (final String ems : emsList) {
-				final List<Double> dice = new ArrayList<>();
-				final StringBuilder per = new StringBuilder();
-				double secs = 0;
-				for (final String seed : seeds) {
+			data.put(ds, new ImagePlus[] { img, gt });
+			otsu.put(ds, otsu(img, gt));
+		}
+		for (final String seed : seeds) {
+			for (final String ds : datasets) {
+				final ImagePlus img = data.get(ds)[0], gt = data.get(ds)[1];
+				for (final String ems : emsList) {
 					final IGTTSegmentation.Settings s = settings(a);
 					s.params.ems = Boolean.parseBoolean(ems);
 					s.params.seed = Long.parseLong(seed);
@@ -68,24 +73,35 @@ public class IGTTExperiment {
 							best = r.metrics.getValue("dice", i);
 							bestEpoch = i + 1;
 						}
-					dice.add(d);
-					secs += r.seconds;
-					per.append(String.format(Locale.ROOT, "%.4f ", d));
+					final String key = ds + "\t" + (s.params.ems ? "EMS" : "no EMS");
+					dice.computeIfAbsent(key, x -> new ArrayList<>()).add(d);
+					time.merge(key, r.seconds, Double::sum);
 					System.out.println(String.format(Locale.ROOT,
-						"%s ems=%s seed=%s: Dice %.4f (best epoch %d: %.4f; candidate Dice %.4f; inverted %d) in %.1f s", ds, ems,
-						seed, d, bestEpoch, best, r.metrics.getValue("candidate_dice", last), (int) r.metrics.getValue("inverted",
-							last), r.seconds));
+						"%s ems=%s seed=%s: Dice %.4f (best epoch %d: %.4f; candidate Dice %.4f; inverted %d) in %.1f s; load %s", ds,
+						ems, seed, d, bestEpoch, best, r.metrics.getValue("candidate_dice", last), (int) r.metrics.getValue(
+							"inverted", last), r.seconds, load()));
 					System.out.print("   dice per 5 epochs:");
 					for (int i = 4; i < r.metrics.size(); i += 5)
 						System.out.print(String.format(Locale.ROOT, " %.3f", r.metrics.getValue("dice", i)));
 					System.out.println();
 				}
+			}
+		}
+		for (final String ds : datasets) {
+			table.append(String.format(Locale.ROOT, "%-10s %-8s %.4f%n", ds, "Otsu", otsu.get(ds)));
+			for (final String ems : emsList) {
+				final String key = ds + "\t" + (Boolean.parseBoolean(ems) ? "EMS" : "no EMS");
+				final List<Double> l = dice.get(key);
 				double mean = 0, sd = 0;
-				for (final double d : dice) mean += d / dice.size();
-				for (final double d : dice) sd += (d - mean) * (d - mean);
-				sd = dice.size() > 1 ? Math.sqrt(sd / (dice.size() - 1)) : 0;
-				table.append(String.format(Locale.ROOT, "%-10s %-8s %.4f ± %.4f        %6.1f s   %s%n", ds, Boolean
-					.parseBoolean(ems) ? "EMS" : "no EMS", mean, sd, secs / seeds.length, per));
+				final StringBuilder per = new StringBuilder();
+				for (final double d : l) {
+					mean += d / l.size();
+					per.append(String.format(Locale.ROOT, "%.4f ", d));
+				}
+				for (final double d : l) sd += (d - mean) * (d - mean);
+				sd = l.size() > 1 ? Math.sqrt(sd / (l.size() - 1)) : 0;
+				table.append(String.format(Locale.ROOT, "%-10s %-8s %.4f ± %.4f        %6.1f s   %s%n", ds, key.substring(key
+					.indexOf('\t') + 1), mean, sd, time.get(key) / l.size(), per));
 			}
 		}
 		System.out.println();
@@ -113,6 +129,15 @@ public class IGTTExperiment {
 		if (a.containsKey("weight_decay")) s.weightDecay = Double.parseDouble(a.get("weight_decay"));
 		s.historyBudget = 0;
 		return s;
+	}
+
+	static String load() {
+		try {
+			return new String(Files.readAllBytes(Paths.get("/proc/loadavg"))).trim().split(" ")[0];
+		}
+		catch (final Exception e) {
+			return "?";
+		}
 	}
 
 	/** Otsu after a Gaussian of sigma 1, mean Dice over the slices. */

@@ -43,7 +43,14 @@ import ij.process.ByteProcessor;
  * {@link #output} thresholds the final predictions and decides their polarity ({@link #decidePolarity}),
  * because the network may converge to the inverted map.
  * <p>
- * Everything here is plain Java on one image at a time: a probability map is a {@code float[]} of
+ * As a {@link NoisyLabelMethod} plugin ("igtt") of the shared trainer: one U-Net with one sigmoid output,
+ * the loss DMI + soft IoU on the current pseudo labels ({@link #buildLoss}), and after every epoch
+ * ({@link #afterEpoch}) every training image is predicted and its label refreshed as above; the history
+ * is recorded in a {@link LabelState}, and the polarity of the output is decided after every epoch and
+ * stored in the graph variable {@code igtt_polarity}, so that a saved model gives Apply Model the
+ * corrected probability. {@link IGTTSegmentation} runs the whole thing on an image or a stack.
+ * <p>
+ * The rest is plain Java on one image at a time: a probability map is a {@code float[]} of
  * {@code width * height} values in raster order, a mask a {@code byte[]} with 0 = background and 255
  * (any non-zero value on input) = foreground. Randomness comes from a {@link SplittableRandom}; use
  * {@link #random(long, int, int)} so that a label depends only on (seed, epoch, image), not on the
@@ -198,9 +205,6 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		final Operand<TFloat32> iou = Losses.loss(tf, LossType.SOFT_IOU, null, prob, g.target(0), g.weight(0), null);
 		return tf.math.add(dmi, iou);
 	}
-
-	@Override
-	public void beforeStep(final StepContext context) {}
 
 	@Override
 	public void afterStep(final StepContext context, final double loss) {
