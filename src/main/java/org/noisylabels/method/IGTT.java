@@ -4,12 +4,26 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.noisylabels.Check;
 import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.loss.JavaLosses;
+import org.noisylabels.loss.LossType;
 import org.noisylabels.loss.Losses;
+import org.noisylabels.train.EpochContext;
+import org.noisylabels.train.PredictionGraph;
+import org.noisylabels.train.Sample;
+import org.noisylabels.train.StepContext;
+import org.noisylabels.train.StepGraph;
+import org.noisylabels.train.TrainingData;
+import org.scijava.plugin.Plugin;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
 
 import ij.ImageStack;
 import ij.process.ByteProcessor;
@@ -29,7 +43,14 @@ import ij.process.ByteProcessor;
  * {@link #output} thresholds the final predictions and decides their polarity ({@link #decidePolarity}),
  * because the network may converge to the inverted map.
  * <p>
- * Everything here is plain Java on one image at a time: a probability map is a {@code float[]} of
+ * As a {@link NoisyLabelMethod} plugin ("igtt") of the shared trainer: one U-Net with one sigmoid output,
+ * the loss DMI + soft IoU on the current pseudo labels ({@link #buildLoss}), and after every epoch
+ * ({@link #afterEpoch}) every training image is predicted and its label refreshed as above; the history
+ * is recorded in a {@link LabelState}, and the polarity of the output is decided after every epoch and
+ * stored in the graph variable {@code igtt_polarity}, so that a saved model gives Apply Model the
+ * corrected probability. {@link IGTTSegmentation} runs the whole thing on an image or a stack.
+ * <p>
+ * The rest is plain Java on one image at a time: a probability map is a {@code float[]} of
  * {@code width * height} values in raster order, a mask a {@code byte[]} with 0 = background and 255
  * (any non-zero value on input) = foreground. Randomness comes from a {@link SplittableRandom}; use
  * {@link #random(long, int, int)} so that a label depends only on (seed, epoch, image), not on the
@@ -40,7 +61,8 @@ import ij.process.ByteProcessor;
  * therefore that set, or the candidate next to it (the thresholds on either side of mean(P)); among
  * candidates giving the same set the smallest k is taken.
  */
-public final class IGTT {
+@Plugin(type = NoisyLabelMethod.class, name = "igtt")
+public class IGTT extends AbstractNoisyLabelMethod {
 
 	/** Number of thresholds K (paper and reference code: 30). */
 	public static final int DEFAULT_K = 30;
@@ -60,7 +82,222 @@ public final class IGTT {
 	/** Parameter keys used in error messages (the command's keys). */
 	public static final String KEY_K = "k", KEY_R = "r", KEY_P = "p";
 
-	private IGTT() {}
+	// ---------------------------------------------------------------------------------------------
+	// 0. The method as a plugin of the shared trainer
+	// ---------------------------------------------------------------------------------------------
+
+	/** What one epoch produced, given to an {@link EpochListener}. */
+	public static final class EpochResult {
+
+		/** The epoch just finished, 0-based, and the number of epochs of the run. */
+		public final int epoch, epochs;
+		/** The network's raw predictions P of every training image (not polarity-corrected). */
+		public final float[][] predictions;
+		/** The thresholded predictions with the polarity decided over all images. */
+		public final Output output;
+		/** Every image's label refresh (selection, EMS, the next label). */
+		public final Update[] updates;
+		/** Mean training loss (DMI + soft IoU) of the epoch's steps. */
+		public final double loss;
+
+		EpochResult(final int epoch, final int epochs, final float[][] predictions, final Output output,
+			final Update[] updates, final double loss)
+		{
+			this.epoch = epoch;
+			this.epochs = epochs;
+			this.predictions = predictions;
+			this.output = output;
+			this.updates = updates;
+			this.loss = loss;
+		}
+	}
+
+	/** Called after every epoch (on the training thread). */
+	public interface EpochListener {
+
+		void epochDone(EpochResult result);
+	}
+
+	private Params params = new Params();
+	private int epochs = 0;
+	private int historyInterval = 1;
+	private EpochListener listener;
+
+	// state of one run
+	private LabelState state;
+	private EpochResult last;
+	private double lossSum;
+	private int lossCount;
+	private Op setNormal, setInverted;
+	private boolean modelInverted;
+
+	/** A method with the reference parameters (SciJava needs a public no-argument constructor). */
+	public IGTT() {}
+
+	/** A method with these parameters (copied by reference: do not change them during training). */
+	public IGTT(final Params params) {
+		this.params = params;
+	}
+
+	public Params params() {
+		return params;
+	}
+
+	/**
+	 * The number of epochs of the run (for the history: the last epoch is always recorded) and every how
+	 * many epochs the labels are recorded (0 = no history).
+	 */
+	public IGTT setHistory(final int totalEpochs, final int interval) {
+		this.epochs = totalEpochs;
+		this.historyInterval = interval;
+		return this;
+	}
+
+	public IGTT setListener(final EpochListener l) {
+		this.listener = l;
+		return this;
+	}
+
+	/** The labels and their history (null before the first epoch ended). */
+	public LabelState labelState() {
+		return state;
+	}
+
+	/** The last finished epoch's result, or null. */
+	public EpochResult lastEpoch() {
+		return last;
+	}
+
+	@Override
+	public String methodName() {
+		return "igtt";
+	}
+
+	@Override
+	public Map<String, Object> parameters() {
+		final Map<String, Object> m = super.parameters();
+		m.put(KEY_K, params.k);
+		m.put("ems", params.ems);
+		m.put(KEY_R, params.r);
+		m.put(KEY_P, params.p);
+		m.put("bright_objects", params.brightObjects);
+		m.put("full_range", params.fullRange);
+		m.put("shared_index", params.sharedIndex);
+		m.put("label_seed", params.seed);
+		m.put("output_polarity", "decided after every epoch; the saved model outputs the corrected probability");
+		return m;
+	}
+
+	@Override
+	public void validate() {
+		params.validate();
+		Check.range(historyInterval, 0, 1_000_000, "history_interval");
+	}
+
+	/** DMI + soft IoU with equal weights on the current pseudo labels (binary; 1 sigmoid output or 2 softmax). */
+	@Override
+	public Operand<TFloat32> buildLoss(final StepGraph g) {
+		if (g.lossClasses() != 2) throw new NoisyLabelsException("iGTT is a binary method, but the network has " + g
+			.lossClasses() + " classes");
+		final Ops tf = g.tf();
+		final Operand<TFloat32> prob = g.forward(0, 0).probabilities(0);
+		final Operand<TFloat32> dmi = Losses.loss(tf, LossType.DMI, null, prob, g.target(0), g.weight(0), null);
+		final Operand<TFloat32> iou = Losses.loss(tf, LossType.SOFT_IOU, null, prob, g.target(0), g.weight(0), null);
+		return tf.math.add(dmi, iou);
+	}
+
+	@Override
+	public void afterStep(final StepContext context, final double loss) {
+		lossSum += loss;
+		lossCount++;
+	}
+
+	/**
+	 * The network's foreground probability P, or 1 − P once the polarity was decided to be inverted: a
+	 * variable {@code igtt_polarity} (0 or 1, set after every epoch) makes q = P + s·(1 − 2P), so that a saved
+	 * model gives Apply Model the corrected map.
+	 */
+	@Override
+	public Operand<TFloat32> prediction(final PredictionGraph g) {
+		final Ops tf = g.tf();
+		final Operand<TFloat32> p = Losses.channel(tf, g.forward(0).probabilities(0), 1);
+		final Variable<TFloat32> s = tf.withName("igtt_polarity").variable(tf.constant(0f));
+		setNormal = tf.withName("igtt_polarity_keep").assign(s, tf.constant(0f));
+		setInverted = tf.withName("igtt_polarity_invert").assign(s, tf.constant(1f));
+		final Operand<TFloat32> q = tf.math.add(p, tf.math.mul(tf.identity(s), tf.math.sub(tf.constant(1f), tf.math.mul(
+			tf.constant(2f), p))));
+		return Losses.twoClass(tf, q);
+	}
+
+	/**
+	 * The label refresh: predicts every training image, selects each image's candidate by DMI, makes the
+	 * next label (EMS or the candidate), records the history, decides the output's polarity.
+	 */
+	@Override
+	public void afterEpoch(final EpochContext ctx) {
+		final TrainingData data = ctx.data(0);
+		final int n = data.size();
+		if (state == null) {
+			final int[] w = new int[n], h = new int[n];
+			for (int i = 0; i < n; i++) {
+				w[i] = data.sample(i).width;
+				h[i] = data.sample(i).height;
+			}
+			state = new LabelState(w, h, historyInterval > 0);
+		}
+		final int epoch = ctx.epoch();
+		final float[][] raw = new float[n][];
+		final float[][] images = new float[n][];
+		for (int i = 0; i < n; i++) {
+			final Sample s = data.sample(i);
+			final float[] q = ctx.predict(s)[0];
+			if (modelInverted) for (int j = 0; j < q.length; j++) q[j] = 1 - q[j];
+			raw[i] = q;
+			images[i] = s.image;
+		}
+		final Update[] updates = refreshAll(state, 0, raw, epoch, params);
+		for (int i = 0; i < n; i++) {
+			final byte[] l = state.label(i);
+			final byte[] classes = new byte[l.length];
+			for (int j = 0; j < l.length; j++)
+				if (l[j] != 0) classes[j] = 1;
+			data.sample(i).setLabels(classes);
+		}
+		if (historyInterval > 0 && ((epoch + 1) % historyInterval == 0 || epoch + 1 == epochs)) state.endEpoch(epoch);
+		final Output out = output(raw, images, params);
+		if (out.polarity.inverted != modelInverted && setNormal != null) {
+			ctx.run(out.polarity.inverted ? setInverted : setNormal);
+			modelInverted = out.polarity.inverted;
+		}
+		final double loss = lossCount == 0 ? Double.NaN : lossSum / lossCount;
+		lossSum = 0;
+		lossCount = 0;
+		last = new EpochResult(epoch, epochs, raw, out, updates, loss);
+		ctx.log(summary(last));
+		if (listener != null) listener.epochDone(last);
+	}
+
+	/** One log line per epoch. */
+	static String summary(final EpochResult r) {
+		long fg = 0, px = 0, kept = 0, inverted = 0;
+		double t = 0;
+		for (final Update u : r.updates) {
+			fg += u.selection.foreground;
+			px += u.selection.mask.length;
+			t += u.selection.index;
+			if (u.ems != null) {
+				kept += u.ems.keptPixels;
+				if (u.ems.inverted) inverted++;
+			}
+			else kept += countForeground(u.label);
+		}
+		return String.format(Locale.ROOT,
+			"iGTT epoch %d%s: loss %.4f; candidates: mean k %.1f, foreground %.1f%%%s; labels %d px; output %s%s",
+			r.epoch + 1, r.epochs > 0 ? "/" + r.epochs : "", r.loss, t / Math.max(1, r.updates.length), 100.0 * fg / Math
+				.max(1, px), inverted > 0 ? " (" + inverted + " inverted by EMS)" : "", kept, r.output.polarity.inverted
+					? "inverted" : "kept", String.format(Locale.ROOT, " (foreground %.1f%%)", 100 * (r.output.polarity.inverted
+						? 1 - r.output.polarity.foregroundFraction : r.output.polarity.foregroundFraction)));
+	}
 
 	// ---------------------------------------------------------------------------------------------
 	// Parameters

@@ -45,6 +45,14 @@ public final class EpochContext {
 		return live.predict(sample);
 	}
 
+	/**
+	 * Runs ops of the graph (no feeds, no fetches) on the live session, e.g. assignments to a variable the
+	 * method created in {@code prediction()}; the next checkpoint and the saved model hold the new values.
+	 */
+	public void run(final org.tensorflow.op.Op... targets) {
+		live.run(targets);
+	}
+
 	public void log(final String message) {
 		log.accept(message);
 	}

@@ -88,13 +88,21 @@ public final class Trainer {
 	final class Live {
 
 		final Predictor predictor;
+		final Session session;
 
-		Live(final Predictor predictor) {
+		Live(final Predictor predictor, final Session session) {
 			this.predictor = predictor;
+			this.session = session;
 		}
 
 		float[][] predict(final Sample s) {
 			return predictor.predictNormalized(s.image, s.width, s.height, Progress.NONE);
+		}
+
+		void run(final Op... targets) {
+			final Session.Runner r = session.runner();
+			for (final Op t : targets) r.addTarget(t);
+			r.run().close();
 		}
 	}
 
@@ -219,7 +227,7 @@ public final class Trainer {
 			if (ema != null) runEma(session, ema, emaDecay, 0f);
 			final Predictor live = Predictor.live(info, session, predIn, predOut).setTiling(Math.max(cfg.tileSize, patch), 2);
 			out.predictor = live;
-			final Live liveView = new Live(live);
+			final Live liveView = new Live(live, session);
 
 			final List<PatchSampler> samplers = new ArrayList<>();
 			for (int s = 0; s < streams.size(); s++) samplers.add(new PatchSampler(streams.get(s), patch, cfg.flip,

@@ -1,0 +1,155 @@
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.noisylabels.Progress;
+import org.noisylabels.method.IGTTSegmentation;
+import org.noisylabels.metric.SegmentationMetrics;
+import org.noisylabels.metric.ThresholdBaseline;
+
+import ij.IJ;
+import ij.ImagePlus;
+
+/**
+ * iGTT with and without EMS on the bundled images, several seeds, default parameters (unless overridden):
+ * Dice mean ± SD per setting, next to Otsu (sigma 1, as in test-images/README.md).
+ *
+ * Usage: bench/run.sh IGTTExperiment [datasets=filaments,tubes,nuclei] [seeds=1,2,3] [ems=true,false]
+ * [epochs=N] [base_channels=N] [depth=N] [batch_size=N] [learning_rate=X] [lr_step=N] [k=N] [p=X] [r=N]
+ */
+public class IGTTExperiment {
+
+	static final Map<String, String[]> DATA = new LinkedHashMap<>();
+	static {
+		DATA.put("filaments", new String[] { "test-images/synth-filaments.tif", "test-images/synth-filaments-gt.tif" });
+		DATA.put("tubes", new String[] { "test-images/synth-tubes.tif", "test-images/synth-tubes-gt.tif" });
+		DATA.put("nuclei", new String[] { "test-images/img2d.tif", "test-images/gt2d.tif" });
+		DATA.put("blobs", new String[] { "test-images/synth-blobs.tif", "test-images/synth-blobs-gt.tif" });
+	}
+
+	public static void main(final String[] args) throws Exception {
+		final Map<String, String> a = new LinkedHashMap<>();
+		for (final String s : args) a.put(s.substring(0, s.indexOf('=')), s.substring(s.indexOf('=') + 1));
+		final String[] datasets = a.getOrDefault("datasets", "filaments,tubes,nuclei").split(",");
+		final String[] seeds = a.getOrDefault("seeds", "1,2,3").split(",");
+		final String[] emsList = a.getOrDefault("ems", "true,false").split(",");
+		final boolean verbose = Boolean.parseBoolean(a.getOrDefault("verbose", "false"));
+		System.out.println("load at start: " + new String(Files.readAllBytes(Paths.get("/proc/loadavg"))).trim());
+		System.out.println("overrides: " + (a.isEmpty() ? "none (command defaults)" : a));
+		final StringBuilder table = new StringBuilder();
+		table.append(String.format(Locale.ROOT, "%-10s %-8s %-22s %-10s %s%n", "data", "setting", "Dice mean ± SD",
+			"time/run", "per seed"));
+		// seeds outermost, so that an interrupted run still has every setting for the first seeds
+		final Map<String, List<Double>> dice = new LinkedHashMap<>();
+		final Map<String, Double> time = new LinkedHashMap<>();
+		final Map<String, Double> otsu = new LinkedHashMap<>();
+		final Map<String, ImagePlus[]> data = new LinkedHashMap<>();
+		for (final String ds : datasets) {
+			final ImagePlus img = IJ.openImage(DATA.get(ds)[0]);
+			final ImagePlus gt = IJ.openImage(DATA.get(ds)[1]);
+			data.put(ds, new ImagePlus[] { img, gt });
+			otsu.put(ds, otsu(img, gt));
+		}
+		for (final String seed : seeds) {
+			for (final String ds : datasets) {
+				final ImagePlus img = data.get(ds)[0], gt = data.get(ds)[1];
+				for (final String ems : emsList) {
+					final IGTTSegmentation.Settings s = settings(a);
+					s.params.ems = Boolean.parseBoolean(ems);
+					s.params.seed = Long.parseLong(seed);
+					final IGTTSegmentation.Result r = IGTTSegmentation.run(img, gt, s, Progress.NONE, m -> {
+						if (verbose || m.startsWith("polarity")) System.out.println("  " + m);
+					});
+					final int last = r.metrics.size() - 1;
+					final double d = r.metrics.getValue("dice", last);
+					double best = 0;
+					int bestEpoch = 0;
+					for (int i = 0; i < r.metrics.size(); i++)
+						if (r.metrics.getValue("dice", i) > best) {
+							best = r.metrics.getValue("dice", i);
+							bestEpoch = i + 1;
+						}
+					final String key = ds + "\t" + (s.params.ems ? "EMS" : "no EMS");
+					dice.computeIfAbsent(key, x -> new ArrayList<>()).add(d);
+					time.merge(key, r.seconds, Double::sum);
+					System.out.println(String.format(Locale.ROOT,
+						"%s ems=%s seed=%s: Dice %.4f (best epoch %d: %.4f; candidate Dice %.4f; inverted %d) in %.1f s; load %s", ds,
+						ems, seed, d, bestEpoch, best, r.metrics.getValue("candidate_dice", last), (int) r.metrics.getValue(
+							"inverted", last), r.seconds, load()));
+					System.out.print("   dice per 5 epochs:");
+					for (int i = 4; i < r.metrics.size(); i += 5)
+						System.out.print(String.format(Locale.ROOT, " %.3f", r.metrics.getValue("dice", i)));
+					System.out.println();
+				}
+			}
+		}
+		for (final String ds : datasets) {
+			table.append(String.format(Locale.ROOT, "%-10s %-8s %.4f%n", ds, "Otsu", otsu.get(ds)));
+			for (final String ems : emsList) {
+				final String key = ds + "\t" + (Boolean.parseBoolean(ems) ? "EMS" : "no EMS");
+				final List<Double> l = dice.get(key);
+				double mean = 0, sd = 0;
+				final StringBuilder per = new StringBuilder();
+				for (final double d : l) {
+					mean += d / l.size();
+					per.append(String.format(Locale.ROOT, "%.4f ", d));
+				}
+				for (final double d : l) sd += (d - mean) * (d - mean);
+				sd = l.size() > 1 ? Math.sqrt(sd / (l.size() - 1)) : 0;
+				table.append(String.format(Locale.ROOT, "%-10s %-8s %.4f ± %.4f        %6.1f s   %s%n", ds, key.substring(key
+					.indexOf('\t') + 1), mean, sd, time.get(key) / l.size(), per));
+			}
+		}
+		System.out.println();
+		System.out.println("seeds " + String.join(",", seeds) + "; Dice = mean over the slices of the final epoch's mask");
+		System.out.print(table);
+		System.out.println("load at end: " + new String(Files.readAllBytes(Paths.get("/proc/loadavg"))).trim());
+		System.exit(0);
+	}
+
+	public static IGTTSegmentation.Settings settings(final Map<String, String> a) {
+		final IGTTSegmentation.Settings s = new IGTTSegmentation.Settings();
+		if (a.containsKey("epochs")) s.epochs = Integer.parseInt(a.get("epochs"));
+		if (a.containsKey("base_channels")) s.baseChannels = Integer.parseInt(a.get("base_channels"));
+		if (a.containsKey("depth")) s.depth = Integer.parseInt(a.get("depth"));
+		if (a.containsKey("batch_size")) s.batchSize = Integer.parseInt(a.get("batch_size"));
+		if (a.containsKey("learning_rate")) s.learningRate = Double.parseDouble(a.get("learning_rate"));
+		if (a.containsKey("lr_step")) s.lrStep = Integer.parseInt(a.get("lr_step"));
+		if (a.containsKey("k")) s.params.k = Integer.parseInt(a.get("k"));
+		if (a.containsKey("p")) s.params.p = Double.parseDouble(a.get("p"));
+		if (a.containsKey("r")) s.params.r = Integer.parseInt(a.get("r"));
+		if (a.containsKey("patch_size")) s.patchSize = Integer.parseInt(a.get("patch_size"));
+		if (a.containsKey("lr_gamma")) s.lrGamma = Double.parseDouble(a.get("lr_gamma"));
+		if (a.containsKey("momentum")) s.momentum = Double.parseDouble(a.get("momentum"));
+		if (a.containsKey("flip")) s.flip = Boolean.parseBoolean(a.get("flip"));
+		if (a.containsKey("weight_decay")) s.weightDecay = Double.parseDouble(a.get("weight_decay"));
+		s.historyBudget = 0;
+		return s;
+	}
+
+	static String load() {
+		try {
+			return new String(Files.readAllBytes(Paths.get("/proc/loadavg"))).trim().split(" ")[0];
+		}
+		catch (final Exception e) {
+			return "?";
+		}
+	}
+
+	/** Otsu after a Gaussian of sigma 1, mean Dice over the slices. */
+	static double otsu(final ImagePlus img, final ImagePlus gt) {
+		final ImagePlus m = ThresholdBaseline.apply(img, ThresholdBaseline.OTSU, 1, 51, -0.2, false, true,
+			Progress.NONE).mask;
+		double sum = 0;
+		for (int z = 1; z <= img.getStackSize(); z++) {
+			final byte[] s = (byte[]) m.getStack().getProcessor(z).getPixels();
+			final byte[] g = (byte[]) gt.getStack().getProcessor(z).convertToByteProcessor(false).getPixels();
+			sum += SegmentationMetrics.overlap(new byte[][] { s }, new byte[][] { g })[0];
+		}
+		return sum / img.getStackSize();
+	}
+}
