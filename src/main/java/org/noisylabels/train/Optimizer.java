@@ -1,0 +1,157 @@
+package org.noisylabels.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.noisylabels.Check;
+import org.noisylabels.NoisyLabelsException;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Gradients;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * SGD with momentum and Adam, applied with TensorFlow's raw training ops ({@code ApplyMomentum},
+ * {@code ApplyAdam}) to the gradients of a CHOSEN list of variables only (never every variable of the
+ * graph: teachers and other networks are left alone). Weight decay is added to the gradient (L2, as in
+ * PyTorch). The learning rate is fed through a placeholder at every step, so any schedule can drive it.
+ */
+public final class Optimizer {
+
+	public enum Type {
+		ADAM, SGD;
+
+		public static Type parse(final String s) {
+			if (s == null) throw new NoisyLabelsException("optimizer is missing: use Adam or SGD");
+			switch (s.trim().toUpperCase(Locale.ROOT)) {
+				case "ADAM":
+					return ADAM;
+				case "SGD":
+					return SGD;
+				default:
+					throw new NoisyLabelsException("optimizer=" + s + " is not known: use Adam or SGD");
+			}
+		}
+	}
+
+	/** Optimiser settings (PyTorch's defaults for Adam's betas and epsilon). */
+	public static final class Config {
+
+		public Type type = Type.ADAM;
+		public double momentum = 0.9;
+		public double weightDecay = 1e-5;
+		public double beta1 = 0.9;
+		public double beta2 = 0.999;
+		public double epsilon = 1e-8;
+
+		public void validate() {
+			Check.range(momentum, 0, 0.9999, "momentum");
+			Check.range(weightDecay, 0, 1, "weight_decay");
+			Check.range(beta1, 0, 0.9999, "beta1");
+			Check.range(beta2, 0, 0.999999, "beta2");
+		}
+
+		@Override
+		public String toString() {
+			return type == Type.ADAM ? String.format(Locale.ROOT, "Adam (betas %s/%s, weight decay %s)", Check.fmt(beta1),
+				Check.fmt(beta2), Check.fmt(weightDecay)) : String.format(Locale.ROOT,
+					"SGD (momentum %s, weight decay %s)", Check.fmt(momentum), Check.fmt(weightDecay));
+		}
+	}
+
+	private final Config config;
+	private final Op trainOp;
+	private final Placeholder<TFloat32> lr;
+	private final Placeholder<TFloat32> beta1Power, beta2Power;
+	private final List<Variable<TFloat32>> slots = new ArrayList<>();
+
+	/**
+	 * Builds the update of {@code variables} that lowers {@code loss}.
+	 *
+	 * @param extra ops to run with every step (e.g. batch-norm moving averages); may be empty
+	 */
+	public Optimizer(final Ops tf, final Operand<TFloat32> loss, final List<Variable<TFloat32>> variables,
+		final Config config, final List<Op> extra)
+	{
+		config.validate();
+		if (variables.isEmpty()) throw new IllegalArgumentException("no variables to train");
+		this.config = config;
+		final Ops o = tf.withSubScope("optimizer");
+		lr = o.withName("learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+		final Gradients grads = o.gradients(loss, variables);
+		final List<Op> updates = new ArrayList<>();
+		if (config.type == Type.ADAM) {
+			beta1Power = o.withName("beta1_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+			beta2Power = o.withName("beta2_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+		}
+		else {
+			beta1Power = beta2Power = null;
+		}
+		for (int i = 0; i < variables.size(); i++) {
+			final Variable<TFloat32> v = variables.get(i);
+			Operand<TFloat32> g = grads.dy(i);
+			if (config.weightDecay > 0) g = o.math.add(g, o.math.mul(o.identity(v), o.constant((float) config.weightDecay)));
+			final Ops s = o.withSubScope("slot" + i);
+			if (config.type == Type.ADAM) {
+				final Variable<TFloat32> m = s.withName("m").variable(zeros(s, v));
+				final Variable<TFloat32> vv = s.withName("v").variable(zeros(s, v));
+				slots.add(m);
+				slots.add(vv);
+				updates.add(s.train.applyAdam(v, m, vv, beta1Power, beta2Power, lr, s.constant((float) config.beta1), s
+					.constant((float) config.beta2), s.constant((float) config.epsilon), g));
+			}
+			else {
+				final Variable<TFloat32> acc = s.withName("momentum").variable(zeros(s, v));
+				slots.add(acc);
+				updates.add(s.train.applyMomentum(v, acc, lr, g, s.constant((float) config.momentum)));
+			}
+		}
+		updates.addAll(extra);
+		trainOp = o.withControlDependencies(updates).withName("train").noOp();
+	}
+
+	/** Zeros of a variable's static shape (no dependency on the variable's own initialisation). */
+	private static Operand<TFloat32> zeros(final Ops s, final Variable<TFloat32> v) {
+		final long[] dims = v.shape().asArray();
+		final int[] d = new int[dims.length];
+		for (int i = 0; i < d.length; i++) d[i] = (int) dims[i];
+		return s.fill(s.constant(d), s.constant(0f));
+	}
+
+	/** The op that applies one update (and the extra ops). */
+	public Op trainOp() {
+		return trainOp;
+	}
+
+	/** Slot variables (Adam moments or momentum accumulators). */
+	public List<Variable<TFloat32>> slots() {
+		return slots;
+	}
+
+	public Config config() {
+		return config;
+	}
+
+	/** Adds the feeds for step {@code step} (0-based) at learning rate {@code learningRate}; closes nothing. */
+	public void feed(final Session.Runner runner, final List<AutoCloseable> toClose, final long step,
+		final double learningRate)
+	{
+		final TFloat32 l = TFloat32.scalarOf((float) learningRate);
+		toClose.add(l);
+		runner.feed(lr, l);
+		if (config.type == Type.ADAM) {
+			final TFloat32 b1 = TFloat32.scalarOf((float) Math.pow(config.beta1, step + 1));
+			final TFloat32 b2 = TFloat32.scalarOf((float) Math.pow(config.beta2, step + 1));
+			toClose.add(b1);
+			toClose.add(b2);
+			runner.feed(beta1Power, b1);
+			runner.feed(beta2Power, b2);
+		}
+	}
+}

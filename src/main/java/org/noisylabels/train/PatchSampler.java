@@ -1,0 +1,112 @@
+package org.noisylabels.train;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Draws training batches: random square patches (a sample is chosen with probability proportional to
+ * its area), with random flips and 90° rotations. Parts of a patch outside its image (images smaller than
+ * the patch) get intensity 0, label 0 and weight 0, so they never count in the loss.
+ */
+public final class PatchSampler {
+
+	/** One batch, row-major [n, p, p]. */
+	public static final class Batch {
+
+		public final int n, size;
+		public final float[] image;
+		public final int[] labels;
+		public final float[] weights;
+		public final float[][] extras;
+
+		Batch(final int n, final int size, final int extraCount) {
+			this.n = n;
+			this.size = size;
+			image = new float[n * size * size];
+			labels = new int[n * size * size];
+			weights = new float[n * size * size];
+			extras = new float[extraCount][n * size * size];
+		}
+	}
+
+	private final TrainingData data;
+	private final int patch;
+	private final boolean flip, rotate;
+	private final SplittableRandom rnd;
+	private final double[] cumulative;
+	private final List<String> extraKeys;
+
+	public PatchSampler(final TrainingData data, final int patch, final boolean flip, final boolean rotate,
+		final long seed, final List<String> extraKeys)
+	{
+		this.data = data;
+		this.patch = patch;
+		this.flip = flip;
+		this.rotate = rotate;
+		this.rnd = new SplittableRandom(seed);
+		this.extraKeys = extraKeys;
+		cumulative = new double[data.size()];
+		double sum = 0;
+		for (int i = 0; i < data.size(); i++) {
+			final Sample s = data.sample(i);
+			sum += s.usedPixels() > 0 ? (double) s.width * s.height : 0;
+			cumulative[i] = sum;
+		}
+	}
+
+	public int patchSize() {
+		return patch;
+	}
+
+	/** Draws the next batch of {@code n} patches. */
+	public Batch next(final int n) {
+		final Batch b = new Batch(n, patch, extraKeys.size());
+		for (int k = 0; k < n; k++) {
+			final double r = rnd.nextDouble() * cumulative[cumulative.length - 1];
+			int idx = Arrays.binarySearch(cumulative, r);
+			idx = idx < 0 ? -idx - 1 : idx + 1;
+			idx = Math.min(idx, cumulative.length - 1);
+			while (idx > 0 && cumulative[idx] == cumulative[idx - 1]) idx--;
+			fill(b, k, data.sample(idx));
+		}
+		return b;
+	}
+
+	private void fill(final Batch b, final int k, final Sample s) {
+		final int p = patch;
+		final int x0 = s.width > p ? rnd.nextInt(s.width - p + 1) : 0;
+		final int y0 = s.height > p ? rnd.nextInt(s.height - p + 1) : 0;
+		final int rot = rotate ? rnd.nextInt(4) : 0;
+		final boolean fx = flip && rnd.nextBoolean(), fy = flip && rnd.nextBoolean();
+		final byte[] labels = s.labels();
+		final float[] weights = s.weights();
+		final float[][] extras = new float[extraKeys.size()][];
+		for (int e = 0; e < extras.length; e++) {
+			extras[e] = s.extra(extraKeys.get(e));
+			if (extras[e] == null) throw new IllegalStateException("sample " + s.name + " has no '" + extraKeys.get(e) + "'");
+		}
+		final int off = k * p * p;
+		for (int y = 0; y < p; y++) {
+			for (int x = 0; x < p; x++) {
+				// patch coordinates (x, y) -> source patch coordinates (u, v)
+				int u = x, v = y;
+				for (int r = 0; r < rot; r++) {
+					final int t = u;
+					u = v;
+					v = p - 1 - t;
+				}
+				if (fx) u = p - 1 - u;
+				if (fy) v = p - 1 - v;
+				final int sx = x0 + u, sy = y0 + v;
+				final int o = off + y * p + x;
+				if (sx >= s.width || sy >= s.height) continue; // zero image, label 0, weight 0
+				final int i = sy * s.width + sx;
+				b.image[o] = s.image[i];
+				b.labels[o] = labels[i] & 0xff;
+				b.weights[o] = weights == null ? 1f : weights[i];
+				for (int e = 0; e < extras.length; e++) b.extras[e][o] = extras[e][i];
+			}
+		}
+	}
+}

@@ -1,0 +1,499 @@
+package org.noisylabels.train;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.noisylabels.NoisyLabelsException;
+import org.noisylabels.Progress;
+import org.noisylabels.io.AtomicFiles;
+import org.noisylabels.io.Tables;
+import org.noisylabels.method.NoisyLabelMethod;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Signature;
+import org.tensorflow.TensorFlow;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+import ij.measure.ResultsTable;
+
+/**
+ * The shared training loop. It owns the data (patches, augmentation, validation split), the graph (the
+ * method's networks, its loss, the optimiser over the method's chosen variables, the EMA teacher, the
+ * inference path), the schedule, progress and cancel, validation Dice, early stopping, checkpoints, the
+ * device and the model files. A {@link NoisyLabelMethod} supplies the rest.
+ * <p>
+ * Checkpoints: after every validation the weights are saved when the validation Dice improved (or, without
+ * validation data, always). The model written at the end holds the best checkpoint. Cancelling stops after
+ * the current step and writes the model from the last checkpoint (if any) before reporting the cancel.
+ * A NaN/infinite loss stops training at once with a {@link NoisyLabelsException}; nothing is written.
+ */
+public final class Trainer {
+
+	private final TrainingConfig cfg;
+	private final NoisyLabelMethod method;
+
+	public Trainer(final TrainingConfig cfg, final NoisyLabelMethod method) {
+		this.cfg = cfg;
+		this.method = method;
+	}
+
+	/** The outcome of a training run; holds the trained graph until closed. */
+	public static final class Outcome implements AutoCloseable {
+
+		public ResultsTable curve;
+		public ResultsTable validation;
+		public double bestDice = Double.NaN;
+		public long iterations;
+		public String stopped = "finished";
+		public String device;
+		public ModelInfo info;
+		public Path model;
+		Graph graph;
+		Session session;
+		Predictor predictor;
+
+		/** Predicts with the trained (best) weights; valid until {@link #close()}. */
+		public Predictor predictor() {
+			return predictor;
+		}
+
+		@Override
+		public void close() {
+			if (session != null) session.close();
+			if (graph != null) graph.close();
+			session = null;
+			graph = null;
+		}
+	}
+
+	/** Predicts samples with the live weights. */
+	final class Live {
+
+		final Predictor predictor;
+
+		Live(final Predictor predictor) {
+			this.predictor = predictor;
+		}
+
+		float[][] predict(final Sample s) {
+			return predictor.predictNormalized(s.image, s.width, s.height, Progress.NONE);
+		}
+	}
+
+	/**
+	 * Trains. {@code streams} are the method's data streams (stream 0 = the training data);
+	 * {@code validation} may be null (then a fraction of stream 0 is held out, see
+	 * {@link TrainingConfig#validationFraction}).
+	 */
+	public Outcome train(final List<TrainingData> streams, TrainingData validation, final Progress progress,
+		final Consumer<String> log)
+	{
+		cfg.validate();
+		method.validate();
+		if (streams.size() != method.streams()) throw new IllegalArgumentException(method.methodName() + " needs " + method
+			.streams() + " data streams, got " + streams.size());
+		final TrainingData main = streams.get(0);
+		for (final TrainingData d : streams) {
+			d.requireNotEmpty("image");
+			if (d.classes() != main.classes()) throw new NoisyLabelsException("the data sets have " + main.classes() +
+				" and " + d.classes() + " classes: give labels with the same classes");
+			for (final String key : method.pixelInputs())
+				for (final Sample s : d.samples())
+					if (s.extra(key) == null) throw new NoisyLabelsException(method.methodName() + " needs '" + key +
+						"' for every image, but " + s.name + " has none");
+		}
+		if (validation != null && validation.classes() != main.classes()) throw new NoisyLabelsException(
+			"validation_label has " + validation.classes() + " classes but label has " + main.classes() +
+				": give labels with the same classes");
+		final int classes = main.classes();
+		final UNet.Config net = cfg.network.copy();
+		net.classes = classes == 2 && cfg.sigmoid ? 1 : classes;
+		net.heads = method.heads();
+		net.validate();
+		final int multiple = net.sizeMultiple();
+		int maxDim = 0;
+		for (final TrainingData d : streams)
+			for (final Sample s : d.samples()) maxDim = Math.max(maxDim, Math.max(s.width, s.height));
+		int patch = Math.max(multiple, cfg.patchSize / multiple * multiple);
+		if (patch > Tiler.roundUp(maxDim, multiple)) patch = Tiler.roundUp(maxDim, multiple);
+		if (patch != cfg.patchSize) log.accept("patch size " + cfg.patchSize + " -> " + patch +
+			" (a multiple of 2^depth = " + multiple + ", at most the image size)");
+		if (validation == null && cfg.validationFraction > 0) {
+			validation = main.splitValidation(cfg.validationFraction, patch, cfg.seed);
+			log.accept("validation: " + validation.size() + " held-out " + (main.size() >= 5 ? "images" : "tiles of " +
+				patch + "×" + patch + " (their labels are not trained on)"));
+		}
+		final double pixelsPerStep = (double) cfg.batchSize * patch * patch;
+		long mainPixels = 0;
+		for (final Sample s : main.samples()) mainPixels += (long) s.width * s.height;
+		final int stepsPerEpoch = (int) Math.max(1, Math.ceil(mainPixels / pixelsPerStep));
+		final long total = cfg.epochs > 0 ? (long) cfg.epochs * stepsPerEpoch : cfg.iterations;
+		final int validateEvery = cfg.validationInterval > 0 ? cfg.validationInterval : (int) Math.max(1, total / 20);
+
+		final Outcome out = new Outcome();
+		out.device = Device.describe();
+		log.accept("Noisy Labels " + ModelInfo.suiteVersion() + ": training '" + method.methodName() + "' on " + out.device);
+		log.accept(net + "; patch " + patch + ", batch " + cfg.batchSize + ", " + total + " iterations (" + stepsPerEpoch +
+			" per epoch), " + cfg.optimizer + ", schedule " + cfg.schedule() + ", seed " + cfg.seed);
+
+		final Graph graph = new Graph();
+		out.graph = graph;
+		Path ckptDir = null;
+		boolean success = false;
+		try {
+			final Ops tf = Ops.create(graph);
+			final List<UNet.Network> nets = new ArrayList<>();
+			for (int i = 0; i < method.networks(); i++) nets.add(UNet.build(tf, "net" + i, net, cfg.seed * 1000 + i));
+			final UNet.Network teacher = method.emaTeacher() ? UNet.build(tf, "teacher", net, cfg.seed * 1000 + 999) : null;
+			final StepGraph sg = new StepGraph(tf, nets, teacher, net.classes, method.streams(), method.pixelInputs(),
+				cfg.seed);
+			final Operand<TFloat32> loss = method.buildLoss(sg);
+			final List<Variable<TFloat32>> vars = method.trainableVariables(sg);
+			final Optimizer opt = new Optimizer(tf, loss, vars, cfg.optimizer, sg.updates);
+			// EMA teacher: t = d·t + (1 − d)·s
+			Op ema = null;
+			Placeholder<TFloat32> emaDecay = null;
+			if (teacher != null) {
+				final Ops e = tf.withSubScope("ema");
+				emaDecay = e.withName("decay").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+				final List<Op> assigns = new ArrayList<>();
+				final List<Variable<TFloat32>> tv = teacher.allVariables(), sv = nets.get(0).allVariables();
+				for (int i = 0; i < tv.size(); i++) {
+					assigns.add(e.assign(tv.get(i), e.math.add(e.math.mul(e.identity(tv.get(i)), emaDecay), e.math.mul(e
+						.identity(sv.get(i)), e.math.sub(e.constant(1f), emaDecay)))));
+				}
+				ema = e.withControlDependencies(assigns).withName("update").noOp();
+			}
+			// inference path, exported with the model
+			final Ops p = tf.withSubScope("predict");
+			final Placeholder<TFloat32> predIn = p.withName("image").placeholder(TFloat32.class, Placeholder.shape(Shape.of(
+				-1, -1, -1, 1)));
+			final Operand<TFloat32> probs = method.prediction(new PredictionGraph(p, predIn, nets, teacher));
+			final int outChannels = classes == 2 ? 1 : classes;
+			final Operand<TFloat32> predOut = p.withName("probability").identity(classes == 2 ? p.slice(probs, p.constant(
+				new int[] { 0, 0, 0, 1 }), p.constant(new int[] { -1, -1, -1, 1 })) : probs);
+
+			final ModelInfo info = new ModelInfo();
+			info.tensorflowVersion = TensorFlow.version();
+			info.method = method.methodName();
+			info.methodParameters.putAll(method.parameters());
+			info.trainingData.addAll(main.sourceNames());
+			info.depth = net.depth;
+			info.baseChannels = net.baseChannels;
+			info.batchNorm = net.batchNorm;
+			info.heads = net.heads;
+			info.classes = classes;
+			info.networkOutputs = net.outputChannels();
+			info.outputChannels = outChannels;
+			info.normalization = main.normalization().name();
+			info.normLow = main.normalization().low;
+			info.normHigh = main.normalization().high;
+			info.patchSize = patch;
+			info.sizeMultiple = multiple;
+			info.margin = net.receptiveMargin();
+			info.device = Device.name();
+			info.training.putAll(trainingParameters(patch, total));
+			out.info = info;
+
+			final Session session = new Session(graph);
+			out.session = session;
+			session.initialize();
+			if (ema != null) runEma(session, ema, emaDecay, 0f);
+			final Predictor live = Predictor.live(info, session, predIn, predOut).setTiling(Math.max(cfg.tileSize, patch), 2);
+			out.predictor = live;
+			final Live liveView = new Live(live);
+
+			final List<PatchSampler> samplers = new ArrayList<>();
+			for (int s = 0; s < streams.size(); s++) samplers.add(new PatchSampler(streams.get(s), patch, cfg.flip,
+				cfg.rotate, cfg.seed * 31 + s, method.pixelInputs()));
+			final Schedule schedule = cfg.schedule();
+			final Map<String, Float> scalarValues = new LinkedHashMap<>(sg.scalarDefaults);
+			final StepContext ctx = new StepContext(total, stepsPerEpoch, scalarValues);
+			final ResultsTable curve = new ResultsTable();
+			out.curve = curve;
+			ckptDir = Files.createTempDirectory("noisylabels-ckpt");
+			final String ckpt = ckptDir.resolve("ckpt").toString();
+			boolean haveCkpt = false;
+			double best = Double.NEGATIVE_INFINITY;
+			int sinceBest = 0;
+			double lossSum = 0;
+			int lossCount = 0;
+			final long t0 = System.nanoTime();
+			long it = 0;
+			String stopped = "finished after " + total + " iterations";
+			boolean canceled = false;
+			for (it = 0; it < total; it++) {
+				if (progress.isCanceled()) {
+					canceled = true;
+					stopped = "canceled at iteration " + it;
+					break;
+				}
+				ctx.step = it;
+				ctx.epoch = (int) (it / stepsPerEpoch);
+				ctx.learningRate = schedule.lr((int) it);
+				method.beforeStep(ctx);
+				final double l = step(session, sg, opt, loss, samplers, ctx, scalarValues);
+				if (Double.isNaN(l) || Double.isInfinite(l)) throw new NoisyLabelsException("training diverged: the loss became " +
+					(Double.isNaN(l) ? "NaN" : "infinite") + " at iteration " + (it + 1) + ": lower learning_rate (now " +
+					org.noisylabels.Check.fmt(ctx.learningRate) + ") or check the image for extreme values; no model was written");
+				if (ema != null) runEma(session, ema, emaDecay, (float) method.emaDecay(it));
+				method.afterStep(ctx, l);
+				lossSum += l;
+				lossCount++;
+				{
+					final double secs = (System.nanoTime() - t0) / 1e9;
+					progress.update(String.format(Locale.ROOT, "Training: iteration %d/%d  loss %.4f%s  (%s left)", it + 1, total,
+						lossSum / lossCount, best == Double.NEGATIVE_INFINITY ? "" : String.format(Locale.ROOT,
+							"  best validation Dice %.4f", best), time(secs / (it + 1) * (total - it - 1))), (double) (it + 1) / total);
+				}
+				if ((it + 1) % stepsPerEpoch == 0) method.afterEpoch(new EpochContext(ctx.epoch, it + 1, streams, liveView,
+					log));
+				final boolean last = it + 1 == total;
+				if ((it + 1) % validateEvery == 0 || last) {
+					final double dice = validation == null ? Double.NaN : dice(validation, liveView, null);
+					final double secs = (System.nanoTime() - t0) / 1e9;
+					curve.incrementCounter();
+					curve.addValue("iteration", it + 1);
+					curve.addValue("epoch", (double) (it + 1) / stepsPerEpoch);
+					curve.addValue("loss", lossSum / lossCount);
+					curve.addValue("learning_rate", ctx.learningRate);
+					curve.addValue("validation_dice", dice);
+					curve.addValue("seconds", secs);
+					final double left = secs / (it + 1) * (total - it - 1);
+					final String msg = String.format(Locale.ROOT, "iteration %d/%d  loss %.4f  lr %.3g%s  (%s, %s left)", it + 1,
+						total, lossSum / lossCount, ctx.learningRate, Double.isNaN(dice) ? "" : String.format(Locale.ROOT,
+							"  validation Dice %.4f", dice), time(secs), time(left));
+					log.accept(msg);
+					lossSum = 0;
+					lossCount = 0;
+					schedule.validated(dice);
+					if (Double.isNaN(dice) || dice > best) {
+						if (!Double.isNaN(dice)) best = dice;
+						sinceBest = 0;
+						session.save(ckpt);
+						haveCkpt = true;
+						out.iterations = it + 1;
+					}
+					else if (cfg.earlyStopping > 0 && ++sinceBest >= cfg.earlyStopping) {
+						stopped = "early stopping at iteration " + (it + 1) + " (no gain in " + cfg.earlyStopping + " validations)";
+						it++;
+						break;
+					}
+				}
+			}
+			out.stopped = stopped;
+			if (haveCkpt) session.restore(ckpt);
+			out.bestDice = best == Double.NEGATIVE_INFINITY ? Double.NaN : best;
+			info.iterations = out.iterations;
+			info.validationDice = out.bestDice;
+			info.stopped = stopped;
+			if (validation != null && haveCkpt) {
+				final ResultsTable vt = new ResultsTable();
+				dice(validation, liveView, vt);
+				out.validation = vt;
+			}
+			if (cfg.model != null && haveCkpt) {
+				out.model = cfg.model;
+				ModelFiles.write(cfg.model, session, Signature.builder().key(Signature.DEFAULT_KEY).input("image", predIn)
+					.output("probability", predOut).build(), info, csv(curve));
+				log.accept("model (" + (out.bestDice == out.bestDice ? "validation Dice " + String.format(Locale.ROOT, "%.4f",
+					out.bestDice) + ", " : "") + "iteration " + out.iterations + ") written to " + cfg.model);
+			}
+			log.accept(stopped);
+			if (canceled) throw new Progress.CanceledException();
+			success = true;
+			return out;
+		}
+		catch (final IOException e) {
+			throw new NoisyLabelsException("cannot create a temporary checkpoint folder: " + e.getMessage());
+		}
+		finally {
+			if (ckptDir != null) {
+				try {
+					AtomicFiles.deleteRecursively(ckptDir);
+				}
+				catch (final IOException e) {
+					// temporary
+				}
+			}
+			if (!success) out.close();
+		}
+	}
+
+	private Map<String, Object> trainingParameters(final int patch, final long total) {
+		final Map<String, Object> m = new LinkedHashMap<>();
+		m.put("iterations", total);
+		m.put("batch_size", cfg.batchSize);
+		m.put("patch_size", patch);
+		m.put("optimizer", cfg.optimizer.type.name());
+		m.put("learning_rate", cfg.learningRate);
+		m.put("momentum", cfg.optimizer.momentum);
+		m.put("weight_decay", cfg.optimizer.weightDecay);
+		m.put("schedule", cfg.schedule.name().toLowerCase(Locale.ROOT));
+		m.put("lr_gamma", cfg.lrGamma);
+		m.put("lr_step", cfg.lrStep);
+		m.put("lr_milestones", cfg.lrMilestones);
+		m.put("lr_patience", cfg.lrPatience);
+		m.put("flip", cfg.flip);
+		m.put("rotate", cfg.rotate);
+		m.put("sigmoid", cfg.sigmoid);
+		m.put("validation_fraction", cfg.validationFraction);
+		m.put("early_stopping", cfg.earlyStopping);
+		m.put("seed", cfg.seed);
+		return m;
+	}
+
+	private static String time(final double s) {
+		if (s < 60) return String.format(Locale.ROOT, "%.0fs", s);
+		if (s < 3600) return String.format(Locale.ROOT, "%dm%02ds", (int) s / 60, (int) s % 60);
+		return String.format(Locale.ROOT, "%dh%02dm", (int) s / 3600, (int) s % 3600 / 60);
+	}
+
+	private static String csv(final ResultsTable t) {
+		try {
+			final StringWriter w = new StringWriter();
+			Tables.writeCsv(t, w);
+			return w.toString();
+		}
+		catch (final IOException e) {
+			return null;
+		}
+	}
+
+	private static void runEma(final Session s, final Op ema, final Placeholder<TFloat32> decay, final float d) {
+		try (TFloat32 t = TFloat32.scalarOf(d)) {
+			s.runner().feed(decay, t).addTarget(ema).run().close();
+		}
+	}
+
+	private double step(final Session session, final StepGraph sg, final Optimizer opt, final Operand<TFloat32> loss,
+		final List<PatchSampler> samplers, final StepContext ctx, final Map<String, Float> scalars)
+	{
+		final List<AutoCloseable> tensors = new ArrayList<>();
+		try {
+			final Session.Runner r = session.runner();
+			for (int s = 0; s < samplers.size(); s++) {
+				final PatchSampler.Batch b = samplers.get(s).next(cfg.batchSize);
+				final Shape s4 = Shape.of(b.n, b.size, b.size, 1);
+				final TFloat32 img = TFloat32.tensorOf(s4, DataBuffers.of(b.image, true, false));
+				tensors.add(img);
+				final TInt32 lab = TInt32.tensorOf(Shape.of(b.n, b.size, b.size), DataBuffers.of(b.labels, true, false));
+				tensors.add(lab);
+				final TFloat32 w = TFloat32.tensorOf(s4, DataBuffers.of(b.weights, true, false));
+				tensors.add(w);
+				r.feed(sg.images.get(s), img).feed(sg.labels.get(s), lab).feed(sg.weights.get(s), w);
+				int e = 0;
+				for (final Placeholder<TFloat32> ph : sg.extras.get(s).values()) {
+					final TFloat32 t = TFloat32.tensorOf(s4, DataBuffers.of(b.extras[e++], true, false));
+					tensors.add(t);
+					r.feed(ph, t);
+				}
+			}
+			for (final Map.Entry<String, Float> e : scalars.entrySet()) {
+				final TFloat32 t = TFloat32.scalarOf(e.getValue());
+				tensors.add(t);
+				r.feed(sg.scalars.get(e.getKey()), t);
+			}
+			opt.feed(r, tensors, ctx.step, ctx.learningRate);
+			try (Result res = r.fetch(loss).addTarget(opt.trainOp()).run()) {
+				return ((TFloat32) res.get(0)).getFloat();
+			}
+		}
+		finally {
+			for (final AutoCloseable t : tensors) {
+				try {
+					t.close();
+				}
+				catch (final Exception e) {
+					// tensors close without checked failures
+				}
+			}
+		}
+	}
+
+	/**
+	 * Validation Dice over all validation pixels with a non-zero weight: foreground Dice for binary data,
+	 * the mean over classes 1..C−1 otherwise; (2|S∩G| + 1e-5)/(|S| + |G| + 1e-5). Fills {@code table}
+	 * (per sample and overall) when given.
+	 */
+	static double dice(final TrainingData val, final Live live, final ResultsTable table) {
+		final int c = val.classes();
+		final long[] tp = new long[c], ps = new long[c], gs = new long[c];
+		long correct = 0, counted = 0;
+		for (final Sample s : val.samples()) {
+			final float[][] p = live.predict(s);
+			final long[] stp = new long[c], sps = new long[c], sgs = new long[c];
+			long sc = 0, sn = 0;
+			for (int i = 0; i < s.width * s.height; i++) {
+				if (s.weight(i) <= 0) continue;
+				final int pred = predictedClass(p, i);
+				final int g = s.label(i);
+				sn++;
+				if (pred == g) {
+					sc++;
+					stp[g]++;
+				}
+				sps[pred]++;
+				sgs[g]++;
+			}
+			for (int k = 0; k < c; k++) {
+				tp[k] += stp[k];
+				ps[k] += sps[k];
+				gs[k] += sgs[k];
+			}
+			correct += sc;
+			counted += sn;
+			if (table != null) addRow(table, s.name, meanDice(stp, sps, sgs), sn == 0 ? Double.NaN : (double) sc / sn, sn);
+		}
+		final double d = meanDice(tp, ps, gs);
+		if (table != null) addRow(table, "all", d, counted == 0 ? Double.NaN : (double) correct / counted, counted);
+		return d;
+	}
+
+	private static void addRow(final ResultsTable t, final String name, final double dice, final double acc,
+		final long n)
+	{
+		t.incrementCounter();
+		t.addLabel(name);
+		t.addValue("dice", dice);
+		t.addValue("accuracy", acc);
+		t.addValue("pixels", n);
+	}
+
+	static int predictedClass(final float[][] p, final int i) {
+		if (p.length == 1) return p[0][i] >= 0.5f ? 1 : 0;
+		int best = 0;
+		for (int k = 1; k < p.length; k++)
+			if (p[k][i] > p[best][i]) best = k;
+		return best;
+	}
+
+	static double meanDice(final long[] tp, final long[] ps, final long[] gs) {
+		double sum = 0;
+		for (int k = 1; k < tp.length; k++) sum += (2.0 * tp[k] + 1e-5) / (ps[k] + gs[k] + 1e-5);
+		return sum / (tp.length - 1);
+	}
+
+	/** For messages. */
+	static String list(final int[] a) {
+		return Arrays.toString(a);
+	}
+}

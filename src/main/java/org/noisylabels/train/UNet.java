@@ -1,0 +1,362 @@
+package org.noisylabels.train;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+import org.noisylabels.Check;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.nn.FusedBatchNorm;
+import org.tensorflow.op.random.RandomStandardNormal;
+import org.tensorflow.op.random.RandomUniform;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * A 2D U-Net built in TensorFlow graph mode (NHWC, one input channel).
+ * <p>
+ * Level {@code l} (0 = full resolution, {@code depth} = bottleneck) has two 3×3 convolutions with
+ * {@code baseChannels·2^l} channels, each followed by batch normalisation (optional) and ReLU; 2×2 max
+ * pooling goes down, nearest-neighbour upsampling + concatenation with the skip connection goes up. The
+ * output heads are 1×1 convolutions giving logits: one channel (sigmoid) when {@code classes == 1}, else
+ * {@code classes} channels (softmax).
+ * <p>
+ * The variables are created once by {@link #build}; {@link Network#forward} can then be called any
+ * number of times on different inputs, in training mode (batch statistics, dropout, moving-average
+ * updates collected in {@link Forward#updates}) or in inference mode (moving statistics, no dropout),
+ * all sharing the same weights. Several networks can live in one graph under distinct name scopes.
+ * Weights are initialised inside the graph (He-normal from seeded random ops).
+ */
+public final class UNet {
+
+	/** Architecture of a U-Net; the defaults are the suite's defaults. */
+	public static final class Config {
+
+		/** Number of 2×2 poolings. */
+		public int depth = 3;
+		/** Channels of the first level; doubled at every level. */
+		public int baseChannels = 16;
+		/** Dropout rate after each encoder level 0..depth (null = PyMIC-like default). */
+		public double[] encoderDropout;
+		/** Dropout rate after each decoder level 0..depth-1 (null = none). */
+		public double[] decoderDropout;
+		/** Batch normalisation after every convolution. */
+		public boolean batchNorm = true;
+		/** 1 = a single sigmoid output (binary), C >= 2 = C softmax outputs. */
+		public int classes = 2;
+		/** Number of output heads (DAST uses 2). */
+		public int heads = 1;
+
+		public Config copy() {
+			final Config c = new Config();
+			c.depth = depth;
+			c.baseChannels = baseChannels;
+			c.encoderDropout = encoderDropout == null ? null : encoderDropout.clone();
+			c.decoderDropout = decoderDropout == null ? null : decoderDropout.clone();
+			c.batchNorm = batchNorm;
+			c.classes = classes;
+			c.heads = heads;
+			return c;
+		}
+
+		/** Dropout of encoder level l (defaults: 0 for the upper levels, 0.3/0.4/0.5 towards the bottleneck). */
+		public double encoderDropout(final int level) {
+			if (encoderDropout != null) return level < encoderDropout.length ? encoderDropout[level] : 0;
+			final int fromBottom = depth - level;
+			return fromBottom == 0 ? 0.5 : fromBottom == 1 ? 0.4 : fromBottom == 2 ? 0.3 : 0;
+		}
+
+		public double decoderDropout(final int level) {
+			return decoderDropout != null && level < decoderDropout.length ? decoderDropout[level] : 0;
+		}
+
+		/** Number of logit channels of each head. */
+		public int outputChannels() {
+			return classes == 1 ? 1 : classes;
+		}
+
+		/** Image sizes fed to the network must be multiples of this (2^depth). */
+		public int sizeMultiple() {
+			return 1 << depth;
+		}
+
+		/**
+		 * A margin (multiple of 2^depth) at least as large as the receptive-field radius: outputs farther than
+		 * this from a tile's edge do not depend on anything outside the tile.
+		 */
+		public int receptiveMargin() {
+			final int p = 1 << depth;
+			// convolutions: 2 per level (encoder 0..depth, decoder 0..depth-1); pooling and upsampling offsets
+			final int r = 2 * (2 * p - 1) + 2 * (p - 1) + (p - 1) + 2 * (p - 1);
+			return (r + p - 1) / p * p;
+		}
+
+		public void validate() {
+			Check.range(depth, 1, 6, "depth");
+			Check.range(baseChannels, 1, 256, "base_channels");
+			Check.range(classes, 1, 255, "classes");
+			Check.range(heads, 1, 4, "heads");
+			for (int l = 0; l <= depth; l++) Check.range(encoderDropout(l), 0, 0.95, "dropout");
+			for (int l = 0; l < depth; l++) Check.range(decoderDropout(l), 0, 0.95, "dropout");
+		}
+
+		@Override
+		public String toString() {
+			return "U-Net depth " + depth + ", base channels " + baseChannels + ", batch norm " + batchNorm + ", " +
+				(classes == 1 ? "1 sigmoid output" : classes + " softmax outputs") + (heads > 1 ? ", " + heads + " heads" : "") +
+				", encoder dropout " + Arrays.toString(dropouts());
+		}
+
+		private double[] dropouts() {
+			final double[] d = new double[depth + 1];
+			for (int l = 0; l <= depth; l++) d[l] = encoderDropout(l);
+			return d;
+		}
+	}
+
+	private UNet() {}
+
+	/** Creates the variables of one network under the name scope {@code name}. */
+	public static Network build(final Ops tf, final String name, final Config config, final long seed) {
+		config.validate();
+		return new Network(tf.withSubScope(name), name, config.copy(), seed);
+	}
+
+	/** The outputs of one forward pass. */
+	public static final class Forward {
+
+		/** Logits of each head, [N,H,W,K] with K = 1 (sigmoid) or C (softmax). */
+		public final List<Operand<TFloat32>> logits = new ArrayList<>();
+		/**
+		 * Class probabilities of each head, always [N,H,W,C'] with C' >= 2 (for a sigmoid output: [1-p, p]),
+		 * as the losses expect.
+		 */
+		public final List<Operand<TFloat32>> probabilities = new ArrayList<>();
+		/** Moving-average updates of batch normalisation (training mode only): run them with the train op. */
+		public final List<Op> updates = new ArrayList<>();
+
+		public Operand<TFloat32> logits(final int head) {
+			return logits.get(head);
+		}
+
+		public Operand<TFloat32> probabilities(final int head) {
+			return probabilities.get(head);
+		}
+	}
+
+	/** One network: its variables and a way to apply it. */
+	public static final class Network {
+
+		private final Ops tf;
+		private final String name;
+		private final Config config;
+		private final long seed;
+		private long opSeed = 1;
+		private final List<Variable<TFloat32>> trainable = new ArrayList<>();
+		private final List<Variable<TFloat32>> statistics = new ArrayList<>();
+		private final List<Layer[]> encoder = new ArrayList<>();
+		private final List<Layer[]> decoder = new ArrayList<>();
+		private final List<Layer> heads = new ArrayList<>();
+		private int dropoutCounter;
+
+		Network(final Ops tf, final String name, final Config config, final long seed) {
+			this.tf = tf;
+			this.name = name;
+			this.config = config;
+			this.seed = seed;
+			int in = 1;
+			for (int l = 0; l <= config.depth; l++) {
+				final int ch = config.baseChannels << l;
+				encoder.add(new Layer[] { conv("enc" + l + "a", 3, in, ch, config.batchNorm), conv("enc" + l + "b", 3, ch, ch,
+					config.batchNorm) });
+				in = ch;
+			}
+			for (int l = config.depth - 1; l >= 0; l--) {
+				final int ch = config.baseChannels << l;
+				decoder.add(new Layer[] { conv("dec" + l + "a", 3, in + ch, ch, config.batchNorm), conv("dec" + l + "b", 3, ch,
+					ch, config.batchNorm) });
+				in = ch;
+			}
+			for (int h = 0; h < config.heads; h++) heads.add(conv("head" + h, 1, in, config.outputChannels(), false));
+		}
+
+		public String name() {
+			return name;
+		}
+
+		public Config config() {
+			return config.copy();
+		}
+
+		/** The variables that gradients update (convolution weights, biases, batch-norm scale and offset). */
+		public List<Variable<TFloat32>> trainableVariables() {
+			return Collections.unmodifiableList(trainable);
+		}
+
+		/** Batch-norm moving means and variances (updated by assignment, not by gradients). */
+		public List<Variable<TFloat32>> statisticsVariables() {
+			return Collections.unmodifiableList(statistics);
+		}
+
+		/** Every variable: trainable ones first, then statistics (the same order in any two networks built alike). */
+		public List<Variable<TFloat32>> allVariables() {
+			final List<Variable<TFloat32>> all = new ArrayList<>(trainable);
+			all.addAll(statistics);
+			return all;
+		}
+
+		/** Number of trainable scalars. */
+		public long parameterCount() {
+			long n = 0;
+			for (final Variable<TFloat32> v : trainable) n += v.shape().size();
+			return n;
+		}
+
+		/**
+		 * Applies the network to {@code input} ([N,H,W,1], H and W multiples of 2^depth).
+		 *
+		 * @param training batch statistics + dropout + moving-average updates, or inference mode
+		 */
+		public Forward forward(final Operand<TFloat32> input, final boolean training) {
+			final Forward f = new Forward();
+			final Ops t = tf;
+			final List<Operand<TFloat32>> skips = new ArrayList<>();
+			Operand<TFloat32> x = input;
+			for (int l = 0; l <= config.depth; l++) {
+				if (l > 0) x = t.nn.maxPool(x, t.constant(new int[] { 1, 2, 2, 1 }), t.constant(new int[] { 1, 2, 2, 1 }),
+					"VALID");
+				x = encoder.get(l)[0].apply(t, x, training, true, f);
+				x = encoder.get(l)[1].apply(t, x, training, true, f);
+				x = dropout(t, x, config.encoderDropout(l), training);
+				skips.add(x);
+			}
+			for (int i = 0; i < config.depth; i++) {
+				final int l = config.depth - 1 - i;
+				final Operand<TFloat32> skip = skips.get(l);
+				x = upsample2(t, x, skip);
+				x = t.concat(Arrays.asList(skip, x), t.constant(3));
+				x = decoder.get(i)[0].apply(t, x, training, true, f);
+				x = decoder.get(i)[1].apply(t, x, training, true, f);
+				x = dropout(t, x, config.decoderDropout(l), training);
+			}
+			for (final Layer head : heads) {
+				final Operand<TFloat32> logits = head.apply(t, x, training, false, f);
+				f.logits.add(logits);
+				f.probabilities.add(probabilities(t, logits, config.classes));
+			}
+			return f;
+		}
+
+		private Operand<TFloat32> dropout(final Ops t, final Operand<TFloat32> x, final double rate,
+			final boolean training)
+		{
+			if (!training || rate <= 0) return x;
+			final Operand<TFloat32> u = t.random.randomUniform(t.shape(x), TFloat32.class, RandomUniform.seed(seed),
+				RandomUniform.seed2(1_000_000L + (dropoutCounter++)));
+			final Operand<TFloat32> keep = t.dtypes.cast(t.math.greaterEqual(u, t.constant((float) rate)), TFloat32.class);
+			return t.math.mul(x, t.math.mul(keep, t.constant((float) (1 / (1 - rate)))));
+		}
+
+		private Layer conv(final String layer, final int k, final int in, final int out, final boolean bn) {
+			final Ops s = tf.withSubScope(layer);
+			final float std = (float) Math.sqrt(2.0 / (k * k * in));
+			final Operand<TFloat32> init = s.math.mul(s.random.randomStandardNormal(s.constant(new int[] { k, k, in, out }),
+				TFloat32.class, RandomStandardNormal.seed(seed), RandomStandardNormal.seed2(opSeed++)), s.constant(std));
+			final Layer L = new Layer();
+			L.kernel = s.withName("kernel").variable(init);
+			trainable.add(L.kernel);
+			if (bn) {
+				L.gamma = s.withName("gamma").variable(s.fill(s.constant(new int[] { out }), s.constant(1f)));
+				L.beta = s.withName("beta").variable(s.fill(s.constant(new int[] { out }), s.constant(0f)));
+				L.movingMean = s.withName("moving_mean").variable(s.fill(s.constant(new int[] { out }), s.constant(0f)));
+				L.movingVar = s.withName("moving_variance").variable(s.fill(s.constant(new int[] { out }), s.constant(1f)));
+				trainable.add(L.gamma);
+				trainable.add(L.beta);
+				statistics.add(L.movingMean);
+				statistics.add(L.movingVar);
+			}
+			else {
+				L.bias = s.withName("bias").variable(s.fill(s.constant(new int[] { out }), s.constant(0f)));
+				trainable.add(L.bias);
+			}
+			return L;
+		}
+	}
+
+	/** Switch for benchmarks: true = ResizeNearestNeighbor, false = duplication by concat + reshape. */
+	static boolean resizeOp = Boolean.getBoolean("noisylabels.resize");
+
+	/**
+	 * Nearest-neighbour upsampling by 2 to the skip connection's size. Built from ConcatV2 + Reshape (each
+	 * pixel duplicated along x, then each row along y): same values as ResizeNearestNeighbor, but its
+	 * gradient is a cheap reshape + sum instead of the slow single-threaded ResizeNearestNeighborGrad.
+	 */
+	static Operand<TFloat32> upsample2(final Ops t, final Operand<TFloat32> x, final Operand<TFloat32> skip) {
+		if (resizeOp) {
+			final Operand<TInt32> size = t.stridedSlice(t.shape(skip), t.constant(new int[] { 1 }), t.constant(new int[] {
+				3 }), t.constant(new int[] { 1 }));
+			return t.image.resizeNearestNeighbor(x, size);
+		}
+		final Operand<TInt32> sh = t.shape(skip); // [N, 2H, 2W, C_skip]
+		final Operand<TInt32> xs = t.shape(x); // [N, H, W, C]
+		final Operand<TInt32> n = t.slice(xs, t.constant(new int[] { 0 }), t.constant(new int[] { 1 }));
+		final Operand<TInt32> h = t.slice(xs, t.constant(new int[] { 1 }), t.constant(new int[] { 1 }));
+		final Operand<TInt32> c = t.slice(xs, t.constant(new int[] { 3 }), t.constant(new int[] { 1 }));
+		final Operand<TInt32> w2 = t.slice(sh, t.constant(new int[] { 2 }), t.constant(new int[] { 1 }));
+		final Operand<TInt32> h2 = t.slice(sh, t.constant(new int[] { 1 }), t.constant(new int[] { 1 }));
+		// [N,H,W,C] -> [N,H,W,2C] -> [N,H,2W,C]
+		Operand<TFloat32> y = t.reshape(t.concat(Arrays.asList(x, x), t.constant(3)), t.concat(Arrays.asList(n, h, w2, c), t
+			.constant(0)));
+		// [N,H,2W,C] -> [N,H,4W,C] -> [N,2H,2W,C]
+		y = t.reshape(t.concat(Arrays.asList(y, y), t.constant(2)), t.concat(Arrays.asList(n, h2, w2, c), t.constant(0)));
+		return y;
+	}
+
+	/** Probabilities as the losses want them: softmax, or [1-p, p] for a sigmoid output. */
+	public static Operand<TFloat32> probabilities(final Ops t, final Operand<TFloat32> logits, final int classes) {
+		if (classes == 1) {
+			final Operand<TFloat32> p = t.math.sigmoid(logits);
+			return t.concat(Arrays.asList(t.math.sub(t.constant(1f), p), p), t.constant(3));
+		}
+		return t.nn.softmax(logits);
+	}
+
+	/** Batch-norm momentum of the moving statistics (PyTorch's default 0.1). */
+	static final float BN_MOMENTUM = 0.1f;
+	static final float BN_EPSILON = 1e-5f;
+
+	private static final class Layer {
+
+		Variable<TFloat32> kernel, bias, gamma, beta, movingMean, movingVar;
+
+		Operand<TFloat32> apply(final Ops t, final Operand<TFloat32> x, final boolean training, final boolean relu,
+			final UNet.Forward f)
+		{
+			Operand<TFloat32> y = t.nn.conv2d(x, t.identity(kernel), Arrays.asList(1L, 1L, 1L, 1L), "SAME");
+			if (gamma != null) {
+				final FusedBatchNorm<TFloat32, TFloat32> bn = t.nn.fusedBatchNorm(y, t.identity(gamma), t.identity(beta), t
+					.identity(movingMean), t.identity(movingVar), FusedBatchNorm.isTraining(training), FusedBatchNorm.epsilon(
+						BN_EPSILON), FusedBatchNorm.exponentialAvgFactor(training ? BN_MOMENTUM : 1f));
+				y = bn.y();
+				if (training) {
+					f.updates.add(t.assign(movingMean, t.stopGradient(bn.batchMean())));
+					f.updates.add(t.assign(movingVar, t.stopGradient(bn.batchVariance())));
+				}
+			}
+			else if (bias != null) {
+				y = t.nn.biasAdd(y, t.identity(bias));
+			}
+			return relu ? t.nn.relu(y) : y;
+		}
+	}
+
+	/** The shape [k,k,in,out] of a layer's kernel, for tests. */
+	static Shape kernelShape(final Variable<TFloat32> v) {
+		return v.shape();
+	}
+}

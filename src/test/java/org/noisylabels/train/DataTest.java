@@ -1,0 +1,192 @@
+package org.noisylabels.train;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Set;
+
+import org.junit.Test;
+import org.noisylabels.NoisyLabelsException;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.process.ByteProcessor;
+import ij.process.FloatProcessor;
+import ij.process.ShortProcessor;
+
+public class DataTest {
+
+	private static ImagePlus ramp(final int w, final int h) {
+		final float[] px = new float[w * h];
+		for (int i = 0; i < px.length; i++) px[i] = i;
+		return new ImagePlus("ramp", new FloatProcessor(w, h, px));
+	}
+
+	@Test
+	public void binaryAndMultiClassLabels() {
+		final ByteProcessor b = new ByteProcessor(4, 2);
+		b.set(1, 0, 200);
+		final TrainingData bin = TrainingData.fromImages(ramp(4, 2), new ImagePlus("l", b), null, null, Normalization
+			.zscore(), 0, "image", "label");
+		assertEquals(2, bin.classes());
+		assertArrayEquals(new byte[] { 0, 1, 0, 0, 0, 0, 0, 0 }, bin.sample(0).labels());
+		final ShortProcessor m = new ShortProcessor(4, 2);
+		m.set(0, 0, 3);
+		m.set(1, 0, 1);
+		final TrainingData multi = TrainingData.fromImages(ramp(4, 2), new ImagePlus("l", m), null, null, Normalization
+			.zscore(), 0, "image", "label");
+		assertEquals(4, multi.classes());
+		assertEquals(3, multi.sample(0).label(0));
+		// z-score: mean 0, sd 1
+		double s = 0, s2 = 0;
+		for (final float v : multi.sample(0).image) {
+			s += v;
+			s2 += v * v;
+		}
+		assertEquals(0, s / 8, 1e-6);
+		assertEquals(1, s2 / 8, 1e-5);
+	}
+
+	@Test
+	public void labelErrors() {
+		final FloatProcessor frac = new FloatProcessor(4, 2);
+		frac.setf(0, 0.5f);
+		frac.setf(1, 2f);
+		expectError(() -> TrainingData.fromImages(ramp(4, 2), new ImagePlus("l", frac), null, null, Normalization.zscore(),
+			0, "image", "label"), "whole numbers");
+		final ByteProcessor three = new ByteProcessor(4, 2);
+		three.set(0, 2);
+		three.set(1, 1);
+		expectError(() -> TrainingData.fromImages(ramp(4, 2), new ImagePlus("l", three), null, null, Normalization
+			.zscore(), 2, "image", "label"), "has the class 2 but the model has only 2 classes");
+		expectError(() -> TrainingData.fromImages(ramp(4, 2), new ImagePlus("l", new ByteProcessor(4, 3)), null, null,
+			Normalization.zscore(), 0, "image", "label"), "same size");
+		final ByteProcessor all = new ByteProcessor(4, 2);
+		all.setValue(255);
+		all.fill();
+		expectError(() -> TrainingData.fromImages(ramp(4, 2), new ImagePlus("l", new ByteProcessor(4, 2)), new ImagePlus(
+			"ig", all), null, Normalization.zscore(), 0, "image", "label"), "training set is empty");
+	}
+
+	private static void expectError(final Runnable r, final String part) {
+		try {
+			r.run();
+			fail("expected: " + part);
+		}
+		catch (final NoisyLabelsException e) {
+			assertTrue(e.getMessage(), e.getMessage().contains(part));
+		}
+	}
+
+	@Test
+	public void ignoreMaskAndWeights() {
+		final ByteProcessor ig = new ByteProcessor(4, 2);
+		ig.set(2, 1, 1);
+		final FloatProcessor w = new FloatProcessor(4, 2);
+		w.setValue(0.5);
+		w.fill();
+		final TrainingData d = TrainingData.fromImages(ramp(4, 2), new ImagePlus("l", new ByteProcessor(4, 2)),
+			new ImagePlus("ig", ig), new ImagePlus("w", w), Normalization.zscore(), 0, "image", "label");
+		assertEquals(0f, d.sample(0).weight(6), 0);
+		assertEquals(0.5f, d.sample(0).weight(5), 0);
+		assertEquals(7, d.usedPixels());
+	}
+
+	@Test
+	public void validationTilesAreHeldOutAndNotTrainedOn() {
+		final TrainingData d = TrainingData.fromImages(ramp(64, 64), new ImagePlus("l", new ByteProcessor(64, 64)), null,
+			null, Normalization.zscore(), 0, "image", "label");
+		final TrainingData val = d.splitValidation(0.25, 16, 42);
+		assertEquals(4, val.size()); // 16 tiles, a quarter held out
+		assertEquals(64 * 64 - 4 * 256, d.usedPixels());
+		// the same seed holds out the same tiles
+		final TrainingData d2 = TrainingData.fromImages(ramp(64, 64), new ImagePlus("l", new ByteProcessor(64, 64)), null,
+			null, Normalization.zscore(), 0, "image", "label");
+		final TrainingData val2 = d2.splitValidation(0.25, 16, 42);
+		for (int i = 0; i < 4; i++) assertEquals(val.sample(i).name, val2.sample(i).name);
+		// each held-out tile's pixels have weight 0 in training
+		for (final Sample t : val.samples()) {
+			final String[] xy = t.name.substring(t.name.indexOf('@') + 1).split(",");
+			final int x0 = Integer.parseInt(xy[0]), y0 = Integer.parseInt(xy[1]);
+			assertEquals(0f, d.sample(0).weight(y0 * 64 + x0), 0);
+			assertEquals(0f, d.sample(0).weight((y0 + 15) * 64 + x0 + 15), 0);
+			assertEquals(d.sample(0).image[y0 * 64 + x0], t.image[0], 0);
+		}
+		// stacks of >= 5 slices hold out whole slices
+		final ImageStack st = new ImageStack(8, 8), ls = new ImageStack(8, 8);
+		for (int z = 0; z < 10; z++) {
+			st.addSlice(new FloatProcessor(8, 8));
+			ls.addSlice(new ByteProcessor(8, 8));
+		}
+		final TrainingData stack = TrainingData.fromImages(new ImagePlus("s", st), new ImagePlus("l", ls), null, null,
+			Normalization.zscore(), 0, "image", "label");
+		assertEquals(2, stack.splitValidation(0.2, 8, 1).size());
+		assertEquals(8, stack.size());
+	}
+
+	@Test
+	public void patchesKeepImageLabelAndWeightTogether() {
+		// image value = 1000·label + position code; every patch pixel must agree with its label
+		final int w = 20, h = 12;
+		final float[] img = new float[w * h];
+		final byte[] lab = new byte[w * h];
+		for (int i = 0; i < img.length; i++) {
+			lab[i] = (byte) ((i * 7) % 3);
+			img[i] = 1000 * lab[i] + i;
+		}
+		final Sample s = new Sample("s", w, h, img, lab, null);
+		final TrainingData d = new TrainingData(Collections.singletonList(s), 3, Normalization.parse("none"), Arrays
+			.asList("s"));
+		final PatchSampler sampler = new PatchSampler(d, 16, true, true, 7, Collections.emptyList());
+		final Set<Float> corners = new HashSet<>();
+		for (int k = 0; k < 20; k++) {
+			final PatchSampler.Batch b = sampler.next(2);
+			for (int i = 0; i < b.image.length; i++) {
+				if (b.weights[i] == 0) {
+					assertEquals(0f, b.image[i], 0);
+					continue;
+				}
+				final int src = Math.round(b.image[i]) % 1000;
+				assertEquals(b.labels[i], lab[src]);
+				assertEquals(b.labels[i], Math.round(b.image[i]) / 1000);
+			}
+			corners.add(b.image[0]);
+		}
+		assertTrue("augmentation varies the patches: " + corners, corners.size() >= 4);
+		// the 12-pixel-high image in a 16-pixel patch: 16·16 − 16·12 pixels per patch have weight 0
+		final PatchSampler.Batch b = new PatchSampler(d, 16, false, false, 1, Collections.emptyList()).next(1);
+		int zero = 0;
+		for (final float v : b.weights)
+			if (v == 0) zero++;
+		assertEquals(16 * 4, zero);
+	}
+
+	@org.junit.Rule
+	public org.junit.rules.TemporaryFolder tmp = new org.junit.rules.TemporaryFolder();
+
+	@Test
+	public void foldersOfPairs() throws Exception {
+		final java.io.File im = tmp.newFolder("images"), lb = tmp.newFolder("labels");
+		for (int k = 0; k < 3; k++) {
+			ij.IJ.saveAsTiff(ramp(6 + k, 5), new java.io.File(im, "n" + k + ".tif").getPath());
+			final ByteProcessor l = new ByteProcessor(6 + k, 5);
+			l.set(0, 0, k == 2 ? 2 : 1);
+			ij.IJ.saveAsTiff(new ImagePlus("l", l), new java.io.File(lb, "n" + k + ".tif").getPath());
+		}
+		final TrainingData d = TrainingData.fromFolders(im, lb, Normalization.zscore(), 0);
+		assertEquals(3, d.size());
+		assertEquals(3, d.classes()); // one pair has class 2
+		assertEquals(8, d.sample(2).width);
+		assertEquals(Arrays.asList("n0.tif", "n1.tif", "n2.tif"), d.sourceNames());
+		new java.io.File(lb, "n1.tif").delete();
+		expectError(() -> TrainingData.fromFolders(im, lb, Normalization.zscore(), 0), "no label for n1.tif");
+		final java.io.File empty = tmp.newFolder("empty");
+		expectError(() -> TrainingData.fromFolders(empty, lb, Normalization.zscore(), 0),
+			"the training set is empty");
+	}
+}

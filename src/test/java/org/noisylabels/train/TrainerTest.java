@@ -1,0 +1,125 @@
+package org.noisylabels.train;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.noisylabels.NoisyLabelsException;
+import org.noisylabels.loss.Losses;
+import org.noisylabels.train.StepContext;
+import org.tensorflow.Operand;
+import org.tensorflow.types.TFloat32;
+import org.noisylabels.Progress;
+import org.noisylabels.loss.LossType;
+import org.noisylabels.method.Supervised;
+
+import ij.ImagePlus;
+
+public class TrainerTest {
+
+	@Test
+	public void tinyNetworkOverfitsTinyImage() {
+		final ImagePlus[] d = TrainTestData.discs(48, 48, 8, 1);
+		final TrainingData data = TrainingData.fromImages(d[0], d[1], null, null, Normalization.zscore(), 0, "image",
+			"label");
+		final TrainingConfig cfg = TrainTestData.tinyConfig();
+		cfg.validationInterval = 20;
+		try (Trainer.Outcome out = new Trainer(cfg, new Supervised(LossType.CE, null)).train(Arrays.asList(data), null,
+			Progress.NONE, System.out::println))
+		{
+			final double first = out.curve.getValue("loss", 0), last = out.curve.getValue("loss", out.curve.size() - 1);
+			assertTrue("loss " + first + " -> " + last, last < 0.3 * first);
+			final Predictor.Prediction p = out.predictor().predict(d[0], 0.5, Progress.NONE);
+			final double dice = TrainTestData.dice((byte[]) p.mask.getProcessor().getPixels(), (byte[]) d[1].getProcessor()
+				.getPixels());
+			assertTrue("Dice " + dice, dice > 0.9);
+		}
+	}
+
+	@Rule
+	public TemporaryFolder tmp = new TemporaryFolder();
+
+	/** CE divided by a fed scalar that becomes 0 at step 3 (0-based): the loss is infinite/NaN there. */
+	static final class Diverging extends Supervised {
+
+		@Override
+		public Operand<TFloat32> buildLoss(final org.noisylabels.train.StepGraph g) {
+			final Operand<TFloat32> ce = Losses.loss(g.tf(), LossType.CE, null, g.forward(0, 0).probabilities(0), g.target(0),
+				g.weight(0), null);
+			return g.tf().math.div(g.tf().math.sub(ce, ce), g.scalar("divisor", 1f)); // 0/1, then 0/0 = NaN
+		}
+
+		@Override
+		public void beforeStep(final StepContext c) {
+			c.setScalar("divisor", c.step() >= 3 ? 0 : 1);
+		}
+	}
+
+	@Test
+	public void nanLossStopsWithinOneStepAndWritesNothing() {
+		final ImagePlus[] d = TrainTestData.discs(32, 32, 4, 2);
+		final TrainingConfig cfg = TrainTestData.tinyConfig();
+		cfg.iterations = 50;
+		cfg.validationInterval = 1;
+		final Path model = tmp.getRoot().toPath().resolve("m");
+		cfg.model = model;
+		final java.util.List<String> log = new java.util.ArrayList<>();
+		try {
+			new Trainer(cfg, new Diverging()).train(Arrays.asList(TrainingData.fromImages(d[0], d[1], null, null,
+				Normalization.zscore(), 0, "image", "label")), null, Progress.NONE, log::add).close();
+			fail("NaN must stop training");
+		}
+		catch (final NoisyLabelsException e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("NaN at iteration 4"));
+		}
+		assertFalse(Files.exists(model));
+		// three good iterations were logged, the fourth never
+		assertTrue(log.toString(), log.stream().anyMatch(s -> s.startsWith("iteration 3/50")));
+		assertFalse(log.toString(), log.stream().anyMatch(s -> s.startsWith("iteration 4/50")));
+	}
+
+	@Test
+	public void cancelStopsAfterTheStepAndKeepsTheLastCheckpoint() throws Exception {
+		final ImagePlus[] d = TrainTestData.discs(32, 32, 4, 5);
+		final TrainingConfig cfg = TrainTestData.tinyConfig();
+		cfg.iterations = 100;
+		cfg.validationInterval = 4;
+		final Path model = tmp.getRoot().toPath().resolve("m");
+		cfg.model = model;
+		final int[] checks = { 0 };
+		final Progress cancelAfter10 = new Progress() {
+
+			@Override
+			public void update(final String message, final double fraction) {}
+
+			@Override
+			public boolean isCanceled() {
+				return ++checks[0] > 10; // checked once before every step: steps 0..9 run
+			}
+		};
+		try {
+			new Trainer(cfg, new Supervised()).train(Arrays.asList(TrainingData.fromImages(d[0], d[1], null, null,
+				Normalization.zscore(), 0, "image", "label")), null, cancelAfter10, s -> {}).close();
+			fail("cancel must be reported");
+		}
+		catch (final Progress.CanceledException e) {
+			// expected
+		}
+		assertEquals(11, checks[0]);
+		try (Predictor p = Predictor.load(model)) {
+			assertEquals(8, p.info().iterations); // checkpoints at 4 and 8; step 10 had no checkpoint
+			assertEquals("canceled at iteration 10", p.info().stopped);
+		}
+	}
+}
