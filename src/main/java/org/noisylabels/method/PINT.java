@@ -106,7 +106,7 @@ public final class PINT extends AbstractNoisyLabelMethod {
 	private final Params params;
 	private Consumer<String> log = s -> {};
 	// built by buildLoss
-	private UNet.Network teacherNet;
+	private UNet.Network teacherNet, studentNet;
 	private Placeholder<TFloat32> mapInput;
 	private Operand<TFloat32> mapOutput;
 	private Uncertainty stepUncertainty;
@@ -176,6 +176,7 @@ public final class PINT extends AbstractNoisyLabelMethod {
 	public Operand<TFloat32> buildLoss(final StepGraph g) {
 		final Ops tf = g.tf();
 		teacherNet = g.teacher();
+		studentNet = g.network(0);
 		if (teacherNet == null) throw new IllegalStateException("PINT needs the trainer's EMA teacher");
 		final Operand<TFloat32> student = g.forward(0, 0).probabilities(0);
 		final Operand<TFloat32> teacherProbs = teacherNet.forward(stackPerturbations(tf, g.image(0), params.m,
@@ -308,6 +309,11 @@ public final class PINT extends AbstractNoisyLabelMethod {
 	/** The last built step uncertainty (tests). */
 	Uncertainty stepUncertainty() {
 		return stepUncertainty;
+	}
+
+	/** The student network built by the trainer (tests). */
+	UNet.Network studentNetwork() {
+		return studentNet;
 	}
 
 	/** The teacher network built by the trainer (tests). */
