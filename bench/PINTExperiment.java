@@ -86,6 +86,38 @@ public class PINTExperiment {
 		long iterations;
 	}
 
+	/** EMA decay of the teacher. */
+	static double gamma;
+	/** clean: the validation tiles keep their clean labels; noisy: they are perturbed like the training tiles. */
+	static String validation;
+
+	/** The perturbed training labels, the validation labels used, which training tiles were perturbed. */
+	static final class Noisy {
+
+		final ImagePlus train, val;
+		final boolean[] perturbed;
+
+		Noisy(final ImagePlus train, final ImagePlus val, final boolean[] perturbed) {
+			this.train = train;
+			this.val = val;
+			this.perturbed = perturbed;
+		}
+	}
+
+	/** Contour perturbation of the training AND validation tiles (one stack, exactly rate·n tiles perturbed). */
+	static Noisy perturb(final Data d, final double rate, final int rMin, final int rMax, final long seed) {
+		final ImageStack all = new ImageStack(d.trainClean.getWidth(), d.trainClean.getHeight());
+		final int nt = d.trainClean.getStackSize(), nv = d.valClean.getStackSize();
+		for (int z = 1; z <= nt; z++) all.addSlice(d.trainClean.getStack().getProcessor(z).duplicate());
+		for (int z = 1; z <= nv; z++) all.addSlice(d.valClean.getStack().getProcessor(z).duplicate());
+		final ContourPerturbation.Result r = ContourPerturbation.apply(new ImagePlus("labels", all), rate, rMin, rMax, seed);
+		final ImageStack t = new ImageStack(all.getWidth(), all.getHeight()), v = new ImageStack(all.getWidth(), all
+			.getHeight());
+		for (int z = 1; z <= nt + nv; z++) (z <= nt ? t : v).addSlice(r.noisyLabel.getStack().getProcessor(z));
+		return new Noisy(new ImagePlus("train-noisy", t), validation.equals("noisy") ? new ImagePlus("val-noisy", v)
+			: d.valClean, Arrays.copyOf(r.perturbed, nt));
+	}
+
 	public static void main(final String[] args) throws Exception {
 		final Map<String, String> a = new LinkedHashMap<>();
 		for (final String s : args) a.put(s.substring(0, s.indexOf('=')), s.substring(s.indexOf('=') + 1));
@@ -97,9 +129,11 @@ public class PINTExperiment {
 		final List<String> datasets = Arrays.asList(a.getOrDefault("datasets", "nuclei,blobs").split(","));
 		final List<String> rates = Arrays.asList(a.getOrDefault("rates", "25,50,75").split(","));
 		final List<String> methods = Arrays.asList(a.getOrDefault("methods", "CE,PNT,INT,PINT").split(","));
+		gamma = Double.parseDouble(a.getOrDefault("gamma", "0.99"));
+		validation = a.getOrDefault("validation", "clean");
 		System.out.println(String.format(Locale.ROOT,
-			"# PINT Table 1 in spirit: N = %d iterations per run, %d seeds, U-Net depth 3 base %d, batch %d, patch %d; Dice and ASSD (px) on clean test tiles, mean ± sd over seeds",
-			n, seeds, base, batch, patch));
+			"# PINT Table 1 in spirit: N = %d iterations per run, %d seeds, U-Net depth 3 base %d, batch %d, patch %d, EMA decay %s, %s validation labels; Dice and ASSD (px) on clean test tiles, mean ± sd over seeds",
+			n, seeds, base, batch, patch, gamma, validation));
 		final long t0 = System.nanoTime();
 		for (final String ds : datasets) {
 			final Data d = ds.equals("nuclei") ? nuclei() : blobs();
@@ -115,9 +149,8 @@ public class PINTExperiment {
 				final Map<String, List<Score>> scores = new LinkedHashMap<>();
 				double labelDice = 0;
 				for (int seed = 1; seed <= seeds; seed++) {
-					final ContourPerturbation.Result noisy = ContourPerturbation.apply(d.trainClean, Integer.parseInt(rate) / 100.0,
-						rMin, rMax, seed);
-					labelDice += SegmentationMetrics.overlap(pixels(noisy.noisyLabel), pixels(d.trainClean))[0] / seeds;
+					final Noisy noisy = perturb(d, Integer.parseInt(rate) / 100.0, rMin, rMax, seed);
+					labelDice += SegmentationMetrics.overlap(pixels(noisy.train), pixels(d.trainClean))[0] / seeds;
 					for (final String m : methods) {
 						final Score s = run(d, noisy, m, n, seed, base, patch, batch);
 						scores.computeIfAbsent(m, k -> new ArrayList<>()).add(s);
@@ -179,11 +212,12 @@ public class PINTExperiment {
 		}
 	}
 
-	static Score run(final Data d, final ContourPerturbation.Result noisy, final String method, final int n,
+	static Score run(final Data d, final Noisy noisy, final String method, final int n,
 		final int seed, final int base, final int patch, final int batch)
 	{
 		final PINT.Params p = new PINT.Params();
 		p.seed = seed;
+		p.emaDecay = gamma;
 		final int pntSteps = Math.max(1, (int) Math.round(n * 2500.0 / 8000));
 		p.pntLrStep = pntSteps;
 		switch (method) {
@@ -211,9 +245,9 @@ public class PINTExperiment {
 		PINT.configure(cfg, p);
 		cfg.earlyStopping = method.equals("PINT") ? 3 : 0; // PINT: in its image phase only
 		final Normalization norm = Normalization.zscore();
-		final TrainingData data = TrainingData.fromImages(d.trainImage, noisy.noisyLabel, null, null, norm, 0, "image",
+		final TrainingData data = TrainingData.fromImages(d.trainImage, noisy.train, null, null, norm, 0, "image",
 			"label");
-		final TrainingData val = TrainingData.fromImages(d.valImage, d.valClean, null, null, norm, 2, "validation_image",
+		final TrainingData val = TrainingData.fromImages(d.valImage, noisy.val, null, null, norm, 2, "validation_image",
 			"validation_label");
 		final List<Sample> samples = new ArrayList<>(data.samples());
 		final NoisyLabelMethod m;
@@ -248,7 +282,7 @@ public class PINTExperiment {
 				int cN = 0, cC = 0;
 				for (int z = 1; z <= u.getSize(); z++) {
 					score[z - 1] = (float[]) u.getProcessor(z).getPixels();
-					final byte[] a = (byte[]) noisy.noisyLabel.getStack().getProcessor(z).getPixels();
+					final byte[] a = (byte[]) noisy.train.getStack().getProcessor(z).getPixels();
 					final byte[] b = (byte[]) d.trainClean.getStack().getProcessor(z).getPixels();
 					wrong[z - 1] = new byte[a.length];
 					for (int i = 0; i < a.length; i++) wrong[z - 1][i] = (byte) (a[i] != b[i] ? 1 : 0);
