@@ -72,17 +72,31 @@ import ij.process.ImageProcessor;
  * per-pixel maps [N,H,W], per-image values [N]. {@link Plain} has the same computations in plain Java
  * (double precision) on flattened arrays in the layout of {@link JavaLosses}.
  * <p>
- * <b>One step of the trainer</b> (student and teacher are two networks of the same architecture):
- * <ol>
- * <li>build once: {@code xs = perturbations(tf, x, m, std, clip, seed)}; teacher probabilities
- * {@code pm = teacher.forward(xs.get(k))} (or one pass on {@link #stackPerturbations} and
- * {@link #uncertaintyStacked}); {@code unc = uncertainty(tf, pm, soft)}; loss = {@link #pntLoss} or
- * {@link #intLoss} (or {@link #phaseLoss} of both with a fed selector); gradients for the student's
- * variables only; {@code ema = ema(tf, studentVars, teacherVars)};</li>
- * <li>before training: {@code ema.copy(session)} (teacher = student);</li>
- * <li>every step: run the optimiser step, THEN {@code ema.update(session, emaDecay(step, γ))} in a
- * separate session run, so the teacher follows the updated student.</li>
- * </ol>
+ * <b>As a trainer plugin</b> ({@code @Plugin(type = NoisyLabelMethod.class, name = "pint")}; the command
+ * Train &gt; PINT): one student (network 0) and the trainer's EMA teacher ({@link #emaTeacher()}). The
+ * trainer copies the student into the teacher before training and, after every optimiser step, updates
+ * ALL teacher variables (weights and batch-norm moving statistics) with decay {@link #emaDecay(long)} =
+ * min(1 − 1/(step+1), ema_decay): optimiser step first, then the EMA update, so the teacher follows the
+ * updated student. {@link #buildLoss} builds, once: the student's training-mode pass on the batch; ONE
+ * teacher pass on the M perturbed copies stacked along the batch axis ({@link #stackPerturbations}), in
+ * training mode: dropout on, so the M passes are stochastic as in the paper, batch statistics of the M·N
+ * copies, and its moving statistics are NOT assigned by this pass (only the EMA sets them); the teacher's
+ * outputs pass through {@code stopGradient} and only the student's variables get gradients; the loss of
+ * the mode (PINT: {@link #phaseLoss} with the fed scalar {@link #IMAGE_PHASE}). {@link #beforeStep} sets
+ * each step's learning rate ({@link Params#learningRate}), the phase scalar, and whether validations
+ * without gain count towards early stopping (only in the last phase). {@link #afterStep} logs the
+ * expected training time measured over the first steps. After training, {@link #uncertaintyMaps} runs the
+ * same M perturbed teacher passes on whole training images (tiled) and gives the pixel uncertainty map and
+ * its per-image table. Apply Model uses the student in inference mode (the default prediction). Set the
+ * trainer's other settings with {@link #configure}.
+ * <p>
+ * "Images" of the image phase are the patches of the batch; each patch comes from one training image
+ * (one slice of a stack, or one file of a folder), so with patch_size at least the image size they are
+ * the images themselves. With a single training image the image weight can only blend CE and MSE
+ * ({@link #singleImageWarning}).
+ * <p>
+ * The static functions below also work without the trainer (graph building blocks with their own
+ * {@link #ema} ops, and {@link Plain} in double precision for the tests).
  */
 @Plugin(type = NoisyLabelMethod.class, name = "pint")
 public final class PINT extends AbstractNoisyLabelMethod {
