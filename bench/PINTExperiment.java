@@ -57,8 +57,16 @@ import ij.process.ImageProcessor;
  * training pixel's label is wrong" (noisy ≠ clean), and the mean image uncertainty U of the perturbed vs
  * clean training tiles.
  * <p>
- * Usage: bench/run.sh PINTExperiment [iterations=240] [seeds=2] [base=8] [patch=128] [batch=4]
- * [datasets=nuclei,blobs] [rates=25,50,75] [methods=CE,PNT,INT,PINT]
+ * The first row of each data set ("0 %") is the CE baseline trained on the clean labels (upper bound).
+ * <p>
+ * CPU budget (2 shared cores): N = 160, U-Net base 8 channels, patches of 64×64 (from the 128×128
+ * tiles), batch 4; the EMA decay is 0.9 instead of the paper's 0.99 because the runs are 50× shorter: the
+ * teacher's horizon 1/(1 − γ) is then 10 iterations (6 % of the run; the paper's 100 are 1.25 % of 8000).
+ * With 0.99 the teacher was still nearly uniform after 160 iterations (mean U 0.5–0.65 nats of ln 2 = 0.69).
+ * <p>
+ * Usage: bench/run.sh PINTExperiment [iterations=160] [seeds=2] [base=8] [patch=64] [batch=4]
+ * [datasets=nuclei,blobs] [rates=25,50,75] [methods=CE,PNT,INT,PINT] [gamma=0.9] [soft=true]
+ * [dropout=0.5] [validation=clean|noisy] [clean=true]
  */
 public class PINTExperiment {
 
@@ -125,15 +133,15 @@ public class PINTExperiment {
 	public static void main(final String[] args) throws Exception {
 		final Map<String, String> a = new LinkedHashMap<>();
 		for (final String s : args) a.put(s.substring(0, s.indexOf('=')), s.substring(s.indexOf('=') + 1));
-		final int n = Integer.parseInt(a.getOrDefault("iterations", "240"));
+		final int n = Integer.parseInt(a.getOrDefault("iterations", "160"));
 		final int seeds = Integer.parseInt(a.getOrDefault("seeds", "2"));
 		final int base = Integer.parseInt(a.getOrDefault("base", "8"));
-		final int patch = Integer.parseInt(a.getOrDefault("patch", "128"));
+		final int patch = Integer.parseInt(a.getOrDefault("patch", "64"));
 		final int batch = Integer.parseInt(a.getOrDefault("batch", "4"));
 		final List<String> datasets = Arrays.asList(a.getOrDefault("datasets", "nuclei,blobs").split(","));
 		final List<String> rates = Arrays.asList(a.getOrDefault("rates", "25,50,75").split(","));
 		final List<String> methods = Arrays.asList(a.getOrDefault("methods", "CE,PNT,INT,PINT").split(","));
-		gamma = Double.parseDouble(a.getOrDefault("gamma", "0.99"));
+		gamma = Double.parseDouble(a.getOrDefault("gamma", "0.9"));
 		validation = a.getOrDefault("validation", "clean");
 		soft = Boolean.parseBoolean(a.getOrDefault("soft", "true"));
 		dropout = Double.parseDouble(a.getOrDefault("dropout", "0.5"));
@@ -151,6 +159,17 @@ public class PINTExperiment {
 					.getWidth(), d.trainImage.getHeight(), r, rMin, rMax));
 			System.out.println(String.format(Locale.ROOT, "%-6s %-6s %17s %17s %9s %9s %9s %7s", "noise", "method",
 				"Dice", "ASSD", "u AUC", "U noisy", "U clean", "s/run"));
+			if (a.getOrDefault("clean", "true").equals("true")) {
+				final List<Score> l = new ArrayList<>();
+				for (int seed = 1; seed <= seeds; seed++) {
+					final Noisy none = new Noisy(d.trainClean, d.valClean, new boolean[d.trainClean.getStackSize()]);
+					l.add(run(d, none, "CE", n, seed, base, patch, batch));
+					System.err.println(String.format(Locale.ROOT, "%s clean seed %d CE: Dice %.4f (%.0f s total)", d.name, seed, l
+						.get(l.size() - 1).dice, (System.nanoTime() - t0) / 1e9));
+				}
+				System.out.println(String.format(Locale.ROOT, "%-6s %-6s %17s %17s %9s %9s %9s %7.0f", "0%", "CE", pm(l,
+					x -> x.dice), pm(l, x -> x.assd), "-", "-", "-", meanValue(l, x -> x.seconds)));
+			}
 			for (final String rate : rates) {
 				final Map<String, List<Score>> scores = new LinkedHashMap<>();
 				double labelDice = 0;
