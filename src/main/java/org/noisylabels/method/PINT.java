@@ -8,13 +8,26 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 import org.noisylabels.Check;
 import org.noisylabels.NoisyLabelsException;
+import org.noisylabels.Progress;
 import org.noisylabels.loss.JavaLosses;
 import org.noisylabels.loss.Losses;
+import org.noisylabels.train.Optimizer;
+import org.noisylabels.train.Sample;
+import org.noisylabels.train.Schedule;
+import org.noisylabels.train.StepContext;
+import org.noisylabels.train.StepGraph;
+import org.noisylabels.train.Tiler;
+import org.noisylabels.train.TrainingConfig;
+import org.noisylabels.train.UNet;
+import org.scijava.plugin.Plugin;
 import org.tensorflow.Operand;
+import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -23,6 +36,7 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.random.RandomStandardNormal;
 import org.tensorflow.types.TFloat32;
 
+import ij.ImagePlus;
 import ij.ImageStack;
 import ij.measure.ResultsTable;
 import ij.process.FloatProcessor;
@@ -58,19 +72,34 @@ import ij.process.ImageProcessor;
  * per-pixel maps [N,H,W], per-image values [N]. {@link Plain} has the same computations in plain Java
  * (double precision) on flattened arrays in the layout of {@link JavaLosses}.
  * <p>
- * <b>One step of the trainer</b> (student and teacher are two networks of the same architecture):
- * <ol>
- * <li>build once: {@code xs = perturbations(tf, x, m, std, clip, seed)}; teacher probabilities
- * {@code pm = teacher.forward(xs.get(k))} (or one pass on {@link #stackPerturbations} and
- * {@link #uncertaintyStacked}); {@code unc = uncertainty(tf, pm, soft)}; loss = {@link #pntLoss} or
- * {@link #intLoss} (or {@link #phaseLoss} of both with a fed selector); gradients for the student's
- * variables only; {@code ema = ema(tf, studentVars, teacherVars)};</li>
- * <li>before training: {@code ema.copy(session)} (teacher = student);</li>
- * <li>every step: run the optimiser step, THEN {@code ema.update(session, emaDecay(step, γ))} in a
- * separate session run, so the teacher follows the updated student.</li>
- * </ol>
+ * <b>As a trainer plugin</b> ({@code @Plugin(type = NoisyLabelMethod.class, name = "pint")}; the command
+ * Train &gt; PINT): one student (network 0) and the trainer's EMA teacher ({@link #emaTeacher()}). The
+ * trainer copies the student into the teacher before training and, after every optimiser step, updates
+ * ALL teacher variables (weights and batch-norm moving statistics) with decay {@link #emaDecay(long)} =
+ * min(1 − 1/(step+1), ema_decay): optimiser step first, then the EMA update, so the teacher follows the
+ * updated student. {@link #buildLoss} builds, once: the student's training-mode pass on the batch; ONE
+ * teacher pass on the M perturbed copies stacked along the batch axis ({@link #stackPerturbations}), in
+ * training mode: dropout on, so the M passes are stochastic as in the paper, batch statistics of the M·N
+ * copies, and its moving statistics are NOT assigned by this pass (only the EMA sets them); the teacher's
+ * outputs pass through {@code stopGradient} and only the student's variables get gradients; the loss of
+ * the mode (PINT: {@link #phaseLoss} with the fed scalar {@link #IMAGE_PHASE}). {@link #beforeStep} sets
+ * each step's learning rate ({@link Params#learningRate}), the phase scalar, and whether validations
+ * without gain count towards early stopping (only in the last phase). {@link #afterStep} logs the
+ * expected training time measured over the first steps. After training, {@link #uncertaintyMaps} runs the
+ * same M perturbed teacher passes on whole training images (tiled) and gives the pixel uncertainty map and
+ * its per-image table. Apply Model uses the student in inference mode (the default prediction). Set the
+ * trainer's other settings with {@link #configure}.
+ * <p>
+ * "Images" of the image phase are the patches of the batch; each patch comes from one training image
+ * (one slice of a stack, or one file of a folder), so with patch_size at least the image size they are
+ * the images themselves. With a single training image the image weight can only blend CE and MSE
+ * ({@link #singleImageWarning}).
+ * <p>
+ * The static functions below also work without the trainer (graph building blocks with their own
+ * {@link #ema} ops, and {@link Plain} in double precision for the tests).
  */
-public final class PINT {
+@Plugin(type = NoisyLabelMethod.class, name = "pint")
+public final class PINT extends AbstractNoisyLabelMethod {
 
 	/** Added to p̂ inside the entropy's log: u = −Σ_c p̂ log(p̂ + 1e-6). */
 	public static final double ENTROPY_EPS = 1e-6;
@@ -79,7 +108,324 @@ public final class PINT {
 	/** The uncertainty table's threshold: half the largest binary entropy, 0.5·ln 2 nats. */
 	public static final double HIGH_UNCERTAINTY = 0.5 * Math.log(2);
 
-	private PINT() {}
+	/** The fed scalar selecting the loss in PINT mode: 0 = pixel phase (PNT), 1 = image phase (INT). */
+	public static final String IMAGE_PHASE = "image_phase";
+	/** seed2 offset of the uncertainty map's perturbations (apart from the training steps' draws). */
+	static final long MAP_DRAW_OFFSET = 1000;
+	/** Reference cost of a supervised step (U-Net 16 channels, depth 3, batch 4, 128×128, 2 cores), ms. */
+	static final double REFERENCE_STEP_MS = 66;
+	/** Steps measured (after the first) for the expected-time line. */
+	static final int TIMED_STEPS = 10;
+
+	private final Params params;
+	private Consumer<String> log = s -> {};
+	// built by buildLoss
+	private UNet.Network teacherNet, studentNet;
+	private Placeholder<TFloat32> mapInput;
+	private Operand<TFloat32> mapOutput;
+	private Uncertainty stepUncertainty;
+	// timing of the first steps
+	private long timerStart;
+	private boolean timed;
+
+	/** PINT with the paper's defaults ({@link Params}). */
+	public PINT() {
+		this(new Params());
+	}
+
+	/** PINT with the given parameters (validated when training starts). */
+	public PINT(final Params params) {
+		this.params = Objects.requireNonNull(params, "params");
+	}
+
+	/** The parameters (change them before training only). */
+	public Params params() {
+		return params;
+	}
+
+	/** Where PINT writes its lines (phase changes, expected time); the commands pass their log. */
+	public PINT setLog(final Consumer<String> log) {
+		this.log = log == null ? s -> {} : log;
+		return this;
+	}
+
+	// ---- the NoisyLabelMethod plugin -------------------------------------------------------------
+
+	@Override
+	public String methodName() {
+		return "pint";
+	}
+
+	@Override
+	public Map<String, Object> parameters() {
+		final Map<String, Object> m = super.parameters();
+		m.putAll(params.toMap());
+		return m;
+	}
+
+	@Override
+	public boolean emaTeacher() {
+		return true;
+	}
+
+	@Override
+	public double emaDecay(final long step) {
+		return emaDecay(step, params.emaDecay);
+	}
+
+	@Override
+	public void validate() {
+		params.validate();
+	}
+
+	/**
+	 * The step's loss: the teacher (EMA of network 0) runs ONCE on the M perturbed copies of the batch
+	 * stacked along the batch axis, in training mode (dropout on: M stochastic passes as in the paper;
+	 * batch statistics of the M·N copies; its moving statistics are not assigned here, they follow the
+	 * student's through the EMA); u, exp(−u) and ŷ from {@link #uncertaintyStacked}; the loss of the mode
+	 * (PINT: {@link #phaseLoss} selected by the fed scalar {@link #IMAGE_PHASE}). The same teacher pass on
+	 * a separate input builds the uncertainty map ({@link #uncertaintyMaps}).
+	 */
+	@Override
+	public Operand<TFloat32> buildLoss(final StepGraph g) {
+		final Ops tf = g.tf();
+		teacherNet = g.teacher();
+		studentNet = g.network(0);
+		if (teacherNet == null) throw new IllegalStateException("PINT needs the trainer's EMA teacher");
+		final Operand<TFloat32> student = g.forward(0, 0).probabilities(0);
+		final Operand<TFloat32> teacherProbs = teacherNet.forward(stackPerturbations(tf, g.image(0), params.m,
+			params.noiseStd, params.noiseClip, params.seed), true).probabilities(0);
+		final Uncertainty unc = uncertaintyStacked(tf, teacherProbs, params.m, params.softPseudoLabels);
+		stepUncertainty = unc;
+		final Operand<TFloat32> loss;
+		switch (params.mode) {
+			case PNT:
+				loss = pntLoss(tf, student, g.target(0), g.weight(0), unc);
+				break;
+			case INT:
+				loss = intLoss(tf, student, g.target(0), g.weight(0), unc);
+				break;
+			default:
+				loss = phaseLoss(tf, pntLoss(tf, student, g.target(0), g.weight(0), unc), intLoss(tf, student, g.target(0), g
+					.weight(0), unc), g.scalar(IMAGE_PHASE, 0f));
+		}
+		// the uncertainty map of whole images after training: the same teacher passes on another input
+		final Ops u = tf.withSubScope("pint_uncertainty");
+		mapInput = u.withName("image").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, -1, 1)));
+		final List<Operand<TFloat32>> xs = new ArrayList<>(params.m);
+		for (int k = 0; k < params.m; k++)
+			xs.add(perturb(u, mapInput, params.noiseStd, params.noiseClip, params.seed, (int) MAP_DRAW_OFFSET + k));
+		final Operand<TFloat32> stacked = params.m == 1 ? xs.get(0) : u.concat(xs, u.constant(0));
+		final Uncertainty mapUnc = uncertaintyStacked(u, teacherNet.forward(stacked, true).probabilities(0), params.m,
+			true);
+		mapOutput = u.withName("u").expandDims(mapUnc.uncertainty, u.constant(3));
+		log.accept(describe());
+		return loss;
+	}
+
+	/**
+	 * Sets PINT's part of the trainer's settings: dropout {@code dropout} after the deepest encoder and the
+	 * first decoder stage, SGD with momentum and weight decay, the iterations of both phases (no epochs),
+	 * the first phase's learning rate (each step's rate is set in {@link #beforeStep}), and a validation
+	 * interval fine enough to early-stop the image phase (at most total/20, at most int_iterations/10).
+	 */
+	public static void configure(final TrainingConfig cfg, final Params p) {
+		p.validate();
+		cfg.network.encoderDropout = p.encoderDropout(cfg.network.depth);
+		cfg.network.decoderDropout = p.decoderDropout(cfg.network.depth);
+		cfg.optimizer.type = Optimizer.Type.SGD;
+		cfg.optimizer.momentum = p.momentum;
+		cfg.optimizer.weightDecay = p.weightDecay;
+		cfg.learningRate = p.learningRate(0);
+		cfg.schedule = Schedule.Type.CONSTANT;
+		final long total = p.totalIterations();
+		if (total > Integer.MAX_VALUE) throw new NoisyLabelsException("pnt_iterations + int_iterations = " + total +
+			" is too large: give fewer iterations");
+		cfg.iterations = (int) total;
+		cfg.epochs = 0;
+		long every = Math.max(1, total / 20);
+		if (p.imageIterations() > 0) every = Math.min(every, Math.max(1, p.imageIterations() / 10));
+		cfg.validationInterval = (int) every;
+	}
+
+	/** The schedule line logged when training starts. */
+	String describe() {
+		final StringBuilder b = new StringBuilder("PINT mode " + params.mode + ": ");
+		if (params.pixelIterations() > 0) b.append(String.format(Locale.ROOT,
+			"pixel phase (PNT) %d iterations, lr %s ×%s every %d", params.pixelIterations(), Check.fmt(params.pntLr), Check
+				.fmt(params.pntLrGamma), params.pntLrStep));
+		if (params.pixelIterations() > 0 && params.imageIterations() > 0) b.append(", then ");
+		if (params.imageIterations() > 0) b.append(String.format(Locale.ROOT, "image phase (INT) %d iterations, lr %s",
+			params.imageIterations(), Check.fmt(params.intLr)));
+		b.append(String.format(Locale.ROOT,
+			"; EMA teacher γ %s, M = %d perturbations (σ %s, clip %s), %s pseudo labels; SGD momentum %s, weight decay %s; dropout %s",
+			Check.fmt(params.emaDecay), params.m, Check.fmt(params.noiseStd), Check.fmt(params.noiseClip),
+			params.softPseudoLabels ? "soft" : "hard", Check.fmt(params.momentum), Check.fmt(params.weightDecay), Check.fmt(
+				params.dropout)));
+		return b.toString();
+	}
+
+	/**
+	 * Before every step: the phase's learning rate ({@link Params#learningRate}), the phase selector and
+	 * early stopping (it counts only in the last phase: the image phase of INT and PINT, the whole run of
+	 * PNT).
+	 */
+	@Override
+	public void beforeStep(final StepContext c) {
+		final long step = c.step();
+		final Phase phase = params.phase(step);
+		c.setLearningRate(params.learningRate(step));
+		if (params.mode == Mode.PINT) c.setScalar(IMAGE_PHASE, phase == Phase.INT ? 1 : 0);
+		c.setEarlyStopping(params.mode == Mode.PNT || phase == Phase.INT);
+		if (params.mode == Mode.PINT && step == params.pixelIterations()) log.accept(String.format(Locale.ROOT,
+			"PINT: pixel phase done after %d iterations; image phase (INT) for %d iterations at lr %s", step, params
+				.imageIterations(), Check.fmt(params.intLr)));
+	}
+
+	/** Measures the first steps and logs the expected training time once. */
+	@Override
+	public void afterStep(final StepContext c, final double loss) {
+		if (timed) return;
+		final long step = c.step();
+		if (step == 0) {
+			timerStart = System.nanoTime(); // the first step includes TensorFlow's warm-up
+			return;
+		}
+		final long last = Math.min(TIMED_STEPS, c.totalSteps() - 1);
+		if (step >= last) {
+			timed = true;
+			final double ms = (System.nanoTime() - timerStart) / 1e6 / step;
+			log.accept(String.format(Locale.ROOT,
+				"expected training time: %s for %d iterations (%.0f ms per iteration measured over iterations 2-%d; validation extra)",
+				duration(ms * c.totalSteps() / 1000), c.totalSteps(), ms, step + 1));
+		}
+	}
+
+	/**
+	 * A rough per-iteration time (ms) before anything runs: a supervised step of the suite's reference
+	 * U-Net (66 ms on 2 cores, platform.md) scaled by pixels per step and channels², times (3 + M)/3 for the
+	 * M teacher forward passes next to the student's forward and backward pass.
+	 */
+	public static double estimatedStepMillis(final int batch, final int patch, final int baseChannels, final int m) {
+		final double pixels = (double) batch * patch * patch / (4.0 * 128 * 128);
+		final double channels = (double) baseChannels * baseChannels / (16.0 * 16);
+		return REFERENCE_STEP_MS * pixels * Math.max(channels, 0.05) * (3.0 + m) / 3.0;
+	}
+
+	/** "12s", "3m05s", "1h02m". */
+	public static String duration(final double seconds) {
+		final long s = Math.round(seconds);
+		if (s < 60) return s + "s";
+		if (s < 3600) return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+		return String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60);
+	}
+
+	/** The last built step uncertainty (tests). */
+	Uncertainty stepUncertainty() {
+		return stepUncertainty;
+	}
+
+	/** The student network built by the trainer (tests). */
+	UNet.Network studentNetwork() {
+		return studentNet;
+	}
+
+	/** The teacher network built by the trainer (tests). */
+	UNet.Network teacherNetwork() {
+		return teacherNet;
+	}
+
+	/** The pixel uncertainty of the training images and its per-image table. */
+	public static final class Maps {
+
+		/** 32-bit u per pixel, one slice per image (padded with NaN to the largest image). */
+		public final ImagePlus uncertainty;
+		/** {@link #uncertaintyTable} of the slices, over their non-ignored pixels. */
+		public final ResultsTable table;
+
+		Maps(final ImagePlus uncertainty, final ResultsTable table) {
+			this.uncertainty = uncertainty;
+			this.table = table;
+		}
+	}
+
+	/**
+	 * After training (on the session of {@link org.noisylabels.train.Trainer.Outcome#session()}): the
+	 * pixel uncertainty u of every sample, from M perturbed stochastic passes of the trained teacher
+	 * exactly as in a training step (soft p̂), on tiles of up to {@code tile} pixels (whole images up to
+	 * that size). Samples of different sizes are padded with NaN to the largest one.
+	 *
+	 * @param weights the samples' pixel weights as given (null entries = all pixels count), for the table
+	 */
+	public Maps uncertaintyMaps(final Session session, final List<Sample> samples, final List<float[]> weights,
+		final int tile, final String title, final Progress progress)
+	{
+		if (mapInput == null) throw new IllegalStateException("train first: the uncertainty path is built with the loss");
+		Objects.requireNonNull(session, "session");
+		if (samples.isEmpty()) throw new NoisyLabelsException("no training images to map");
+		int w = 0, h = 0;
+		for (final Sample s : samples) {
+			w = Math.max(w, s.width);
+			h = Math.max(h, s.height);
+		}
+		final UNet.Config net = teacherNet.config();
+		final Tiler tiler = new Tiler(net.sizeMultiple(), net.receptiveMargin(), tile, 1, 1);
+		final ImageStack maps = new ImageStack(w, h), weightStack = new ImageStack(w, h);
+		for (int i = 0; i < samples.size(); i++) {
+			final Sample s = samples.get(i);
+			final int index = i;
+			final Progress sub = new Progress() {
+
+				@Override
+				public void update(final String message, final double fraction) {
+					progress.update("Uncertainty map " + (index + 1) + "/" + samples.size(), (index + Math.max(0, fraction)) /
+						samples.size());
+				}
+
+				@Override
+				public boolean isCanceled() {
+					return progress.isCanceled();
+				}
+			};
+			final float[] u = tiler.predict((x, y) -> s.image[y * s.width + x], s.width, s.height, (tiles, n, th,
+				tw) -> runMap(session, tiles, n, th, tw), sub)[0];
+			final float[] wt = weights == null || i >= weights.size() ? null : weights.get(i);
+			final float[] mu = new float[w * h], mw = new float[w * h];
+			Arrays.fill(mu, Float.NaN);
+			for (int y = 0; y < s.height; y++) {
+				System.arraycopy(u, y * s.width, mu, y * w, s.width);
+				for (int x = 0; x < s.width; x++)
+					mw[y * w + x] = wt == null ? 1 : wt[y * s.width + x];
+			}
+			maps.addSlice(s.name, new FloatProcessor(w, h, mu));
+			weightStack.addSlice(s.name, new FloatProcessor(w, h, mw));
+		}
+		final ImagePlus imp = new ImagePlus(title, maps);
+		imp.getProcessor().setMinAndMax(0, Math.log(teacherNet.config().outputChannels() == 1 ? 2 : teacherNet.config()
+			.outputChannels()));
+		return new Maps(imp, uncertaintyTable(maps, weightStack));
+	}
+
+	private float[] runMap(final Session session, final float[] tiles, final int n, final int th, final int tw) {
+		final float[] out = new float[n * th * tw];
+		try (TFloat32 x = TFloat32.tensorOf(Shape.of(n, th, tw, 1), DataBuffers.of(tiles, true, false));
+			Result r = session.runner().feed(mapInput, x).fetch(mapOutput).run())
+		{
+			((TFloat32) r.get(0)).copyTo(DataBuffers.of(out, false, false));
+		}
+		return out;
+	}
+
+	/**
+	 * The warning for INT/PINT when the training data has a single image (null when there is nothing to
+	 * warn about): the image weight exp(−U) cannot then prefer the cleaner images.
+	 */
+	public static String singleImageWarning(final Mode mode, final int images) {
+		if (mode == Mode.PNT || images > 1) return null;
+		return "mode=" + mode + " with a single training image: the image-level weight exp(-U) cannot prefer cleaner images " +
+			"over noisier ones, it only blends the label's CE with the teacher's MSE for each patch; give a stack or a folder " +
+			"of several images for the image phase (training goes on)";
+	}
 
 	// ---- modes and parameters ---------------------------------------------------------------------
 

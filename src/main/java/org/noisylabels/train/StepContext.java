@@ -10,6 +10,7 @@ public final class StepContext {
 	final long totalSteps;
 	final int stepsPerEpoch;
 	double learningRate;
+	boolean earlyStopping = true;
 	final Map<String, Float> scalarValues;
 
 	StepContext(final long totalSteps, final int stepsPerEpoch, final Map<String, Float> scalarValues) {
@@ -38,6 +39,27 @@ public final class StepContext {
 
 	public double learningRate() {
 		return learningRate;
+	}
+
+	/**
+	 * Overrides the schedule's learning rate for this step (set it in {@code beforeStep}; methods with
+	 * their own schedule, e.g. PINT's two phases).
+	 */
+	public void setLearningRate(final double lr) {
+		if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("learning rate must be > 0, got " + lr);
+		learningRate = lr;
+	}
+
+	/**
+	 * Whether validations without a better Dice count towards early stopping (default true; it keeps its
+	 * value until set again). PINT counts them only in its last phase.
+	 */
+	public void setEarlyStopping(final boolean counts) {
+		earlyStopping = counts;
+	}
+
+	public boolean earlyStopping() {
+		return earlyStopping;
 	}
 
 	/** Sets a scalar declared with {@link StepGraph#scalar}; it keeps its value until set again. */

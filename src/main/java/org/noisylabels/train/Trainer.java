@@ -70,6 +70,14 @@ public final class Trainer {
 		Session session;
 		Predictor predictor;
 
+		/**
+		 * The session holding the trained (best) weights of every network and the teacher, for a method's
+		 * own outputs after training (e.g. PINT's uncertainty map); valid until {@link #close()}.
+		 */
+		public Session session() {
+			return session;
+		}
+
 		/** Predicts with the trained (best) weights; valid until {@link #close()}. */
 		public Predictor predictor() {
 			return predictor;
@@ -300,7 +308,7 @@ public final class Trainer {
 						haveCkpt = true;
 						out.iterations = it + 1;
 					}
-					else if (cfg.earlyStopping > 0 && ++sinceBest >= cfg.earlyStopping) {
+					else if (cfg.earlyStopping > 0 && ctx.earlyStopping && ++sinceBest >= cfg.earlyStopping) {
 						stopped = "early stopping at iteration " + (it + 1) + " (no gain in " + cfg.earlyStopping + " validations)";
 						it++;
 						break;

@@ -1,0 +1,196 @@
+package org.noisylabels.command;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.noisylabels.Check;
+import org.noisylabels.NoisyLabelsException;
+import org.noisylabels.io.Masks;
+import org.noisylabels.train.ModelFiles;
+import org.noisylabels.train.Normalization;
+import org.noisylabels.train.TrainingConfig;
+import org.noisylabels.train.TrainingData;
+import org.scijava.ItemIO;
+import org.scijava.plugin.Parameter;
+
+import ij.ImagePlus;
+import ij.measure.ResultsTable;
+
+/**
+ * What every Train command shares: the training data (an image or stack with its labels, or two
+ * folders of pairs), the optional validation data, the U-Net, patches and batches, validation and early
+ * stopping, the seed and the model folder; outputs the training curve and the validation metrics. The
+ * keys are the same in every Train command. A subclass adds its method's keys and implements
+ * {@link #execute()} with {@link #config()}, {@link #trainingData(Normalization)},
+ * {@link #validationData(Normalization, TrainingData)} and {@link #showResults()}.
+ */
+public abstract class TrainCommand extends NoisyLabelsCommand {
+
+	@Parameter(label = "Image", required = false,
+		description = "Training image (2D or stack, one channel; the slices of a stack are separate images); or give image_folder")
+	protected ImagePlus image;
+
+	@Parameter(label = "Label", required = false,
+		description = "Labels of the image: a binary mask (0/255) or classes 0, 1, ..., C-1; may be noisy")
+	protected ImagePlus label;
+
+	@Parameter(label = "Ignore mask", required = false, persist = false,
+		description = "Optional: non-zero pixels are ignored by the loss (e.g. unlabelled pixels)")
+	protected ImagePlus ignore_mask;
+
+	@Parameter(label = "Image folder", style = "directory", required = false, persist = false,
+		description = "Instead of image/label: a folder of training images (.tif/.png), each one image")
+	protected File image_folder;
+
+	@Parameter(label = "Label folder", style = "directory", required = false, persist = false,
+		description = "With image_folder: a folder holding a label file with the same name for every image")
+	protected File label_folder;
+
+	@Parameter(label = "Validation image", required = false, persist = false,
+		description = "Optional held-out image; without it validation_fraction of the training images (or tiles) is held out")
+	protected ImagePlus validation_image;
+
+	@Parameter(label = "Validation label", required = false, persist = false,
+		description = "Labels of the validation image (clean if you have them); given alone: clean labels of the training image")
+	protected ImagePlus validation_label;
+
+	@Parameter(label = "Batch size", min = "1", max = "1024", description = "Patches per step")
+	protected int batch_size = 4;
+
+	@Parameter(label = "Patch size", min = "8", max = "4096",
+		description = "Side of the random training patches (rounded down to a multiple of 2^depth)")
+	protected int patch_size = 128;
+
+	@Parameter(label = "Base channels", min = "1", max = "256", description = "U-Net channels of the first level (doubled per level)")
+	protected int base_channels = 16;
+
+	@Parameter(label = "Depth", min = "1", max = "6", description = "U-Net poolings")
+	protected int depth = 3;
+
+	@Parameter(label = "Batch norm", description = "Batch normalisation after every convolution")
+	protected boolean batch_norm = true;
+
+	@Parameter(label = "Normalization", choices = { "zscore", "percentile" },
+		description = "Per-image intensity normalisation (recorded in the model)")
+	protected String normalization = "zscore";
+
+	@Parameter(label = "Validation fraction", min = "0", max = "0.9",
+		description = "Fraction of images (or of tiles of a single image) held out for validation when no validation data is given")
+	protected double validation_fraction = 0.2;
+
+	@Parameter(label = "Early stopping", min = "0", max = "1000000",
+		description = "Stop after this many validations without a better Dice (0 = never); the model keeps the best validation")
+	protected int early_stopping = 0;
+
+	@Parameter(label = "Seed", description = "Random seed (weights, patches, augmentation, validation split, the method's random choices)")
+	protected long seed = 42;
+
+	@Parameter(label = "Model folder", style = "save", persist = false,
+		description = "Where the trained model is written (a new folder, or a .zip file)")
+	protected File model;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Training curve")
+	protected ResultsTable curve;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Validation metrics")
+	protected ResultsTable validation;
+
+	/**
+	 * The shared part of the training settings (network, batches, validation, early stopping, seed, model
+	 * folder), after checking the inputs' presence and the model target; a subclass sets the optimiser,
+	 * schedule and iterations.
+	 */
+	protected TrainingConfig config() {
+		final boolean images = image != null || label != null, folders = image_folder != null || label_folder != null;
+		if (images && folders) throw new NoisyLabelsException(
+			"give image and label, or image_folder and label_folder, not both");
+		if (folders) {
+			Check.present(image_folder, "image_folder");
+			Check.present(label_folder, "label_folder");
+			if (ignore_mask != null) throw new NoisyLabelsException(
+				"ignore_mask works with image/label only: with folders, mark ignored pixels in the labels' own files");
+		}
+		else {
+			if (image == null && label == null) throw new NoisyLabelsException(
+				"no training data: give image and label (or image_folder and label_folder)");
+			Check.present(image, "image");
+			Check.present(label, "label");
+		}
+		Check.present(model, "model");
+		ModelFiles.checkTarget(model.toPath(), "model");
+		Check.choice(normalization, "normalization", "zscore", "percentile");
+		if (validation_image != null && validation_label == null) throw new NoisyLabelsException(
+			"validation_image has no validation_label: give both (or validation_label alone for clean labels of the training image)");
+		if (validation_image == null && validation_label != null && image == null) throw new NoisyLabelsException(
+			"validation_label alone needs the training image: give validation_image too when training from folders");
+		final TrainingConfig cfg = new TrainingConfig();
+		cfg.network.depth = depth;
+		cfg.network.baseChannels = base_channels;
+		cfg.network.batchNorm = batch_norm;
+		cfg.batchSize = batch_size;
+		cfg.patchSize = patch_size;
+		cfg.validationFraction = validation_label != null ? 0 : validation_fraction;
+		cfg.earlyStopping = early_stopping;
+		cfg.seed = seed;
+		cfg.model = model.toPath();
+		return cfg;
+	}
+
+	/** The normalisation chosen by the user. */
+	protected Normalization normalizationObject() {
+		return Normalization.parse(Check.choice(normalization, "normalization", "zscore", "percentile"));
+	}
+
+	/** The training data: image + label (+ ignore mask), or the folders of pairs. */
+	protected TrainingData trainingData(final Normalization n) {
+		if (image_folder != null) return TrainingData.fromFolders(image_folder, label_folder, n, 0);
+		return TrainingData.fromImages(image, label, ignore_mask, null, n, 0, "image", "label");
+	}
+
+	/**
+	 * The validation data, or null: validation_image + validation_label, or validation_label alone as
+	 * the (clean) labels of the training image; with the training data's classes.
+	 */
+	protected TrainingData validationData(final Normalization n, final TrainingData training) {
+		if (validation_label == null) return null;
+		if (validation_image == null) {
+			Masks.requireSameSize(label, "label (noisy)", validation_label, "validation_label (clean)");
+			return TrainingData.fromImages(image, validation_label, null, null, n, training.classes(), "image",
+				"validation_label");
+		}
+		return TrainingData.fromImages(validation_image, validation_label, null, null, n, training.classes(),
+			"validation_image", "validation_label");
+	}
+
+	/** Shows the curve and the validation metrics (and plots the curve) when there is a UI. */
+	protected void showResults() {
+		if (validation == null) validation = new ResultsTable();
+		show(curve, "Training curve");
+		show(validation, "Validation metrics");
+		if (hasUI()) plot(curve);
+	}
+
+	private static void plot(final ResultsTable t) {
+		final List<Double> it = new ArrayList<>(), loss = new ArrayList<>(), dice = new ArrayList<>();
+		for (int r = 0; r < t.size(); r++) {
+			it.add(t.getValue("iteration", r));
+			loss.add(t.getValue("loss", r));
+			dice.add(t.getValue("validation_dice", r));
+		}
+		final ij.gui.Plot plot = new ij.gui.Plot("Training curve", "iteration", "loss / validation Dice");
+		plot.setColor(java.awt.Color.BLUE);
+		plot.addPoints(toArray(it), toArray(loss), ij.gui.Plot.LINE);
+		plot.setColor(java.awt.Color.RED);
+		plot.addPoints(toArray(it), toArray(dice), ij.gui.Plot.LINE);
+		plot.setLegend("loss\tvalidation Dice", ij.gui.Plot.AUTO_POSITION);
+		plot.setLimitsToFit(true);
+		plot.show();
+	}
+
+	private static double[] toArray(final List<Double> l) {
+		final double[] a = new double[l.size()];
+		for (int i = 0; i < a.length; i++) a[i] = l.get(i);
+		return a;
+	}
+}
