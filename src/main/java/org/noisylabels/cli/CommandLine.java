@@ -81,6 +81,7 @@ public final class CommandLine {
 		}
 		final Context context = new Context(CommandService.class, ModuleService.class, StatusService.class,
 			LogService.class, EventService.class);
+		if (quiet) context.service(LogService.class).setLevel(LogLevel.WARN);
 		if (System.getenv("NOISY_LABELS_DEBUG") == null) {
 			// the command line prints a failure as its single "error: ..." line; the command's own error log
 			// (shown in Fiji's log window) would repeat it
@@ -121,7 +122,7 @@ public final class CommandLine {
 		out.println("  noisy-labels --help \"Title\"              one command");
 		out.println("  noisy-labels \"Title\" key=value ...       run a command (images are file paths;");
 		out.println("                                           outputs go to the path given by their key)");
-		out.println("  options: --quiet (no progress on standard error)");
+		out.println("  options: --quiet (no progress and no informational log on standard error)");
 	}
 
 	/** The suite's commands, sorted by menu path. */
