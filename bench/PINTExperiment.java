@@ -58,6 +58,9 @@ import ij.process.ImageProcessor;
  * clean training tiles.
  * <p>
  * The first row of each data set ("0 %") is the CE baseline trained on the clean labels (upper bound).
+ * Extra methods for ablations: CEc = CE at INT's constant learning rate 0.01 (is INT's gain its
+ * schedule?); PNTw/INTw/PINTw = with the uncertainty ramped in over the first {@code warmup}·N iterations
+ * (PINT's warmup_iterations key; the paper has none).
  * <p>
  * CPU budget (2 shared cores): N = 160, U-Net base 8 channels, patches of 64×64 (from the 128×128
  * tiles), batch 4; the EMA decay is 0.9 instead of the paper's 0.99 because the runs are 50× shorter: the
@@ -100,6 +103,14 @@ public class PINTExperiment {
 	static boolean soft;
 	/** Dropout of every method's U-Net (deepest encoder and first decoder stage). */
 	static double dropout;
+	/** Print the trainer's log on standard error. */
+	static boolean verbose;
+	/** Seeds first_seed .. first_seed + seeds − 1. */
+	static int firstSeed;
+	/** Warm-up of the uncertainty as a fraction of N for the methods PNTw/INTw/PINTw (the others: none, as the paper). */
+	static double warmup;
+	/** Batch normalisation in the U-Net. */
+	static boolean batchNorm;
 	/** clean: the validation tiles keep their clean labels; noisy: they are perturbed like the training tiles. */
 	static String validation;
 
@@ -145,9 +156,13 @@ public class PINTExperiment {
 		validation = a.getOrDefault("validation", "clean");
 		soft = Boolean.parseBoolean(a.getOrDefault("soft", "true"));
 		dropout = Double.parseDouble(a.getOrDefault("dropout", "0.5"));
+		verbose = Boolean.parseBoolean(a.getOrDefault("verbose", "false"));
+		firstSeed = Integer.parseInt(a.getOrDefault("first_seed", "1"));
+		warmup = Double.parseDouble(a.getOrDefault("warmup", "0.3"));
+		batchNorm = Boolean.parseBoolean(a.getOrDefault("batch_norm", "true"));
 		System.out.println(String.format(Locale.ROOT,
-			"# PINT Table 1 in spirit: N = %d iterations per run, %d seeds, U-Net depth 3 base %d, batch %d, patch %d, EMA decay %s, %s pseudo labels, dropout %s, %s validation labels; Dice and ASSD (px) on clean test tiles, mean ± sd over seeds",
-			n, seeds, base, batch, patch, gamma, soft ? "soft" : "hard", dropout, validation));
+			"# PINT Table 1 in spirit: N = %d iterations per run, %d seeds, U-Net depth 3 base %d, batch %d, patch %d, EMA decay %s, %s pseudo labels, dropout %s, warm-up %s·N for *w methods, %s validation labels; Dice and ASSD (px) on clean test tiles, mean ± sd over seeds",
+			n, seeds, base, batch, patch, gamma, soft ? "soft" : "hard", dropout, warmup, validation));
 		final long t0 = System.nanoTime();
 		for (final String ds : datasets) {
 			final Data d = ds.equals("nuclei") ? nuclei() : blobs();
@@ -173,7 +188,7 @@ public class PINTExperiment {
 			for (final String rate : rates) {
 				final Map<String, List<Score>> scores = new LinkedHashMap<>();
 				double labelDice = 0;
-				for (int seed = 1; seed <= seeds; seed++) {
+				for (int seed = firstSeed; seed < firstSeed + seeds; seed++) {
 					final Noisy noisy = perturb(d, Integer.parseInt(rate) / 100.0, rMin, rMax, seed);
 					labelDice += SegmentationMetrics.overlap(pixels(noisy.train), pixels(d.trainClean))[0] / seeds;
 					for (final String m : methods) {
@@ -245,14 +260,16 @@ public class PINTExperiment {
 		p.emaDecay = gamma;
 		p.softPseudoLabels = soft;
 		p.dropout = dropout;
+		p.warmupIterations = method.endsWith("w") ? (int) Math.round(warmup * n) : 0;
 		final int pntSteps = Math.max(1, (int) Math.round(n * 2500.0 / 8000));
 		p.pntLrStep = pntSteps;
-		switch (method) {
+		switch (method.endsWith("w") ? method.substring(0, method.length() - 1) : method) {
 			case "PINT":
 				p.mode = PINT.Mode.PINT;
 				p.pntIterations = n * 3 / 4;
 				p.intIterations = n - p.pntIterations;
 				break;
+			case "CEc": // CE at INT's constant learning rate
 			case "INT":
 				p.mode = PINT.Mode.INT;
 				p.intIterations = n;
@@ -264,13 +281,14 @@ public class PINTExperiment {
 		final TrainingConfig cfg = new TrainingConfig();
 		cfg.network.depth = 3;
 		cfg.network.baseChannels = base;
+		cfg.network.batchNorm = batchNorm;
 		cfg.batchSize = batch;
 		cfg.patchSize = patch;
 		cfg.seed = seed;
 		cfg.validationFraction = 0;
 		cfg.model = null;
 		PINT.configure(cfg, p);
-		cfg.earlyStopping = method.equals("PINT") ? 3 : 0; // PINT: in its image phase only
+		cfg.earlyStopping = method.startsWith("PINT") ? 3 : 0; // PINT: in its image phase only
 		final Normalization norm = Normalization.zscore();
 		final TrainingData data = TrainingData.fromImages(d.trainImage, noisy.train, null, null, norm, 0, "image",
 			"label");
@@ -279,11 +297,12 @@ public class PINTExperiment {
 		final List<Sample> samples = new ArrayList<>(data.samples());
 		final NoisyLabelMethod m;
 		PINT pint = null;
-		if (method.equals("CE")) m = new ScheduledCE(p);
-		else m = pint = new PINT(p);
+		if (method.startsWith("CE")) m = new ScheduledCE(p);
+		else m = pint = new PINT(p).setLog(verbose ? System.err::println : null);
 		final Score s = new Score();
 		final long t0 = System.nanoTime();
-		try (Trainer.Outcome out = new Trainer(cfg, m).train(Collections.singletonList(data), val, Progress.NONE, x -> {})) {
+		try (Trainer.Outcome out = new Trainer(cfg, m).train(Collections.singletonList(data), val, Progress.NONE, verbose
+			? System.err::println : x -> {})) {
 			s.seconds = (System.nanoTime() - t0) / 1e9;
 			s.iterations = out.iterations;
 			final int k = d.testImage.getStackSize(), w = d.testImage.getWidth(), h = d.testImage.getHeight();
@@ -300,6 +319,7 @@ public class PINTExperiment {
 			}
 			s.dice = dice;
 			s.assd = assd;
+			if (verbose && pint != null) diagnose(out, pint, val);
 			if (pint != null) {
 				final PINT.Maps maps = pint.uncertaintyMaps(out.session(), samples, null, 512, "u", Progress.NONE);
 				final ImageStack u = maps.uncertainty.getStack();
@@ -329,6 +349,57 @@ public class PINTExperiment {
 			}
 		}
 		return s;
+	}
+
+	/** Dice of the student and the teacher, training and inference mode, on the validation tiles. */
+	static void diagnose(final Trainer.Outcome out, final PINT pint, final TrainingData val) {
+		try {
+			final java.lang.reflect.Field gf = Trainer.Outcome.class.getDeclaredField("graph");
+			gf.setAccessible(true);
+			final org.tensorflow.Graph graph = (org.tensorflow.Graph) gf.get(out);
+			final java.lang.reflect.Method sm = PINT.class.getDeclaredMethod("studentNetwork"), tm = PINT.class
+				.getDeclaredMethod("teacherNetwork");
+			sm.setAccessible(true);
+			tm.setAccessible(true);
+			final org.noisylabels.train.UNet.Network[] nets = { (org.noisylabels.train.UNet.Network) sm.invoke(pint),
+				(org.noisylabels.train.UNet.Network) tm.invoke(pint) };
+			final org.tensorflow.op.Ops tf = org.tensorflow.op.Ops.create(graph).withSubScope("diag" + System.nanoTime());
+			final org.tensorflow.op.core.Placeholder<org.tensorflow.types.TFloat32> in = tf.placeholder(
+				org.tensorflow.types.TFloat32.class);
+			final String[] names = { "student train", "student infer", "teacher train", "teacher infer" };
+			final List<org.tensorflow.Operand<org.tensorflow.types.TFloat32>> outs = new ArrayList<>();
+			for (final org.noisylabels.train.UNet.Network net : nets) {
+				outs.add(net.forward(in, true).probabilities(0));
+				outs.add(net.forward(in, false).probabilities(0));
+			}
+			final int k = val.size(), w = val.sample(0).width, h = val.sample(0).height;
+			final float[] x = new float[k * w * h];
+			for (int i = 0; i < k; i++) System.arraycopy(val.sample(i).image, 0, x, i * w * h, w * h);
+			try (org.tensorflow.types.TFloat32 t = org.tensorflow.types.TFloat32.tensorOf(org.tensorflow.ndarray.Shape.of(k,
+				h, w, 1), org.tensorflow.ndarray.buffer.DataBuffers.of(x, true, false))) {
+				for (int o = 0; o < 4; o++) {
+					try (org.tensorflow.Result r = out.session().runner().feed(in, t).fetch(outs.get(o)).run()) {
+						final float[] p = new float[k * w * h * 2];
+						((org.tensorflow.types.TFloat32) r.get(0)).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(p, false,
+							false));
+						long tp = 0, ps = 0, gs = 0;
+						double mean = 0;
+						for (int i = 0; i < k * w * h; i++) {
+							final boolean fg = p[2 * i + 1] >= 0.5f, g = val.sample(i / (w * h)).label(i % (w * h)) != 0;
+							if (fg) ps++;
+							if (g) gs++;
+							if (fg && g) tp++;
+							mean += p[2 * i + 1] / (k * w * h);
+						}
+						System.err.println(String.format(Locale.ROOT, "  %s: Dice %.4f, mean p(fg) %.3f, fg fraction %.3f (truth %.3f)",
+							names[o], 2.0 * tp / (ps + gs + 1e-9), mean, (double) ps / (k * w * h), (double) gs / (k * w * h)));
+					}
+				}
+			}
+		}
+		catch (final ReflectiveOperationException e) {
+			throw new IllegalStateException(e);
+		}
 	}
 
 	// ---- data ------------------------------------------------------------------------------------

@@ -110,6 +110,8 @@ public final class PINT extends AbstractNoisyLabelMethod {
 
 	/** The fed scalar selecting the loss in PINT mode: 0 = pixel phase (PNT), 1 = image phase (INT). */
 	public static final String IMAGE_PHASE = "image_phase";
+	/** The fed scalar r of the warm-up (u' = r·u), 1 after warmup_iterations. */
+	public static final String TEACHER_RAMP = "teacher_ramp";
 	/** seed2 offset of the uncertainty map's perturbations (apart from the training steps' draws). */
 	static final long MAP_DRAW_OFFSET = 1000;
 	/** Reference cost of a supervised step (U-Net 16 channels, depth 3, batch 4, 128×128, 2 cores), ms. */
@@ -195,7 +197,8 @@ public final class PINT extends AbstractNoisyLabelMethod {
 		final Operand<TFloat32> student = g.forward(0, 0).probabilities(0);
 		final Operand<TFloat32> teacherProbs = teacherNet.forward(stackPerturbations(tf, g.image(0), params.m,
 			params.noiseStd, params.noiseClip, params.seed), true).probabilities(0);
-		final Uncertainty unc = uncertaintyStacked(tf, teacherProbs, params.m, params.softPseudoLabels);
+		Uncertainty unc = uncertaintyStacked(tf, teacherProbs, params.m, params.softPseudoLabels);
+		if (params.warmupIterations > 0) unc = ramped(tf, unc, g.scalar(TEACHER_RAMP, 1f));
 		stepUncertainty = unc;
 		final Operand<TFloat32> loss;
 		switch (params.mode) {
@@ -248,6 +251,12 @@ public final class PINT extends AbstractNoisyLabelMethod {
 		cfg.validationInterval = (int) every;
 	}
 
+	/** u' = r·u and α = exp(−u'), the rest unchanged (the warm-up of {@link Params#warmupIterations}). */
+	static Uncertainty ramped(final Ops tf, final Uncertainty unc, final Operand<TFloat32> ramp) {
+		final Operand<TFloat32> u = tf.math.mul(unc.uncertainty, tf.stopGradient(ramp));
+		return new Uncertainty(unc.meanProb, u, tf.math.exp(tf.math.neg(u)), unc.pseudoLabel, unc.soft, unc.classes);
+	}
+
 	/** The schedule line logged when training starts. */
 	String describe() {
 		final StringBuilder b = new StringBuilder("PINT mode " + params.mode + ": ");
@@ -257,6 +266,8 @@ public final class PINT extends AbstractNoisyLabelMethod {
 		if (params.pixelIterations() > 0 && params.imageIterations() > 0) b.append(", then ");
 		if (params.imageIterations() > 0) b.append(String.format(Locale.ROOT, "image phase (INT) %d iterations, lr %s",
 			params.imageIterations(), Check.fmt(params.intLr)));
+		if (params.warmupIterations > 0) b.append(String.format(Locale.ROOT,
+			"; the uncertainty is ramped in over the first %d iterations (starts as CE)", params.warmupIterations));
 		b.append(String.format(Locale.ROOT,
 			"; EMA teacher γ %s, M = %d perturbations (σ %s, clip %s), %s pseudo labels; SGD momentum %s, weight decay %s; dropout %s",
 			Check.fmt(params.emaDecay), params.m, Check.fmt(params.noiseStd), Check.fmt(params.noiseClip),
@@ -276,6 +287,7 @@ public final class PINT extends AbstractNoisyLabelMethod {
 		final Phase phase = params.phase(step);
 		c.setLearningRate(params.learningRate(step));
 		if (params.mode == Mode.PINT) c.setScalar(IMAGE_PHASE, phase == Phase.INT ? 1 : 0);
+		if (params.warmupIterations > 0) c.setScalar(TEACHER_RAMP, params.teacherRamp(step));
 		c.setEarlyStopping(params.mode == Mode.PNT || phase == Phase.INT);
 		if (params.mode == Mode.PINT && step == params.pixelIterations()) log.accept(String.format(Locale.ROOT,
 			"PINT: pixel phase done after %d iterations; image phase (INT) for %d iterations at lr %s", step, params
@@ -474,6 +486,13 @@ public final class PINT extends AbstractNoisyLabelMethod {
 		public int intIterations = 2000;
 		/** {@code int_lr}: constant learning rate of the image phase ("high learning rate, early stop"). */
 		public double intLr = 0.01;
+		/**
+		 * {@code warmup_iterations}: 0 = the paper. Otherwise the uncertainty enters the loss ramped in over
+		 * the first warmup_iterations of the run, u' = r·u with r = exp(−5(1 − t)²), t = step/warmup (the
+		 * mean-teacher ramp), so the loss starts as plain CE on the labels and becomes PNT/INT: a teacher
+		 * that starts from random weights cannot then pull a short run into an all-uncertain state.
+		 */
+		public int warmupIterations = 0;
 		/** {@code momentum} of SGD. */
 		public double momentum = 0.9;
 		/** {@code weight_decay} of SGD. */
@@ -496,6 +515,7 @@ public final class PINT extends AbstractNoisyLabelMethod {
 			Check.range(pntLrStep, 1, 10_000_000, "pnt_lr_step");
 			Check.range(pntLrGamma, 1e-6, 1, "pnt_lr_gamma");
 			Check.range(intLr, 1e-8, 10, "int_lr");
+			Check.range(warmupIterations, 0, 10_000_000, "warmup_iterations");
 			Check.range(momentum, 0, 0.999, "momentum");
 			Check.range(weightDecay, 0, 1, "weight_decay");
 			Check.range(dropout, 0, 0.95, "dropout");
@@ -536,6 +556,16 @@ public final class PINT extends AbstractNoisyLabelMethod {
 		}
 
 		/**
+		 * The ramp r of the uncertainty at global step {@code step} (0-based): 1 without warm-up and from
+		 * step warmup_iterations on, else exp(−5(1 − step/warmup)²).
+		 */
+		public double teacherRamp(final long step) {
+			if (warmupIterations <= 0 || step >= warmupIterations) return 1;
+			final double t = 1 - (double) step / warmupIterations;
+			return Math.exp(-5 * t * t);
+		}
+
+		/**
 		 * Encoder dropout per resolution level 0..depth (level 0 = full resolution, as the U-Net's
 		 * configuration): {@code dropout} at the deepest level, 0 elsewhere.
 		 */
@@ -570,6 +600,7 @@ public final class PINT extends AbstractNoisyLabelMethod {
 			map.put("pnt_lr_gamma", pntLrGamma);
 			map.put("int_iterations", intIterations);
 			map.put("int_lr", intLr);
+			map.put("warmup_iterations", warmupIterations);
 			map.put("momentum", momentum);
 			map.put("weight_decay", weightDecay);
 			map.put("dropout", dropout);
