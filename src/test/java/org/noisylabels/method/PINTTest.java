@@ -572,7 +572,7 @@ public class PINTTest {
 		final Params d = new Params().validate();
 		final Map<String, Object> map = d.toMap();
 		assertEquals(Arrays.asList("mode", "ema_decay", "m", "noise_std", "noise_clip", "soft_pseudo_labels",
-			"pnt_iterations", "pnt_lr", "pnt_lr_step", "pnt_lr_gamma", "int_iterations", "int_lr", "momentum",
+			"pnt_iterations", "pnt_lr", "pnt_lr_step", "pnt_lr_gamma", "int_iterations", "int_lr", "warmup_iterations", "momentum",
 			"weight_decay", "dropout", "seed"), new ArrayList<>(map.keySet()));
 		assertEquals("PINT", map.get("mode"));
 		assertEquals(0.99, d.emaDecay, 0);
