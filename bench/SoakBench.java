@@ -28,7 +28,7 @@ import ij.process.FloatProcessor;
 /**
  * Resident memory over 2000 training steps (default U-Net, batch 2 of 64×64 patches, validation every 100
  * steps) and over 200 Apply Model calls through the SciJava command (a macro loop). Goal: < 5 % growth
- * after warm-up. Usage: bench/run.sh SoakBench [steps=2000] [calls=200]
+ * after warm-up. Usage: bench/run.sh SoakBench [steps=2000] [calls=200] [validation_fraction=0.2]
  */
 public class SoakBench {
 
@@ -51,6 +51,7 @@ public class SoakBench {
 	static void run(final String[] args) throws Exception {
 		final int steps = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
 		final int calls = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+		final double valFraction = args.length > 2 ? Double.parseDouble(args[2]) : 0.2;
 		final SplittableRandom rnd = new SplittableRandom(3);
 		final int side = 128;
 		final float[] img = new float[side * side];
@@ -68,15 +69,19 @@ public class SoakBench {
 		cfg.batchSize = 2;
 		cfg.patchSize = 64;
 		cfg.validationInterval = 100;
-		cfg.validationFraction = 0.2;
+		cfg.validationFraction = valFraction;
 		cfg.model = dir.resolve("model");
 		final long[] rss = new long[steps / 100 + 1];
+		final long[] heap = new long[steps / 100 + 1];
 		final Progress p = new Progress() {
 
 			@Override
 			public void update(final String message, final double fraction) {
 				final long step = Math.round(fraction * steps);
-				if (step % 100 == 0 && step / 100 < rss.length) rss[(int) (step / 100)] = rssKb();
+				if (step % 100 == 0 && step / 100 < rss.length) {
+					rss[(int) (step / 100)] = rssKb();
+					heap[(int) (step / 100)] = Runtime.getRuntime().totalMemory() >> 10;
+				}
 			}
 
 			@Override
@@ -91,10 +96,20 @@ public class SoakBench {
 		final StringBuilder sb = new StringBuilder("training_rss_mb_every_100_steps");
 		for (int k = 1; k < rss.length; k++) sb.append(' ').append(rss[k] / 1024);
 		System.out.println(sb);
+		final StringBuilder hb = new StringBuilder("java_heap_committed_mb_every_100_steps");
+		for (int k = 1; k < heap.length; k++) hb.append(' ').append(heap[k] / 1024);
+		System.out.println(hb);
 		final int warm = Math.min(2, rss.length - 1);
 		System.out.println(String.format(Locale.ROOT, "training_rss_growth_pct %.2f  (step %d -> %d: %d -> %d MB)",
 			100.0 * (rss[rss.length - 1] - rss[warm]) / rss[warm], warm * 100, steps, rss[warm] / 1024, rss[rss.length - 1] /
 				1024));
+		final int half = rss.length / 2;
+		System.out.println(String.format(Locale.ROOT, "training_rss_growth_second_half_pct %.2f  (step %d -> %d: %d -> %d MB)",
+			100.0 * (rss[rss.length - 1] - rss[half]) / rss[half], half * 100, steps, rss[half] / 1024, rss[rss.length - 1] /
+				1024));
+		System.out.println(String.format(Locale.ROOT, "training_native_growth_mb %d  (RSS growth minus Java heap growth, step %d -> %d)",
+			(rss[rss.length - 1] - rss[warm] - (heap[heap.length - 1] - heap[warm])) / 1024, warm * 100, steps));
+		if (calls == 0) return;
 
 		final Context ctx = new Context(CommandService.class, StatusService.class, LogService.class, EventService.class);
 		try {

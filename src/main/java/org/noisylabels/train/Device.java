@@ -54,12 +54,13 @@ public final class Device {
 
 	/**
 	 * Whether TensorFlow's oneDNN CPU kernels are on. TensorFlow reads TF_ENABLE_ONEDNN_OPTS once at start;
-	 * this build turns them on by default only on CPUs with AVX-512 VNNI and newer, although they make
-	 * U-Net training about 1.5× faster on AVX2 CPUs too. Set TF_ENABLE_ONEDNN_OPTS=1 before starting Java.
+	 * this build turns them on by default only on CPUs with AVX-512 VNNI and newer. On AVX2 CPUs they make
+	 * U-Net training about 1.5× faster when nothing else runs, but several times slower when other programs
+	 * compete for the cores (they spin-wait). Set TF_ENABLE_ONEDNN_OPTS=1 before starting Java to try them.
 	 */
 	public static String oneDnn() {
 		final String v = System.getenv("TF_ENABLE_ONEDNN_OPTS");
-		if (v == null) return "oneDNN default (set TF_ENABLE_ONEDNN_OPTS=1 for faster CPU training)";
+		if (v == null) return "oneDNN default";
 		return "1".equals(v.trim()) || "true".equalsIgnoreCase(v.trim()) ? "oneDNN on" : "oneDNN off";
 	}
 

@@ -122,4 +122,25 @@ public class TrainerTest {
 			assertEquals("canceled at iteration 10", p.info().stopped);
 		}
 	}
+
+	@Test
+	public void earlyStoppingAfterValidationsWithoutGain() {
+		final ImagePlus[] d = TrainTestData.discs(64, 64, 10, 4);
+		final TrainingConfig cfg = TrainTestData.tinyConfig();
+		cfg.network.batchNorm = false; // nothing changes between validations at a negligible learning rate
+		cfg.learningRate = 1e-9;
+		cfg.iterations = 50;
+		cfg.validationInterval = 2;
+		cfg.validationFraction = 0.25;
+		cfg.earlyStopping = 3;
+		try (Trainer.Outcome out = new Trainer(cfg, new Supervised()).train(Arrays.asList(TrainingData.fromImages(d[0],
+			d[1], null, null, Normalization.zscore(), 0, "image", "label")), null, Progress.NONE, s -> {}))
+		{
+			// validations at 2 (best), 4, 6, 8 without gain -> stop at 8
+			assertEquals("early stopping at iteration 8 (no gain in 3 validations)", out.stopped);
+			assertEquals(4, out.curve.size());
+			assertEquals(2, out.iterations);
+			assertEquals(2, out.validation.size()); // 1 of 4 tiles of 32x32 held out, + "all"
+		}
+	}
 }
