@@ -262,17 +262,17 @@ public class PINTExperiment {
 		p.dropout = dropout;
 		// method = base name (CE, PNT, INT, PINT) + flags: c = constant lr 0.01 in the pixel phase (and CE),
 		// w = uncertainty warm-up
-		String b = method;
+		String baseName = method;
 		for (final String k : new String[] { "PINT", "PNT", "INT", "CE" })
 			if (method.startsWith(k)) {
-				b = k;
+				baseName = k;
 				break;
 			}
-		final String flags = method.substring(b.length());
+		final String flags = method.substring(baseName.length());
 		p.warmupIterations = flags.contains("w") ? (int) Math.round(warmup * n) : 0;
 		p.pntLrStep = Math.max(1, (int) Math.round(n * 2500.0 / 8000));
 		if (flags.contains("c")) p.pntLrGamma = 1;
-		switch (b) {
+		switch (baseName) {
 			case "PINT":
 				p.mode = PINT.Mode.PINT;
 				p.pntIterations = n * 3 / 4;
