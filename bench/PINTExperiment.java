@@ -58,9 +58,9 @@ import ij.process.ImageProcessor;
  * clean training tiles.
  * <p>
  * The first row of each data set ("0 %") is the CE baseline trained on the clean labels (upper bound).
- * Extra methods for ablations: CEc = CE at INT's constant learning rate 0.01 (is INT's gain its
- * schedule?); PNTw/INTw/PINTw = with the uncertainty ramped in over the first {@code warmup}·N iterations
- * (PINT's warmup_iterations key; the paper has none).
+ * Ablations: a method name may carry the flags c = constant learning rate 0.01 in the pixel phase (CEc: CE
+ * at INT's constant rate; is INT's gain its schedule?) and w = the uncertainty ramped in over the first
+ * {@code warmup}·N iterations (PINT's warmup_iterations key; the paper has none), e.g. PNTc, PINTw.
  * <p>
  * CPU budget (2 shared cores): N = 160, U-Net base 8 channels, patches of 64×64 (from the 128×128
  * tiles), batch 4; the EMA decay is 0.9 instead of the paper's 0.99 because the runs are 50× shorter: the
@@ -260,16 +260,24 @@ public class PINTExperiment {
 		p.emaDecay = gamma;
 		p.softPseudoLabels = soft;
 		p.dropout = dropout;
-		p.warmupIterations = method.endsWith("w") ? (int) Math.round(warmup * n) : 0;
-		final int pntSteps = Math.max(1, (int) Math.round(n * 2500.0 / 8000));
-		p.pntLrStep = pntSteps;
-		switch (method.endsWith("w") ? method.substring(0, method.length() - 1) : method) {
+		// method = base name (CE, PNT, INT, PINT) + flags: c = constant lr 0.01 in the pixel phase (and CE),
+		// w = uncertainty warm-up
+		String baseName = method;
+		for (final String k : new String[] { "PINT", "PNT", "INT", "CE" })
+			if (method.startsWith(k)) {
+				baseName = k;
+				break;
+			}
+		final String flags = method.substring(baseName.length());
+		p.warmupIterations = flags.contains("w") ? (int) Math.round(warmup * n) : 0;
+		p.pntLrStep = Math.max(1, (int) Math.round(n * 2500.0 / 8000));
+		if (flags.contains("c")) p.pntLrGamma = 1;
+		switch (baseName) {
 			case "PINT":
 				p.mode = PINT.Mode.PINT;
 				p.pntIterations = n * 3 / 4;
 				p.intIterations = n - p.pntIterations;
 				break;
-			case "CEc": // CE at INT's constant learning rate
 			case "INT":
 				p.mode = PINT.Mode.INT;
 				p.intIterations = n;

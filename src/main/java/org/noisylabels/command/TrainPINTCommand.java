@@ -77,6 +77,10 @@ public class TrainPINTCommand extends TrainCommand {
 		description = "Constant (high) learning rate of the image phase")
 	private double int_lr = 0.01;
 
+	@Parameter(label = "Warm-up iterations", min = "0", max = "10000000",
+		description = "0 = the paper; else the uncertainty is ramped in over these first iterations (the loss starts as plain CE): steadier short runs")
+	private int warmup_iterations = 0;
+
 	@Parameter(label = "Momentum", min = "0", max = "0.999", description = "SGD momentum")
 	private double momentum = 0.9;
 
@@ -113,6 +117,7 @@ public class TrainPINTCommand extends TrainCommand {
 		p.pntLrGamma = pnt_lr_gamma;
 		p.intIterations = int_iterations;
 		p.intLr = int_lr;
+		p.warmupIterations = warmup_iterations;
 		p.momentum = momentum;
 		p.weightDecay = weight_decay;
 		p.dropout = dropout;

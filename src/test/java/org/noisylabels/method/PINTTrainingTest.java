@@ -176,6 +176,42 @@ public class PINTTrainingTest {
 		method.beforeStep(c);
 		assertTrue("PNT mode: early stopping over the whole run", c.earlyStopping());
 		assertEquals(0.01 * 0.001, c.learningRate(), 1e-12);
+
+		// the warm-up ramps the uncertainty in: r = exp(-5(1 - step/4)^2), 1 from step 4 on
+		p.warmupIterations = 4;
+		scalars.put(PINT.TEACHER_RAMP, 1f);
+		final double[] expected = { Math.exp(-5), Math.exp(-5 * 0.75 * 0.75), Math.exp(-5 * 0.25), Math.exp(-5 * 0.0625),
+			1, 1 };
+		for (int s = 0; s < 6; s++) {
+			setStep(c, s);
+			method.beforeStep(c);
+			assertEquals("ramp at " + s, expected[s], c.scalar(PINT.TEACHER_RAMP), 1e-6);
+			assertEquals(expected[s], p.teacherRamp(s), 1e-12);
+		}
+		p.warmupIterations = 0;
+		assertEquals(1, p.teacherRamp(0), 0);
+	}
+
+	@Test
+	public void rampedUncertaintyBlendsFromCeToThePaper() {
+		try (Graph g = new Graph(); Session s = new Session(g)) {
+			final Ops tf = Ops.create(g);
+			// p-hat of two pixels: 0.5/0.5 (u = ln 2) and 0.9/0.1
+			final PINT.Uncertainty unc = PINT.fromMeanProb(tf, tf.constant(org.tensorflow.ndarray.Shape.of(1, 1, 2, 2),
+				DataBuffers.of(new float[] { 0.5f, 0.5f, 0.9f, 0.1f }, true, false)), true);
+			final double u0 = -2 * 0.5 * Math.log(0.5 + 1e-6), u1 = -(0.9 * Math.log(0.9 + 1e-6) + 0.1 * Math.log(0.1 + 1e-6));
+			for (final float r : new float[] { 0f, 0.5f, 1f }) {
+				final PINT.Uncertainty ramped = PINT.ramped(tf, unc, tf.constant(r));
+				try (Result res = s.runner().fetch(ramped.labelWeight).fetch(ramped.uncertainty).run()) {
+					final float[] a = new float[2], u = new float[2];
+					((TFloat32) res.get(0)).copyTo(DataBuffers.of(a, false, false));
+					((TFloat32) res.get(1)).copyTo(DataBuffers.of(u, false, false));
+					assertEquals(Math.exp(-r * u0), a[0], 1e-5);
+					assertEquals(Math.exp(-r * u1), a[1], 1e-5);
+					assertEquals(r * u0, u[0], 1e-5);
+				}
+			}
+		}
 	}
 
 	@Test
