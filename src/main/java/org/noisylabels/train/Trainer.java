@@ -2,7 +2,6 @@ package org.noisylabels.train;
 
 import java.io.IOException;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,7 +13,6 @@ import java.util.function.Consumer;
 
 import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.Progress;
-import org.noisylabels.io.AtomicFiles;
 import org.noisylabels.io.Tables;
 import org.noisylabels.method.NoisyLabelMethod;
 import org.tensorflow.Graph;
@@ -172,7 +170,6 @@ public final class Trainer {
 
 		final Graph graph = new Graph();
 		out.graph = graph;
-		Path ckptDir = null;
 		boolean success = false;
 		try {
 			final Ops tf = Ops.create(graph);
@@ -229,6 +226,7 @@ public final class Trainer {
 			info.training.putAll(trainingParameters(patch, total));
 			out.info = info;
 
+			final Checkpoint ckpt = new Checkpoint(graph, tf);
 			final Session session = new Session(graph);
 			out.session = session;
 			session.initialize();
@@ -245,9 +243,6 @@ public final class Trainer {
 			final StepContext ctx = new StepContext(total, stepsPerEpoch, scalarValues);
 			final ResultsTable curve = new ResultsTable();
 			out.curve = curve;
-			ckptDir = Files.createTempDirectory("noisylabels-ckpt");
-			final String ckpt = ckptDir.resolve("ckpt").toString();
-			boolean haveCkpt = false;
 			double best = Double.NEGATIVE_INFINITY;
 			int sinceBest = 0;
 			double lossSum = 0;
@@ -304,8 +299,7 @@ public final class Trainer {
 					if (Double.isNaN(dice) || dice > best) {
 						if (!Double.isNaN(dice)) best = dice;
 						sinceBest = 0;
-						session.save(ckpt);
-						haveCkpt = true;
+						ckpt.save(session);
 						out.iterations = it + 1;
 					}
 					else if (cfg.earlyStopping > 0 && ctx.earlyStopping && ++sinceBest >= cfg.earlyStopping) {
@@ -316,17 +310,17 @@ public final class Trainer {
 				}
 			}
 			out.stopped = stopped;
-			if (haveCkpt) session.restore(ckpt);
+			if (ckpt.saved()) ckpt.restore(session);
 			out.bestDice = best == Double.NEGATIVE_INFINITY ? Double.NaN : best;
 			info.iterations = out.iterations;
 			info.validationDice = out.bestDice;
 			info.stopped = stopped;
-			if (validation != null && haveCkpt) {
+			if (validation != null && ckpt.saved()) {
 				final ResultsTable vt = new ResultsTable();
 				dice(validation, liveView, vt);
 				out.validation = vt;
 			}
-			if (cfg.model != null && haveCkpt) {
+			if (cfg.model != null && ckpt.saved()) {
 				out.model = cfg.model;
 				ModelFiles.write(cfg.model, session, Signature.builder().key(Signature.DEFAULT_KEY).input("image", predIn)
 					.output("probability", predOut).build(), info, csv(curve));
@@ -338,18 +332,7 @@ public final class Trainer {
 			success = true;
 			return out;
 		}
-		catch (final IOException e) {
-			throw new NoisyLabelsException("cannot create a temporary checkpoint folder: " + e.getMessage());
-		}
 		finally {
-			if (ckptDir != null) {
-				try {
-					AtomicFiles.deleteRecursively(ckptDir);
-				}
-				catch (final IOException e) {
-					// temporary
-				}
-			}
 			if (!success) out.close();
 		}
 	}
