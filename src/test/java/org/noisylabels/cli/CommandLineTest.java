@@ -1,13 +1,11 @@
 package org.noisylabels.cli;
 
+import static org.noisylabels.cli.Cli.cli;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 
 import org.junit.Rule;
 import org.junit.Test;
@@ -22,13 +20,6 @@ public class CommandLineTest {
 
 	@Rule
 	public TemporaryFolder tmp = new TemporaryFolder();
-
-	/** Runs the command line in-process; returns {exit code, stdout, stderr}. */
-	static Object[] cli(final String... args) {
-		final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-		final int code = new CommandLine(new PrintStream(out, true), new PrintStream(err, true)).run(args);
-		return new Object[] { code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8) };
-	}
 
 	@Test
 	public void listShowsCommandsWithKeys() {

@@ -1,12 +1,11 @@
 package org.noisylabels.command;
 
+import static org.noisylabels.cli.Cli.cli;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 
@@ -14,7 +13,6 @@ import org.junit.AfterClass;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
-import org.noisylabels.cli.CommandLine;
 import org.noisylabels.train.ModelCache;
 import org.noisylabels.train.ModelInfo;
 
@@ -34,11 +32,6 @@ public class TrainCommandsTest {
 		ModelCache.release();
 	}
 
-	static Object[] cli(final String... args) {
-		final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-		final int code = new CommandLine(new PrintStream(out, true), new PrintStream(err, true)).run(args);
-		return new Object[] { code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8) };
-	}
 
 	private File image(final String name, final int w, final int h) throws Exception {
 		final float[] px = new float[w * h];

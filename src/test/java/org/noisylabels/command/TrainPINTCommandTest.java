@@ -68,7 +68,7 @@ public class TrainPINTCommandTest {
 		System.setErr(capture);
 		System.setOut(capture);
 		try {
-			final Object[] r = TrainCommandsTest.cli(args);
+			final Object[] r = org.noisylabels.cli.Cli.cli(args);
 			return new Object[] { r[0], r[1], r[2] + logs.toString(), r[2] };
 		}
 		finally {

@@ -1,20 +1,17 @@
 package org.noisylabels.metric;
 
+import static org.noisylabels.cli.Cli.cli;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
 
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
-import org.noisylabels.cli.CommandLine;
 
 import ij.IJ;
 import ij.ImagePlus;
@@ -27,11 +24,6 @@ public class SegmentationMetricsCommandTest {
 	@Rule
 	public TemporaryFolder tmp = new TemporaryFolder();
 
-	static Object[] cli(final String... args) {
-		final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-		final int code = new CommandLine(new PrintStream(out, true), new PrintStream(err, true)).run(args);
-		return new Object[] { code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8) };
-	}
 
 	/** Column {@code name} of a CSV's rows. */
 	static String[] column(final List<String> lines, final String name) {
