@@ -20,6 +20,12 @@ import ij.ImagePlus;
  *
  * Usage: bench/run.sh IGTTExperiment [datasets=filaments,tubes,nuclei] [seeds=1,2,3] [ems=true,false]
  * [epochs=N] [base_channels=N] [depth=N] [batch_size=N] [learning_rate=X] [lr_step=N] [k=N] [p=X] [r=N]
+ * [patch_size=N] [lr_gamma=X] [momentum=X] [flip=B] [weight_decay=X] [shared_index=B] [output_threshold=X] [verbose=B]
+ * <p>
+ * Besides the method's own output, every run prints diagnostics that use the ground truth (the method never
+ * does): the AUC and foreground % of the output every 5 epochs, and the final probability map's Dice at 0.5,
+ * at Otsu's threshold of the map, and at the best of 49 thresholds (the "oracle", which is how the iGTT
+ * authors' evaluation code scores a map: the best threshold against the ground truth, in either polarity).
  */
 public class IGTTExperiment {
 
@@ -53,6 +59,14 @@ public class IGTTExperiment {
 			final ImagePlus gt = IJ.openImage(DATA.get(ds)[1]);
 			data.put(ds, new ImagePlus[] { img, gt });
 			otsu.put(ds, otsu(img, gt));
+			long fg = 0, all = 0;
+			for (int z = 1; z <= gt.getStackSize(); z++) {
+				final byte[] g = (byte[]) gt.getStack().getProcessor(z).convertToByteProcessor(false).getPixels();
+				for (final byte b : g) if (b != 0) fg++;
+				all += g.length;
+			}
+			System.out.println(String.format(Locale.ROOT, "%s: ground-truth foreground %.1f%%, Otsu Dice %.4f", ds, 100.0 * fg / all,
+				otsu.get(ds)));
 		}
 		for (final String seed : seeds) {
 			for (final String ds : datasets) {
@@ -80,9 +94,18 @@ public class IGTTExperiment {
 						"%s ems=%s seed=%s: Dice %.4f (best epoch %d: %.4f; candidate Dice %.4f; inverted %d) in %.1f s; load %s", ds,
 						ems, seed, d, bestEpoch, best, r.metrics.getValue("candidate_dice", last), (int) r.metrics.getValue(
 							"inverted", last), r.seconds, load()));
+					System.out.println("   " + thresholdDiagnostics(r.probability, gt));
 					System.out.print("   dice per 5 epochs:");
 					for (int i = 4; i < r.metrics.size(); i += 5)
 						System.out.print(String.format(Locale.ROOT, " %.3f", r.metrics.getValue("dice", i)));
+					System.out.println();
+					System.out.print("   auc per 5 epochs: ");
+					for (int i = 4; i < r.metrics.size(); i += 5)
+						System.out.print(String.format(Locale.ROOT, " %.3f", r.metrics.getValue("auc", i)));
+					System.out.println();
+					System.out.print("   foreground % per 5 epochs:");
+					for (int i = 4; i < r.metrics.size(); i += 5)
+						System.out.print(String.format(Locale.ROOT, " %.1f", r.metrics.getValue("foreground_percent", i)));
 					System.out.println();
 				}
 			}
@@ -127,8 +150,47 @@ public class IGTTExperiment {
 		if (a.containsKey("momentum")) s.momentum = Double.parseDouble(a.get("momentum"));
 		if (a.containsKey("flip")) s.flip = Boolean.parseBoolean(a.get("flip"));
 		if (a.containsKey("weight_decay")) s.weightDecay = Double.parseDouble(a.get("weight_decay"));
+		if (a.containsKey("shared_index")) s.params.sharedIndex = Boolean.parseBoolean(a.get("shared_index"));
+		if (a.containsKey("output_threshold")) s.params.outputThreshold = Double.parseDouble(a.get("output_threshold"));
 		s.historyBudget = 0;
 		return s;
+	}
+
+	/**
+	 * Diagnostics only (the method never sees the ground truth): mean Dice over the slices of the final
+	 * probability map thresholded at 0.5, at Otsu's threshold of the map itself, and at the oracle threshold
+	 * (the best of 50 between 0 and 1, chosen with the ground truth as the iGTT authors' evaluation does).
+	 */
+	static String thresholdDiagnostics(final ImagePlus prob, final ImagePlus gt) {
+		final int d = prob.getStackSize();
+		final double[] oracle = new double[51];
+		double half = 0, otsuP = 0;
+		for (int z = 1; z <= d; z++) {
+			final float[] p = (float[]) prob.getStack().getProcessor(z).getPixels();
+			final byte[] g = (byte[]) gt.getStack().getProcessor(z).convertToByteProcessor(false).getPixels();
+			half += dice(p, g, 0.5) / d;
+			final int[] hist = new int[256];
+			for (final float v : p) hist[Math.max(0, Math.min(255, (int) (v * 256)))]++;
+			final int t = new ij.process.AutoThresholder().getThreshold(ij.process.AutoThresholder.Method.Otsu, hist);
+			otsuP += dice(p, g, (t + 1) / 256.0) / d;
+			for (int k = 1; k < 50; k++) oracle[k] += dice(p, g, k / 50.0) / d;
+		}
+		double best = 0;
+		int bk = 0;
+		for (int k = 1; k < 50; k++) if (oracle[k] > best) { best = oracle[k]; bk = k; }
+		return String.format(Locale.ROOT, "final map: Dice at 0.5 %.4f, at Otsu of the map %.4f, oracle %.4f (t=%.2f)", half, otsuP,
+			best, bk / 50.0);
+	}
+
+	static double dice(final float[] p, final byte[] g, final double t) {
+		long inter = 0, a = 0, b = 0;
+		for (int i = 0; i < p.length; i++) {
+			final boolean x = p[i] >= t, y = g[i] != 0;
+			if (x) a++;
+			if (y) b++;
+			if (x && y) inter++;
+		}
+		return a + b == 0 ? 1 : 2.0 * inter / (a + b);
 	}
 
 	static String load() {

@@ -19,7 +19,7 @@ import ij.process.ImageProcessor;
 /** A small end-to-end iGTT run with the shared trainer: synthetic blobs, a tiny U-Net, a few epochs. */
 public class IGTTRunTest {
 
-	static final int SIZE = 64, SLICES = 2, EPOCHS = 10;
+	static final int SIZE = 64, SLICES = 2, EPOCHS = 15;
 	private static ImagePlus image, gt;
 	private static IGTTSegmentation.Result result;
 	private static final List<String> log = new ArrayList<>();
@@ -81,7 +81,7 @@ public class IGTTRunTest {
 		s.batchSize = 1;
 		s.patchSize = 32;
 		s.lrStep = 0;
-		s.learningRate = 0.003;
+		s.learningRate = 0.01;
 		return s;
 	}
 
