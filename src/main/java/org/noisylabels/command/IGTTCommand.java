@@ -63,6 +63,10 @@ public class IGTTCommand extends NoisyLabelsCommand {
 	@Parameter(label = "Weight decay", min = "0", max = "1", stepSize = "0.0001", description = "L2 weight decay")
 	private double weight_decay = 1e-3;
 
+	@Parameter(label = "Gradient clipping (norm)", min = "0", max = "1000000",
+		description = "Clip the gradient at this global norm (0 = off). DMI's gradient grows as 1/det: when a pseudo-label is nearly empty or full, one step can be thousands of times larger than usual and wreck the network")
+	private double clip_norm = IGTTSegmentation.DEFAULT_CLIP_NORM;
+
 	@Parameter(label = "LR step (epochs)", min = "0", max = "100000",
 		description = "The learning rate is multiplied by 0.1 every this many epochs (0 = constant)")
 	private int lr_step = 20;
@@ -120,6 +124,7 @@ public class IGTTCommand extends NoisyLabelsCommand {
 		s.learningRate = learning_rate;
 		s.momentum = momentum;
 		s.weightDecay = weight_decay;
+		s.clipNorm = clip_norm;
 		s.lrStep = lr_step;
 		s.baseChannels = base_channels;
 		s.depth = depth;

@@ -49,8 +49,14 @@ public final class Optimizer {
 		public double beta1 = 0.9;
 		public double beta2 = 0.999;
 		public double epsilon = 1e-8;
+		/**
+		 * Clip the gradients by their global norm (all variables together) at this value; 0 = no clipping.
+		 * The norm is computed before weight decay is added.
+		 */
+		public double clipNorm = 0;
 
 		public void validate() {
+			Check.range(clipNorm, 0, 1e12, "clip_norm");
 			Check.range(momentum, 0, 0.9999, "momentum");
 			Check.range(weightDecay, 0, 1, "weight_decay");
 			Check.range(beta1, 0, 0.9999, "beta1");
@@ -61,7 +67,8 @@ public final class Optimizer {
 		public String toString() {
 			return type == Type.ADAM ? String.format(Locale.ROOT, "Adam (betas %s/%s, weight decay %s)", Check.fmt(beta1),
 				Check.fmt(beta2), Check.fmt(weightDecay)) : String.format(Locale.ROOT,
-					"SGD (momentum %s, weight decay %s)", Check.fmt(momentum), Check.fmt(weightDecay));
+					"SGD (momentum %s, weight decay %s)", Check.fmt(momentum), Check.fmt(weightDecay)) + (clipNorm > 0 ?
+						", gradient norm clipped at " + Check.fmt(clipNorm) : "");
 		}
 	}
 
@@ -69,6 +76,7 @@ public final class Optimizer {
 	private final Op trainOp;
 	private final Placeholder<TFloat32> lr;
 	private final Placeholder<TFloat32> beta1Power, beta2Power;
+	private final Operand<TFloat32> gradientNorm;
 	private final List<Variable<TFloat32>> slots = new ArrayList<>();
 
 	/**
@@ -85,6 +93,17 @@ public final class Optimizer {
 		final Ops o = tf.withSubScope("optimizer");
 		lr = o.withName("learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
 		final Gradients grads = o.gradients(loss, variables);
+		// global gradient norm sqrt(Σ g²) over all variables (reported, and used for clipping)
+		Operand<TFloat32> sumSq = null;
+		for (int i = 0; i < variables.size(); i++) {
+			final Operand<TFloat32> g = grads.dy(i);
+			final Operand<TFloat32> sq = o.reduceSum(o.math.mul(g, g), allAxes(o, variables.get(i)));
+			sumSq = sumSq == null ? sq : o.math.add(sumSq, sq);
+		}
+		gradientNorm = o.withName("gradient_norm").math.sqrt(sumSq);
+		// clipping: g · clip / max(norm, clip)
+		final Operand<TFloat32> clipScale = config.clipNorm > 0 ? o.math.div(o.constant((float) config.clipNorm), o.math
+			.maximum(gradientNorm, o.constant((float) config.clipNorm))) : null;
 		final List<Op> updates = new ArrayList<>();
 		if (config.type == Type.ADAM) {
 			beta1Power = o.withName("beta1_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
@@ -96,6 +115,7 @@ public final class Optimizer {
 		for (int i = 0; i < variables.size(); i++) {
 			final Variable<TFloat32> v = variables.get(i);
 			Operand<TFloat32> g = grads.dy(i);
+			if (clipScale != null) g = o.math.mul(g, clipScale);
 			if (config.weightDecay > 0) g = o.math.add(g, o.math.mul(o.identity(v), o.constant((float) config.weightDecay)));
 			final Ops s = o.withSubScope("slot" + i);
 			if (config.type == Type.ADAM) {
@@ -114,6 +134,18 @@ public final class Optimizer {
 		}
 		updates.addAll(extra);
 		trainOp = o.withControlDependencies(updates).withName("train").noOp();
+	}
+
+	/** All axes of a variable (for a full reduction). */
+	private static Operand<org.tensorflow.types.TInt32> allAxes(final Ops s, final Variable<TFloat32> v) {
+		final int[] axes = new int[v.shape().numDimensions()];
+		for (int i = 0; i < axes.length; i++) axes[i] = i;
+		return s.constant(axes);
+	}
+
+	/** The global norm of the gradients of the trained variables (before clipping and weight decay). */
+	public Operand<TFloat32> gradientNorm() {
+		return gradientNorm;
 	}
 
 	/** Zeros of a variable's static shape (no dependency on the variable's own initialisation). */

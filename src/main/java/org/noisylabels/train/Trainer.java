@@ -245,7 +245,7 @@ public final class Trainer {
 			out.curve = curve;
 			double best = Double.NEGATIVE_INFINITY;
 			int sinceBest = 0;
-			double lossSum = 0;
+			double lossSum = 0, normSum = 0;
 			int lossCount = 0;
 			final long t0 = System.nanoTime();
 			long it = 0;
@@ -261,13 +261,15 @@ public final class Trainer {
 				ctx.epoch = (int) (it / stepsPerEpoch);
 				ctx.learningRate = schedule.lr((int) it);
 				method.beforeStep(ctx);
-				final double l = step(session, sg, opt, loss, samplers, ctx, scalarValues);
+				final double[] ln = step(session, sg, opt, loss, samplers, ctx, scalarValues);
+				final double l = ln[0];
 				if (Double.isNaN(l) || Double.isInfinite(l)) throw new NoisyLabelsException("training diverged: the loss became " +
 					(Double.isNaN(l) ? "NaN" : "infinite") + " at iteration " + (it + 1) + ": lower learning_rate (now " +
 					org.noisylabels.Check.fmt(ctx.learningRate) + ") or check the image for extreme values; no model was written");
 				if (ema != null) runEma(session, ema, emaDecay, (float) method.emaDecay(it));
 				method.afterStep(ctx, l);
 				lossSum += l;
+				normSum += ln[1];
 				lossCount++;
 				{
 					final double secs = (System.nanoTime() - t0) / 1e9;
@@ -286,6 +288,7 @@ public final class Trainer {
 					curve.addValue("epoch", (double) (it + 1) / stepsPerEpoch);
 					curve.addValue("loss", lossSum / lossCount);
 					curve.addValue("learning_rate", ctx.learningRate);
+					curve.addValue("gradient_norm", normSum / lossCount);
 					curve.addValue("validation_dice", dice);
 					curve.addValue("seconds", secs);
 					final double left = secs / (it + 1) * (total - it - 1);
@@ -294,6 +297,7 @@ public final class Trainer {
 							"  validation Dice %.4f", dice), time(secs), time(left));
 					log.accept(msg);
 					lossSum = 0;
+					normSum = 0;
 					lossCount = 0;
 					schedule.validated(dice);
 					if (Double.isNaN(dice) || dice > best) {
@@ -346,6 +350,7 @@ public final class Trainer {
 		m.put("learning_rate", cfg.learningRate);
 		m.put("momentum", cfg.optimizer.momentum);
 		m.put("weight_decay", cfg.optimizer.weightDecay);
+		m.put("clip_norm", cfg.optimizer.clipNorm);
 		m.put("schedule", cfg.schedule.name().toLowerCase(Locale.ROOT));
 		m.put("lr_gamma", cfg.lrGamma);
 		m.put("lr_step", cfg.lrStep);
@@ -383,7 +388,8 @@ public final class Trainer {
 		}
 	}
 
-	private double step(final Session session, final StepGraph sg, final Optimizer opt, final Operand<TFloat32> loss,
+	/** One training step; returns {loss, global gradient norm}. */
+	private double[] step(final Session session, final StepGraph sg, final Optimizer opt, final Operand<TFloat32> loss,
 		final List<PatchSampler> samplers, final StepContext ctx, final Map<String, Float> scalars)
 	{
 		final List<AutoCloseable> tensors = new ArrayList<>();
@@ -412,8 +418,8 @@ public final class Trainer {
 				r.feed(sg.scalars.get(e.getKey()), t);
 			}
 			opt.feed(r, tensors, ctx.step, ctx.learningRate);
-			try (Result res = r.fetch(loss).addTarget(opt.trainOp()).run()) {
-				return ((TFloat32) res.get(0)).getFloat();
+			try (Result res = r.fetch(loss).fetch(opt.gradientNorm()).addTarget(opt.trainOp()).run()) {
+				return new double[] { ((TFloat32) res.get(0)).getFloat(), ((TFloat32) res.get(1)).getFloat() };
 			}
 		}
 		finally {

@@ -140,4 +140,47 @@ public class OptimizerTest {
 		for (int i = 0; i < out.length; i++) out[i] = all.get(i);
 		return out;
 	}
+
+	@Test
+	public void clippingScalesTheGradientToTheClipNormAndLeavesSmallGradientsAlone() {
+		final Optimizer.Config cfg = new Optimizer.Config();
+		cfg.type = Optimizer.Type.SGD;
+		cfg.momentum = 0;
+		cfg.weightDecay = 0.01;
+		cfg.clipNorm = 0.6;
+		final double[] tfw = runToy(cfg, 0.1, 4);
+		double w = 0.5;
+		int clipped = 0;
+		for (int i = 0; i < 4; i++) {
+			double g = grad(w);
+			if (Math.abs(g) > 0.6) {
+				g = 0.6 * Math.signum(g);
+				clipped++;
+			}
+			w -= 0.1 * (g + 0.01 * w); // weight decay is added after clipping
+			assertEquals("step " + i, w, tfw[i], 1e-6);
+		}
+		// |grad(0.5)| = 3: the first steps are clipped, the last ones (near w = 1/3) are not
+		assertTrue(clipped >= 1 && clipped < 4);
+	}
+
+	@Test
+	public void gradientNormIsTheGlobalNormOverAllVariables() {
+		try (Graph g = new Graph()) {
+			final Ops tf = Ops.create(g);
+			final Variable<TFloat32> a = tf.withName("a").variable(tf.constant(new float[] { 1f, 2f }));
+			final Variable<TFloat32> b = tf.withName("b").variable(tf.constant(3f));
+			// loss = a0² + a1² + 2b: gradients (2, 4) and 2 -> norm sqrt(4 + 16 + 4)
+			final Operand<TFloat32> loss = tf.math.add(tf.reduceSum(tf.math.mul(tf.identity(a), tf.identity(a)), tf.constant(
+				0)), tf.math.mul(tf.identity(b), tf.constant(2f)));
+			final Optimizer opt = new Optimizer(tf, loss, Arrays.asList(a, b), new Optimizer.Config(), Collections
+				.emptyList());
+			try (Session s = new Session(g)) {
+				s.initialize();
+				try (Result r = s.runner().fetch(opt.gradientNorm()).run()) {
+					assertEquals(Math.sqrt(24), ((TFloat32) r.get(0)).getFloat(), 1e-5);
+				}
+			}
+		}
+	}
 }
