@@ -1,12 +1,11 @@
 package org.noisylabels.command;
 
+import static org.noisylabels.cli.Cli.cli;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -15,7 +14,6 @@ import java.util.List;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
-import org.noisylabels.cli.CommandLine;
 
 import ij.IJ;
 import ij.ImagePlus;
@@ -30,12 +28,6 @@ public class IGTTCommandTest {
 
 	@Rule
 	public TemporaryFolder tmp = new TemporaryFolder();
-
-	static Object[] cli(final String... args) {
-		final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-		final int code = new CommandLine(new PrintStream(out, true), new PrintStream(err, true)).run(args);
-		return new Object[] { code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8) };
-	}
 
 	private static String[] args(final String... a) {
 		final String[] all = new String[1 + a.length + TINY.length];
