@@ -64,7 +64,7 @@ public class IGTTCommand extends NoisyLabelsCommand {
 	private double weight_decay = 1e-3;
 
 	@Parameter(label = "Gradient clipping (norm)", min = "0", max = "1000000",
-		description = "Clip the gradient at this global norm (0 = off). DMI's gradient grows as 1/det: when a pseudo-label is nearly empty or full, one step can be thousands of times larger than usual and wreck the network")
+		description = "Clip the gradient at this global norm (0 = off, as in the reference). DMI's gradient grows as 1/det: on a nearly empty or full pseudo-label one step can be 100-1000 times larger than usual; 10 stops that if a run ends in NaN")
 	private double clip_norm = IGTTSegmentation.DEFAULT_CLIP_NORM;
 
 	@Parameter(label = "LR step (epochs)", min = "0", max = "100000",

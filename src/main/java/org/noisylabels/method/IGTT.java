@@ -1121,7 +1121,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 
 	private static NoisyLabelsException nanPrediction(final int i) {
 		return new NoisyLabelsException("the network's prediction has NaN values (first at pixel " + i +
-			"): training diverged; lower the learning rate");
+			"): training diverged; run again with clip_norm=10 (or another seed, or a lower learning_rate)");
 	}
 
 	private static int clamp(final int v, final int size) {
