@@ -69,7 +69,11 @@ import ij.process.ImageProcessor;
  * <p>
  * Usage: bench/run.sh PINTExperiment [iterations=160] [seeds=2] [base=8] [patch=64] [batch=4]
  * [datasets=nuclei,blobs] [rates=25,50,75] [methods=CE,PNT,INT,PINT] [gamma=0.9] [soft=true]
- * [dropout=0.5] [validation=clean|noisy] [clean=true]
+ * [dropout=0.5] [validation=clean|noisy] [clean=true] [select=best|final] [pint=split|paper] [gamma=auto]
+ * <p>
+ * The paper's protocol (Shi &amp; Wu 2021, §3: CE V-Net and PNT 6000 iterations at lr 0.01 ÷10 every 2500,
+ * PINT adds 2000 image-phase iterations at lr 0.01, the final model is tested, EMA decay 0.99) scaled to N:
+ * {@code select=final pint=paper gamma=auto}.
  */
 public class PINTExperiment {
 
@@ -113,6 +117,15 @@ public class PINTExperiment {
 	static boolean batchNorm;
 	/** clean: the validation tiles keep their clean labels; noisy: they are perturbed like the training tiles. */
 	static String validation;
+	/** best: every method keeps its best validation checkpoint; final: no validation, the last iteration's model. */
+	static String select;
+	/**
+	 * split: PINT = pixel phase 3N/4 + image phase N/4 (the same N as CE/PNT/INT); paper: PINT = pixel phase N
+	 * + image phase N/3 (the paper's 6000 + 2000; CE and PNT run the N iterations of the pixel phase).
+	 */
+	static String pintSchedule;
+	/** auto gamma: the paper's teacher horizon 1/(1 − 0.99) = 100 iterations per 8000 of PINT, scaled. */
+	static boolean autoGamma;
 
 	/** The perturbed training labels, the validation labels used, which training tiles were perturbed. */
 	static final class Noisy {
@@ -152,7 +165,14 @@ public class PINTExperiment {
 		final List<String> datasets = Arrays.asList(a.getOrDefault("datasets", "nuclei,blobs").split(","));
 		final List<String> rates = Arrays.asList(a.getOrDefault("rates", "25,50,75").split(","));
 		final List<String> methods = Arrays.asList(a.getOrDefault("methods", "CE,PNT,INT,PINT").split(","));
-		gamma = Double.parseDouble(a.getOrDefault("gamma", "0.9"));
+		pintSchedule = a.getOrDefault("pint", "split");
+		if (!pintSchedule.equals("split") && !pintSchedule.equals("paper")) throw new IllegalArgumentException(
+			"pint=split|paper");
+		autoGamma = a.getOrDefault("gamma", "0.9").equals("auto");
+		// auto: horizon 1/(1 − γ) = 100/8000 of PINT's iterations (0.99 at the paper's 8000)
+		gamma = autoGamma ? 1 - 1 / (0.0125 * pintTotal(n)) : Double.parseDouble(a.getOrDefault("gamma", "0.9"));
+		select = a.getOrDefault("select", "best");
+		if (!select.equals("best") && !select.equals("final")) throw new IllegalArgumentException("select=best|final");
 		validation = a.getOrDefault("validation", "clean");
 		soft = Boolean.parseBoolean(a.getOrDefault("soft", "true"));
 		dropout = Double.parseDouble(a.getOrDefault("dropout", "0.5"));
@@ -162,7 +182,14 @@ public class PINTExperiment {
 		batchNorm = Boolean.parseBoolean(a.getOrDefault("batch_norm", "true"));
 		System.out.println(String.format(Locale.ROOT,
 			"# PINT Table 1 in spirit: N = %d iterations per run, %d seeds, U-Net depth 3 base %d, batch %d, patch %d, EMA decay %s, %s pseudo labels, dropout %s, warm-up %s·N for *w methods, %s validation labels; Dice and ASSD (px) on clean test tiles, mean ± sd over seeds",
-			n, seeds, base, batch, patch, gamma, soft ? "soft" : "hard", dropout, warmup, validation));
+			n, seeds, base, batch, patch, String.format(Locale.ROOT, "%.4f%s", gamma, autoGamma ? " (auto)" : ""), soft
+				? "soft" : "hard", dropout, warmup, validation));
+		System.out.println(String.format(Locale.ROOT,
+			"# schedules: CE and PNT %d iterations, lr 0.01 ÷10 every %d; INT %d at lr 0.01; PINT pixel phase %d (same lr steps) + image phase %d at lr 0.01 (%s); model evaluated: %s",
+			n, lrStep(n), n, pintPixel(n), pintTotal(n) - pintPixel(n), pintSchedule.equals("paper")
+				? "the paper's 6000 + 2000 scaled" : "3N/4 + N/4", select.equals("final")
+					? "the FINAL iteration's (no validation, no early stopping; the paper's protocol)"
+					: "the best clean-validation checkpoint (PINT: early stopping in the image phase)"));
 		final long t0 = System.nanoTime();
 		for (final String ds : datasets) {
 			final Data d = ds.equals("nuclei") ? nuclei() : blobs();
@@ -236,6 +263,21 @@ public class PINTExperiment {
 		return String.format(Locale.ROOT, "%.4f ± %.4f", m, sd);
 	}
 
+	/** PINT's pixel-phase iterations for N. */
+	static int pintPixel(final int n) {
+		return pintSchedule.equals("paper") ? n : n * 3 / 4;
+	}
+
+	/** PINT's total iterations for N. */
+	static int pintTotal(final int n) {
+		return pintSchedule.equals("paper") ? n + Math.max(1, (int) Math.round(n / 3.0)) : n;
+	}
+
+	/** The pixel phase's lr step: 2500 of the paper's 6000 pixel-phase iterations, scaled. */
+	static int lrStep(final int n) {
+		return Math.max(1, (int) Math.round(pintSchedule.equals("paper") ? n * 2500.0 / 6000 : n * 2500.0 / 8000));
+	}
+
 	/** CE with the pixel phase's schedule (set per step, as PINT does). */
 	static final class ScheduledCE extends Supervised {
 
@@ -270,13 +312,13 @@ public class PINTExperiment {
 			}
 		final String flags = method.substring(baseName.length());
 		p.warmupIterations = flags.contains("w") ? (int) Math.round(warmup * n) : 0;
-		p.pntLrStep = Math.max(1, (int) Math.round(n * 2500.0 / 8000));
+		p.pntLrStep = lrStep(n);
 		if (flags.contains("c")) p.pntLrGamma = 1;
 		switch (baseName) {
 			case "PINT":
 				p.mode = PINT.Mode.PINT;
-				p.pntIterations = n * 3 / 4;
-				p.intIterations = n - p.pntIterations;
+				p.pntIterations = pintPixel(n);
+				p.intIterations = pintTotal(n) - p.pntIterations;
 				break;
 			case "INT":
 				p.mode = PINT.Mode.INT;
@@ -296,7 +338,7 @@ public class PINTExperiment {
 		cfg.validationFraction = 0;
 		cfg.model = null;
 		PINT.configure(cfg, p);
-		cfg.earlyStopping = method.startsWith("PINT") ? 3 : 0; // PINT: in its image phase only
+		cfg.earlyStopping = method.startsWith("PINT") && select.equals("best") ? 3 : 0; // PINT: in its image phase only
 		final Normalization norm = Normalization.zscore();
 		final TrainingData data = TrainingData.fromImages(d.trainImage, noisy.train, null, null, norm, 0, "image",
 			"label");
@@ -309,7 +351,8 @@ public class PINTExperiment {
 		else m = pint = new PINT(p).setLog(verbose ? System.err::println : null);
 		final Score s = new Score();
 		final long t0 = System.nanoTime();
-		try (Trainer.Outcome out = new Trainer(cfg, m).train(Collections.singletonList(data), val, Progress.NONE, verbose
+		try (Trainer.Outcome out = new Trainer(cfg, m).train(Collections.singletonList(data), select.equals("final") ? null
+			: val, Progress.NONE, verbose
 			? System.err::println : x -> {})) {
 			s.seconds = (System.nanoTime() - t0) / 1e9;
 			s.iterations = out.iterations;
@@ -327,7 +370,7 @@ public class PINTExperiment {
 			}
 			s.dice = dice;
 			s.assd = assd;
-			if (verbose && pint != null) diagnose(out, pint, val);
+			if (verbose && pint != null && select.equals("best")) diagnose(out, pint, val);
 			if (pint != null) {
 				final PINT.Maps maps = pint.uncertaintyMaps(out.session(), samples, null, 512, "u", Progress.NONE);
 				final ImageStack u = maps.uncertainty.getStack();
