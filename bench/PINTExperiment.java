@@ -57,6 +57,10 @@ import ij.process.ImageProcessor;
  * training pixel's label is wrong" (noisy ≠ clean), and the mean image uncertainty U of the perturbed vs
  * clean training tiles.
  * <p>
+ * Memorisation check (columns "fit noisy" / "fit clean"): Dice of the model's segmentation of the
+ * PERTURBED training tiles against their noisy labels and against their clean labels; a model that
+ * memorised the noise fits the noisy ones better.
+ * <p>
  * The first row of each data set ("0 %") is the CE baseline trained on the clean labels (upper bound).
  * Ablations: a method name may carry the flags c = constant learning rate 0.01 in the pixel phase (CEc: CE
  * at INT's constant rate; is INT's gain its schedule?) and w = the uncertainty ramped in over the first
@@ -105,6 +109,8 @@ public class PINTExperiment {
 	static final class Score {
 
 		double dice, assd, uAuc = Double.NaN, uNoisy = Double.NaN, uClean = Double.NaN, seconds;
+		/** Dice of the model's segmentation of the perturbed training tiles vs their noisy / their clean labels. */
+		double fitNoisy = Double.NaN, fitClean = Double.NaN;
 		long iterations;
 	}
 
@@ -210,8 +216,8 @@ public class PINTExperiment {
 				"## %s: %d train / %d validation / %d test tiles of %dx%d; mean object radius %.1f px -> contour r in [%d, %d]",
 				d.name, d.trainImage.getStackSize(), d.valImage.getStackSize(), d.testImage.getStackSize(), d.trainImage
 					.getWidth(), d.trainImage.getHeight(), r, rMin, rMax));
-			System.out.println(String.format(Locale.ROOT, "%-6s %-6s %17s %17s %9s %9s %9s %7s", "noise", "method",
-				"Dice", "ASSD", "u AUC", "U noisy", "U clean", "s/run"));
+			System.out.println(String.format(Locale.ROOT, "%-6s %-6s %17s %17s %9s %9s %9s %7s %9s %9s", "noise", "method",
+				"Dice", "ASSD", "u AUC", "U noisy", "U clean", "s/run", "fit noisy", "fit clean"));
 			if (a.getOrDefault("clean", "true").equals("true")) {
 				final List<Score> l = new ArrayList<>();
 				for (int seed = 1; seed <= seeds; seed++) {
@@ -232,17 +238,17 @@ public class PINTExperiment {
 					for (final String m : methods) {
 						final Score s = run(d, noisy, m, n, seed, base, patch, batch);
 						scores.computeIfAbsent(m, k -> new ArrayList<>()).add(s);
-						System.err.println(String.format(Locale.ROOT, "%s %s%% seed %d %s: Dice %.4f ASSD %.3f u-AUC %.3f (%.0f s, best at %d; %.0f s total)",
-							d.name, rate, seed, m, s.dice, s.assd, s.uAuc, s.seconds, s.iterations, (System.nanoTime() - t0) / 1e9));
+						System.err.println(String.format(Locale.ROOT, "%s %s%% seed %d %s: Dice %.4f ASSD %.3f u-AUC %.3f fit noisy %.3f clean %.3f (%.0f s, best at %d; %.0f s total)",
+							d.name, rate, seed, m, s.dice, s.assd, s.uAuc, s.fitNoisy, s.fitClean, s.seconds, s.iterations, (System.nanoTime() - t0) / 1e9));
 					}
 				}
 				System.out.println(String.format(Locale.ROOT, "# %s%%: noisy training labels Dice vs clean %.4f", rate,
 					labelDice));
 				for (final Map.Entry<String, List<Score>> e : scores.entrySet()) {
 					final List<Score> l = e.getValue();
-					System.out.println(String.format(Locale.ROOT, "%-6s %-6s %17s %17s %9s %9s %9s %7.0f", rate + "%", e.getKey(),
-						pm(l, x -> x.dice), pm(l, x -> x.assd), mean(l, x -> x.uAuc), mean(l, x -> x.uNoisy), mean(l, x -> x.uClean),
-						meanValue(l, x -> x.seconds)));
+					System.out.println(String.format(Locale.ROOT, "%-6s %-6s %17s %17s %9s %9s %9s %7.0f %9s %9s", rate + "%", e
+						.getKey(), pm(l, x -> x.dice), pm(l, x -> x.assd), mean(l, x -> x.uAuc), mean(l, x -> x.uNoisy), mean(l,
+							x -> x.uClean), meanValue(l, x -> x.seconds), mean(l, x -> x.fitNoisy), mean(l, x -> x.fitClean)));
 				}
 			}
 		}
@@ -381,6 +387,26 @@ public class PINTExperiment {
 			}
 			s.dice = dice;
 			s.assd = assd;
+			// memorisation: does the model reproduce the perturbed training tiles' noisy labels or their clean ones?
+			long tpN = 0, tpC = 0, ps = 0, nsN = 0, nsC = 0;
+			for (int z = 1; z <= noisy.perturbed.length; z++) {
+				if (!noisy.perturbed[z - 1]) continue;
+				final float[][] prob = out.predictor().predict(d.trainImage.getStack().getProcessor(z), Progress.NONE);
+				final byte[] a = (byte[]) noisy.train.getStack().getProcessor(z).convertToByte(false).getPixels();
+				final byte[] b = (byte[]) d.trainClean.getStack().getProcessor(z).convertToByte(false).getPixels();
+				for (int i = 0; i < a.length; i++) {
+					final boolean fg = prob[0][i] >= 0.5f;
+					if (fg) ps++;
+					if (a[i] != 0) nsN++;
+					if (b[i] != 0) nsC++;
+					if (fg && a[i] != 0) tpN++;
+					if (fg && b[i] != 0) tpC++;
+				}
+			}
+			if (nsN + ps > 0) {
+				s.fitNoisy = 2.0 * tpN / (ps + nsN);
+				s.fitClean = 2.0 * tpC / (ps + nsC);
+			}
 			if (verbose && pint != null && select.equals("best")) diagnose(out, pint, val);
 			if (pint != null) {
 				final PINT.Maps maps = pint.uncertaintyMaps(out.session(), samples, null, 512, "u", Progress.NONE);
