@@ -57,6 +57,10 @@ import ij.process.ImageProcessor;
  * training pixel's label is wrong" (noisy ≠ clean), and the mean image uncertainty U of the perturbed vs
  * clean training tiles.
  * <p>
+ * Memorisation check (columns "fit noisy" / "fit clean"): Dice of the model's segmentation of the
+ * PERTURBED training tiles against their noisy labels and against their clean labels; a model that
+ * memorised the noise fits the noisy ones better.
+ * <p>
  * The first row of each data set ("0 %") is the CE baseline trained on the clean labels (upper bound).
  * Ablations: a method name may carry the flags c = constant learning rate 0.01 in the pixel phase (CEc: CE
  * at INT's constant rate; is INT's gain its schedule?) and w = the uncertainty ramped in over the first
@@ -69,7 +73,18 @@ import ij.process.ImageProcessor;
  * <p>
  * Usage: bench/run.sh PINTExperiment [iterations=160] [seeds=2] [base=8] [patch=64] [batch=4]
  * [datasets=nuclei,blobs] [rates=25,50,75] [methods=CE,PNT,INT,PINT] [gamma=0.9] [soft=true]
- * [dropout=0.5] [validation=clean|noisy] [clean=true]
+ * [dropout=0.5] [validation=clean|noisy] [clean=true] [select=best|final] [pint=split|paper] [gamma=auto]
+ * [r_lo=0.2] [r_hi=0.6]
+ * <p>
+ * Noise strength: the paper erodes/dilates whole 3D volumes by 5–18 voxels; for an LA-sized sphere (radius
+ * 25–35 voxels, cross-shaped element) that leaves a perturbed volume with Dice 0.47–0.60 against the truth
+ * (dilated 0.58–0.67, eroded 0.36–0.53). In 2D the same relative radii corrupt less: on the nuclei r in
+ * [0.2R, 0.6R] = [2, 7] gives perturbed tiles of Dice 0.74 (dilated 0.73, eroded 0.66, distorted 0.83),
+ * r_lo=0.25 r_hi=0.75 = [3, 9] gives 0.63 (0.67, 0.40, 0.79), the paper's corruption.
+ * <p>
+ * The paper's protocol (Shi &amp; Wu 2021, §3: CE V-Net and PNT 6000 iterations at lr 0.01 ÷10 every 2500,
+ * PINT adds 2000 image-phase iterations at lr 0.01, the final model is tested, EMA decay 0.99) scaled to N:
+ * {@code select=final pint=paper gamma=auto}.
  */
 public class PINTExperiment {
 
@@ -94,6 +109,8 @@ public class PINTExperiment {
 	static final class Score {
 
 		double dice, assd, uAuc = Double.NaN, uNoisy = Double.NaN, uClean = Double.NaN, seconds;
+		/** Dice of the model's segmentation of the perturbed training tiles vs their noisy / their clean labels. */
+		double fitNoisy = Double.NaN, fitClean = Double.NaN;
 		long iterations;
 	}
 
@@ -113,6 +130,17 @@ public class PINTExperiment {
 	static boolean batchNorm;
 	/** clean: the validation tiles keep their clean labels; noisy: they are perturbed like the training tiles. */
 	static String validation;
+	/** best: every method keeps its best validation checkpoint; final: no validation, the last iteration's model. */
+	static String select;
+	/**
+	 * split: PINT = pixel phase 3N/4 + image phase N/4 (the same N as CE/PNT/INT); paper: PINT = pixel phase N
+	 * + image phase N/3 (the paper's 6000 + 2000; CE and PNT run the N iterations of the pixel phase).
+	 */
+	static String pintSchedule;
+	/** The contour radii [r_min, r_max] = [round(r_lo·R), round(r_hi·R)], R = the objects' mean radius. */
+	static double rLo, rHi;
+	/** auto gamma: the paper's teacher horizon 1/(1 − 0.99) = 100 iterations per 8000 of PINT, scaled. */
+	static boolean autoGamma;
 
 	/** The perturbed training labels, the validation labels used, which training tiles were perturbed. */
 	static final class Noisy {
@@ -152,7 +180,16 @@ public class PINTExperiment {
 		final List<String> datasets = Arrays.asList(a.getOrDefault("datasets", "nuclei,blobs").split(","));
 		final List<String> rates = Arrays.asList(a.getOrDefault("rates", "25,50,75").split(","));
 		final List<String> methods = Arrays.asList(a.getOrDefault("methods", "CE,PNT,INT,PINT").split(","));
-		gamma = Double.parseDouble(a.getOrDefault("gamma", "0.9"));
+		pintSchedule = a.getOrDefault("pint", "split");
+		if (!pintSchedule.equals("split") && !pintSchedule.equals("paper")) throw new IllegalArgumentException(
+			"pint=split|paper");
+		autoGamma = a.getOrDefault("gamma", "0.9").equals("auto");
+		// auto: horizon 1/(1 − γ) = 100/8000 of PINT's iterations (0.99 at the paper's 8000)
+		gamma = autoGamma ? 1 - 1 / (0.0125 * pintTotal(n)) : Double.parseDouble(a.getOrDefault("gamma", "0.9"));
+		rLo = Double.parseDouble(a.getOrDefault("r_lo", "0.2"));
+		rHi = Double.parseDouble(a.getOrDefault("r_hi", "0.6"));
+		select = a.getOrDefault("select", "best");
+		if (!select.equals("best") && !select.equals("final")) throw new IllegalArgumentException("select=best|final");
 		validation = a.getOrDefault("validation", "clean");
 		soft = Boolean.parseBoolean(a.getOrDefault("soft", "true"));
 		dropout = Double.parseDouble(a.getOrDefault("dropout", "0.5"));
@@ -162,18 +199,25 @@ public class PINTExperiment {
 		batchNorm = Boolean.parseBoolean(a.getOrDefault("batch_norm", "true"));
 		System.out.println(String.format(Locale.ROOT,
 			"# PINT Table 1 in spirit: N = %d iterations per run, %d seeds, U-Net depth 3 base %d, batch %d, patch %d, EMA decay %s, %s pseudo labels, dropout %s, warm-up %s·N for *w methods, %s validation labels; Dice and ASSD (px) on clean test tiles, mean ± sd over seeds",
-			n, seeds, base, batch, patch, gamma, soft ? "soft" : "hard", dropout, warmup, validation));
+			n, seeds, base, batch, patch, String.format(Locale.ROOT, "%.4f%s", gamma, autoGamma ? " (auto)" : ""), soft
+				? "soft" : "hard", dropout, warmup, validation));
+		System.out.println(String.format(Locale.ROOT,
+			"# schedules: CE and PNT %d iterations, lr 0.01 ÷10 every %d; INT %d at lr 0.01; PINT pixel phase %d (same lr steps) + image phase %d at lr 0.01 (%s); model evaluated: %s",
+			n, lrStep(n), n, pintPixel(n), pintTotal(n) - pintPixel(n), pintSchedule.equals("paper")
+				? "the paper's 6000 + 2000 scaled" : "3N/4 + N/4", select.equals("final")
+					? "the FINAL iteration's (no validation, no early stopping; the paper's protocol)"
+					: "the best clean-validation checkpoint (PINT: early stopping in the image phase)"));
 		final long t0 = System.nanoTime();
 		for (final String ds : datasets) {
 			final Data d = ds.equals("nuclei") ? nuclei() : blobs();
 			final double r = meanRadius(d.trainClean);
-			final int rMin = Math.max(1, (int) Math.round(0.2 * r)), rMax = Math.max(rMin, (int) Math.round(0.6 * r));
+			final int rMin = Math.max(1, (int) Math.round(rLo * r)), rMax = Math.max(rMin, (int) Math.round(rHi * r));
 			System.out.println(String.format(Locale.ROOT,
 				"## %s: %d train / %d validation / %d test tiles of %dx%d; mean object radius %.1f px -> contour r in [%d, %d]",
 				d.name, d.trainImage.getStackSize(), d.valImage.getStackSize(), d.testImage.getStackSize(), d.trainImage
 					.getWidth(), d.trainImage.getHeight(), r, rMin, rMax));
-			System.out.println(String.format(Locale.ROOT, "%-6s %-6s %17s %17s %9s %9s %9s %7s", "noise", "method",
-				"Dice", "ASSD", "u AUC", "U noisy", "U clean", "s/run"));
+			System.out.println(String.format(Locale.ROOT, "%-6s %-6s %17s %17s %9s %9s %9s %7s %9s %9s", "noise", "method",
+				"Dice", "ASSD", "u AUC", "U noisy", "U clean", "s/run", "fit noisy", "fit clean"));
 			if (a.getOrDefault("clean", "true").equals("true")) {
 				final List<Score> l = new ArrayList<>();
 				for (int seed = 1; seed <= seeds; seed++) {
@@ -194,17 +238,17 @@ public class PINTExperiment {
 					for (final String m : methods) {
 						final Score s = run(d, noisy, m, n, seed, base, patch, batch);
 						scores.computeIfAbsent(m, k -> new ArrayList<>()).add(s);
-						System.err.println(String.format(Locale.ROOT, "%s %s%% seed %d %s: Dice %.4f ASSD %.3f u-AUC %.3f (%.0f s, best at %d; %.0f s total)",
-							d.name, rate, seed, m, s.dice, s.assd, s.uAuc, s.seconds, s.iterations, (System.nanoTime() - t0) / 1e9));
+						System.err.println(String.format(Locale.ROOT, "%s %s%% seed %d %s: Dice %.4f ASSD %.3f u-AUC %.3f fit noisy %.3f clean %.3f (%.0f s, best at %d; %.0f s total)",
+							d.name, rate, seed, m, s.dice, s.assd, s.uAuc, s.fitNoisy, s.fitClean, s.seconds, s.iterations, (System.nanoTime() - t0) / 1e9));
 					}
 				}
 				System.out.println(String.format(Locale.ROOT, "# %s%%: noisy training labels Dice vs clean %.4f", rate,
 					labelDice));
 				for (final Map.Entry<String, List<Score>> e : scores.entrySet()) {
 					final List<Score> l = e.getValue();
-					System.out.println(String.format(Locale.ROOT, "%-6s %-6s %17s %17s %9s %9s %9s %7.0f", rate + "%", e.getKey(),
-						pm(l, x -> x.dice), pm(l, x -> x.assd), mean(l, x -> x.uAuc), mean(l, x -> x.uNoisy), mean(l, x -> x.uClean),
-						meanValue(l, x -> x.seconds)));
+					System.out.println(String.format(Locale.ROOT, "%-6s %-6s %17s %17s %9s %9s %9s %7.0f %9s %9s", rate + "%", e
+						.getKey(), pm(l, x -> x.dice), pm(l, x -> x.assd), mean(l, x -> x.uAuc), mean(l, x -> x.uNoisy), mean(l,
+							x -> x.uClean), meanValue(l, x -> x.seconds), mean(l, x -> x.fitNoisy), mean(l, x -> x.fitClean)));
 				}
 			}
 		}
@@ -234,6 +278,21 @@ public class PINTExperiment {
 		for (final Score x : l) v += (g.of(x) - m) * (g.of(x) - m);
 		final double sd = l.size() > 1 ? Math.sqrt(v / (l.size() - 1)) : 0;
 		return String.format(Locale.ROOT, "%.4f ± %.4f", m, sd);
+	}
+
+	/** PINT's pixel-phase iterations for N. */
+	static int pintPixel(final int n) {
+		return pintSchedule.equals("paper") ? n : n * 3 / 4;
+	}
+
+	/** PINT's total iterations for N. */
+	static int pintTotal(final int n) {
+		return pintSchedule.equals("paper") ? n + Math.max(1, (int) Math.round(n / 3.0)) : n;
+	}
+
+	/** The pixel phase's lr step: 2500 of the paper's 6000 pixel-phase iterations, scaled. */
+	static int lrStep(final int n) {
+		return Math.max(1, (int) Math.round(pintSchedule.equals("paper") ? n * 2500.0 / 6000 : n * 2500.0 / 8000));
 	}
 
 	/** CE with the pixel phase's schedule (set per step, as PINT does). */
@@ -270,13 +329,13 @@ public class PINTExperiment {
 			}
 		final String flags = method.substring(baseName.length());
 		p.warmupIterations = flags.contains("w") ? (int) Math.round(warmup * n) : 0;
-		p.pntLrStep = Math.max(1, (int) Math.round(n * 2500.0 / 8000));
+		p.pntLrStep = lrStep(n);
 		if (flags.contains("c")) p.pntLrGamma = 1;
 		switch (baseName) {
 			case "PINT":
 				p.mode = PINT.Mode.PINT;
-				p.pntIterations = n * 3 / 4;
-				p.intIterations = n - p.pntIterations;
+				p.pntIterations = pintPixel(n);
+				p.intIterations = pintTotal(n) - p.pntIterations;
 				break;
 			case "INT":
 				p.mode = PINT.Mode.INT;
@@ -296,7 +355,7 @@ public class PINTExperiment {
 		cfg.validationFraction = 0;
 		cfg.model = null;
 		PINT.configure(cfg, p);
-		cfg.earlyStopping = method.startsWith("PINT") ? 3 : 0; // PINT: in its image phase only
+		cfg.earlyStopping = method.startsWith("PINT") && select.equals("best") ? 3 : 0; // PINT: in its image phase only
 		final Normalization norm = Normalization.zscore();
 		final TrainingData data = TrainingData.fromImages(d.trainImage, noisy.train, null, null, norm, 0, "image",
 			"label");
@@ -309,7 +368,8 @@ public class PINTExperiment {
 		else m = pint = new PINT(p).setLog(verbose ? System.err::println : null);
 		final Score s = new Score();
 		final long t0 = System.nanoTime();
-		try (Trainer.Outcome out = new Trainer(cfg, m).train(Collections.singletonList(data), val, Progress.NONE, verbose
+		try (Trainer.Outcome out = new Trainer(cfg, m).train(Collections.singletonList(data), select.equals("final") ? null
+			: val, Progress.NONE, verbose
 			? System.err::println : x -> {})) {
 			s.seconds = (System.nanoTime() - t0) / 1e9;
 			s.iterations = out.iterations;
@@ -327,7 +387,27 @@ public class PINTExperiment {
 			}
 			s.dice = dice;
 			s.assd = assd;
-			if (verbose && pint != null) diagnose(out, pint, val);
+			// memorisation: does the model reproduce the perturbed training tiles' noisy labels or their clean ones?
+			long tpN = 0, tpC = 0, ps = 0, nsN = 0, nsC = 0;
+			for (int z = 1; z <= noisy.perturbed.length; z++) {
+				if (!noisy.perturbed[z - 1]) continue;
+				final float[][] prob = out.predictor().predict(d.trainImage.getStack().getProcessor(z), Progress.NONE);
+				final byte[] a = (byte[]) noisy.train.getStack().getProcessor(z).convertToByte(false).getPixels();
+				final byte[] b = (byte[]) d.trainClean.getStack().getProcessor(z).convertToByte(false).getPixels();
+				for (int i = 0; i < a.length; i++) {
+					final boolean fg = prob[0][i] >= 0.5f;
+					if (fg) ps++;
+					if (a[i] != 0) nsN++;
+					if (b[i] != 0) nsC++;
+					if (fg && a[i] != 0) tpN++;
+					if (fg && b[i] != 0) tpC++;
+				}
+			}
+			if (nsN + ps > 0) {
+				s.fitNoisy = 2.0 * tpN / (ps + nsN);
+				s.fitClean = 2.0 * tpC / (ps + nsC);
+			}
+			if (verbose && pint != null && select.equals("best")) diagnose(out, pint, val);
 			if (pint != null) {
 				final PINT.Maps maps = pint.uncertaintyMaps(out.session(), samples, null, 512, "u", Progress.NONE);
 				final ImageStack u = maps.uncertainty.getStack();
