@@ -37,7 +37,7 @@ import ij.process.FloatProcessor;
  * One training step (Adam, CE) and one forward pass of the default U-Net (depth 3, 16 base channels,
  * batch norm, 2 softmax outputs) at batch 4 × 256×256; peak resident memory; time to segment a
  * 2048×2048 (and a 4096×4096) image with Apply Model's predictor. Prints "key value" lines.
- * Usage: bench/run.sh TrainStepBench [steps=10] [size=256] [batch=4]
+ * Usage: bench/run.sh TrainStepBench [steps=10] [size=256] [batch=4] [segment=true]
  */
 public class TrainStepBench {
 
@@ -120,6 +120,7 @@ public class TrainStepBench {
 			}
 		}
 		System.out.println("peak_rss_mb_after_steps " + rssKb("VmHWM") / 1024);
+		if (args.length > 3 && !Boolean.parseBoolean(args[3])) return; // steps only (torch_compare.sh's repeated rounds)
 		// segmentation time through a saved model (Apply Model's path)
 		final Path dir = Files.createTempDirectory("bench-model");
 		final Path model = dir.resolve("model");

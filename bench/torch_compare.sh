@@ -3,7 +3,7 @@
 # norm, PyMIC-like dropout, nearest upsampling, 2 softmax outputs; Adam; CE) at batch 4 x 256x256 in
 # PyTorch (Debian's python3-torch, installed here if missing: this is a benchmark script, not run by CI)
 # and in the suite (bench/TrainStepBench.java), in the same run, and prints the ratio suite/PyTorch.
-# Goal: ratio <= 0.8. Output saved to bench/results/torch_compare.txt.
+# Goal: ratio <= 0.8. Output saved to bench/results/torch_compare.txt. ROUNDS (3) alternating rounds; medians.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -13,6 +13,8 @@ if ! "$py" -c "import torch" 2>/dev/null; then
   apt-get install -y python3-torch >&2 || { apt-get update >&2 && apt-get install -y python3-torch >&2; }
 fi
 threads="$(nproc)"
+rounds="${ROUNDS:-3}"
+pyfile="$(mktemp --suffix=.py)"
 # TensorFlow 2.18 turns its oneDNN kernels on by default only on CPUs with AVX-512 VNNI and newer. On this
 # AVX2 machine they make training ~1.5x faster when the CPU is otherwise idle, but they spin-wait and
 # become several times SLOWER when other processes compete for the cores. The suite is measured both ways.
@@ -20,8 +22,7 @@ out="$(mktemp)"
 {
 echo "# torch_compare  $(date -u +%Y-%m-%dT%H:%MZ)  commit $(git rev-parse --short HEAD 2>/dev/null || echo none)"
 echo "# machine: $(nproc) cores, load before $(cut -d' ' -f1-3 /proc/loadavg)"
-for layout in nchw channels_last; do
-"$py" - "$threads" "$layout" <<'PY'
+cat > "$pyfile" <<'PY'
 import sys, time, statistics, torch, torch.nn as nn, torch.nn.functional as F
 torch.set_num_threads(int(sys.argv[1])); torch.manual_seed(0)
 layout = sys.argv[2]
@@ -68,22 +69,29 @@ print(f"torch_{layout}_train_step_ms {statistics.median(times):.1f}")
 print(f"torch_{layout}_forward_ms {statistics.median(ft):.1f}")
 print(f"# torch {torch.__version__}, {sys.argv[1]} threads, params {sum(p.numel() for p in net.parameters())}")
 PY
+# Rounds alternate PyTorch and the suite so that both see the same machine state (this 2-core machine's
+# speed drifts by 10-25 % within minutes); the ratios use the medians over the rounds.
+for round in $(seq "$rounds"); do
+  echo "# round $round"
+  for layout in nchw channels_last; do "$py" "$pyfile" "$threads" "$layout"; done
+  env -u TF_ENABLE_ONEDNN_OPTS bench/run.sh TrainStepBench 10 256 4 false | grep '^train_step_ms\|^forward_ms'
+  TF_ENABLE_ONEDNN_OPTS=1 bench/run.sh TrainStepBench 10 256 4 false | grep '^train_step_ms\|^forward_ms' | sed 's/^/onednn_/'
 done
-echo "# suite with TensorFlow's default kernels (what Fiji users get unless they set TF_ENABLE_ONEDNN_OPTS=1)"
-env -u TF_ENABLE_ONEDNN_OPTS bench/run.sh TrainStepBench 10 256 4 | grep -v '^#'
-echo "# suite with TF_ENABLE_ONEDNN_OPTS=1"
-TF_ENABLE_ONEDNN_OPTS=1 bench/run.sh TrainStepBench 10 256 4 | grep -v '^#' | sed 's/^/onednn_/'
+echo "# suite with TensorFlow's default kernels (what Fiji users get unless they set TF_ENABLE_ONEDNN_OPTS=1): full run"
+env -u TF_ENABLE_ONEDNN_OPTS bench/run.sh TrainStepBench 10 256 4 | grep -v '^#' | sed 's/^/full_/'
+echo "# suite with TF_ENABLE_ONEDNN_OPTS=1: full run"
+TF_ENABLE_ONEDNN_OPTS=1 bench/run.sh TrainStepBench 10 256 4 | grep -v '^#' | sed 's/^/full_onednn_/'
 echo "# machine: load after $(cut -d' ' -f1-3 /proc/loadavg)"
 } 2>&1 | tee "$out"
+med() { grep "^$1 " "$out" | awk '{print $2}' | sort -n | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 for kind in "" onednn_; do
-  ours="$(awk "/^${kind}train_step_ms/{print \$2}" "$out")"
-  ourf="$(awk "/^${kind}forward_ms/{print \$2}" "$out")"
+  ours="$(med ${kind}train_step_ms)"; ourf="$(med ${kind}forward_ms)"
   for layout in nchw channels_last; do
-    t="$(awk "/^torch_${layout}_train_step_ms/{print \$2}" "$out")"
-    f="$(awk "/^torch_${layout}_forward_ms/{print \$2}" "$out")"
-    "$py" -c "print('${kind}ratio_train_step_vs_torch_${layout} %.2f   ${kind}ratio_forward_vs_torch_${layout} %.2f' % ($ours/$t, $ourf/$f))" | tee -a "$out"
+    t="$(med torch_${layout}_train_step_ms)"; f="$(med torch_${layout}_forward_ms)"
+    "$py" -c "print('${kind}median_train_step_ms %s vs torch_${layout} %s: ${kind}ratio_train_step_vs_torch_${layout} %.2f   ${kind}ratio_forward_vs_torch_${layout} %.2f' % ('$ours', '$t', $ours/$t, $ourf/$f))" | tee -a "$out"
   done
 done
+rm -f "$pyfile"
 mkdir -p bench/results
 mv "$out" bench/results/torch_compare.txt
 echo "saved bench/results/torch_compare.txt" >&2

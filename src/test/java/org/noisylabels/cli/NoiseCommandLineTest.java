@@ -35,7 +35,7 @@ public class NoiseCommandLineTest {
 	private static final String GT3D = new File("test-images/gt3d.tif").getAbsolutePath();
 
 	private static void ok(final String... args) {
-		final Object[] r = CommandLineTest.cli(args);
+		final Object[] r = org.noisylabels.cli.Cli.cli(args);
 		assertEquals("stderr: " + r[2], 0, r[0]);
 	}
 
@@ -47,7 +47,7 @@ public class NoiseCommandLineTest {
 		final String[] quiet = new String[args.length + 1];
 		quiet[0] = "--quiet";
 		System.arraycopy(args, 0, quiet, 1, args.length);
-		final Object[] r = CommandLineTest.cli(quiet);
+		final Object[] r = org.noisylabels.cli.Cli.cli(quiet);
 		final String err = r[2].toString();
 		assertEquals("stderr: " + err, 2, r[0]);
 		assertTrue(err, err.startsWith("error: "));
@@ -72,7 +72,7 @@ public class NoiseCommandLineTest {
 
 	@Test
 	public void listShowsEveryNoiseCommand() {
-		final Object[] r = CommandLineTest.cli("--list");
+		final Object[] r = org.noisylabels.cli.Cli.cli("--list");
 		assertEquals(0, r[0]);
 		final String out = (String) r[1];
 		for (final String t : new String[] { "Random Sampling (RCL)", "Random Flipping (RCL)", "Dilation (PCL)",

@@ -83,8 +83,12 @@ public class TrainCommandsTest {
 		assertTrue(json, json.contains("\"loss_type\": \"NRDice\""));
 		assertTrue(json, json.contains("\"gamma\": 1.5"));
 		final java.util.List<String> rows = Files.readAllLines(curve.toPath());
-		assertEquals("iteration,epoch,loss,learning_rate,validation_dice,seconds", rows.get(0));
+		assertEquals("iteration,epoch,loss,learning_rate,gradient_norm,validation_dice,seconds", rows.get(0));
 		assertEquals(5, rows.size()); // validation every iteration for 4 iterations (auto interval = max(1, 4/20))
+		for (int row = 1; row < rows.size(); row++) {
+			final double norm = Double.parseDouble(rows.get(row).split(",")[4]);
+			assertTrue(rows.get(row), norm > 0 && norm < 1e6);
+		}
 		final long loads = ModelCache.loads();
 		for (int i = 0; i < 3; i++) {
 			final File prob = new File(tmp.getRoot(), "prob" + i + ".tif"), mask = new File(tmp.getRoot(), "mask" + i + ".tif");

@@ -124,7 +124,7 @@ public class TrainPINTCommandTest {
 		assertEquals(4, rows.size());
 		assertTrue(rows.get(0), rows.get(0).contains("mean_u") && rows.get(0).contains("image_label_weight"));
 		final List<String> c = Files.readAllLines(curve.toPath());
-		assertEquals("iteration,epoch,loss,learning_rate,validation_dice,seconds", c.get(0));
+		assertEquals("iteration,epoch,loss,learning_rate,gradient_norm,validation_dice,seconds", c.get(0));
 		assertEquals(6, c.size()); // validation every iteration: min(5/20, 2/10) -> 1
 		assertEquals(0.001, Double.parseDouble(c.get(3).split(",")[3]), 1e-9); // ÷10 after 2 pixel iterations
 		assertEquals(0.01, Double.parseDouble(c.get(4).split(",")[3]), 1e-9); // image phase

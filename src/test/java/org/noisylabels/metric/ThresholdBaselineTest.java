@@ -213,7 +213,7 @@ public class ThresholdBaselineTest {
 	@Test
 	public void commandLineWritesTheMask() throws Exception {
 		final File out = new File(tmp.getRoot(), "mask.tif");
-		final Object[] r = SegmentationMetricsCommandTest.cli("--quiet", "Threshold Baseline",
+		final Object[] r = org.noisylabels.cli.Cli.cli("--quiet", "Threshold Baseline",
 			"image=test-images/img2d.tif", "method=Otsu", "sigma=1", "mask=" + out);
 		assertEquals(r[2].toString(), 0, r[0]);
 		final ImagePlus mask = IJ.openImage(out.getPath());
@@ -224,7 +224,7 @@ public class ThresholdBaselineTest {
 		final File flat = new File(tmp.getRoot(), "flat.tif");
 		IJ.saveAsTiff(new ImagePlus("flat", new ByteProcessor(16, 16)), flat.getPath());
 		final File out2 = new File(tmp.getRoot(), "mask2.tif");
-		final Object[] bad = SegmentationMetricsCommandTest.cli("--quiet", "Threshold Baseline", "image=" + flat,
+		final Object[] bad = org.noisylabels.cli.Cli.cli("--quiet", "Threshold Baseline", "image=" + flat,
 			"mask=" + out2);
 		assertEquals(2, bad[0]);
 		assertTrue(bad[2].toString(), bad[2].toString().contains("constant"));
