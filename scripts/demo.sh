@@ -74,7 +74,7 @@ fit() {  # fit NAME LABEL LOSS [key=value ...]: train, apply to the test image, 
   local name="$1" label="$2" loss="$3"; shift 3
   local t0=$SECONDS
   "$nl" --quiet "Supervised (Robust Loss)" image="$train" label="$label" loss_type="$loss" seed="$seed" \
-    model="$out/model-$name" curve="$out/curve-$name.csv" "$@"
+    model="$out/model-$name" curve="$out/curve-$name.csv" validation="$out/validation-$name.csv" "$@"
   "$nl" --quiet "Apply Model" model="$out/model-$name" image="$test" probability="$out/prob-$name.tif" mask="$out/pred-$name.tif"
   score "$name" "$out/pred-$name.tif"
   echo "  $name: trained and applied in $((SECONDS - t0)) s" >&2
