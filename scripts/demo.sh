@@ -26,6 +26,11 @@ score() {  # score NAME PREDICTION: appends the "mean" row of the metrics to the
     "$out/$name-metrics.csv" >> "$out/table.txt"
 }
 
+show_table() {  # show_table FIRST_HEADER: prints the rows collected by score under a header line
+  printf "%-28s %7s %7s %7s %8s %8s\n" "$1" "dice" "iou" "acc" "assd" "hd95"
+  cat "$out/table.txt"
+}
+
 : > "$out/table.txt"
 echo "noise simulation on $(basename "$img") (seed $seed); files in $out" >&2
 "$nl" --quiet "Random Sampling (RCL)" label="$gt" p_sample=0.1 seed="$seed" noisy_label="$out/rcl-sampling.tif" ignore_mask="$out/rcl-sampling-ignore.tif"
@@ -54,8 +59,7 @@ echo
 echo "Part 1. DSB2018 nuclei (img2d.tif): each noisy label, and each classical baseline, scored against the"
 echo "expert mask. (Random sampling leaves 90 % of the pixels *ignored*: as a mask it scores low, but"
 echo "training never sees the ignored pixels.)"
-printf "%-28s %7s %7s %7s %8s %8s\n" "labels / method" "dice" "iou" "acc" "assd" "hd95"
-cat "$out/table.txt"
+show_table "labels / method"
 
 [ "${DEMO_SKIP_TRAINING:-0}" = 1 ] && exit 0
 
@@ -93,8 +97,7 @@ echo
 echo "Part 2. Held-out nuclei (nuclei-test.tif, never trained on) scored against the expert mask."
 echo "Models trained on nuclei-train.tif with clean labels, or with labels flipped at p = 0.45 (RCL)"
 echo "or dilated twice (PCL), with each loss (seed $seed; noisy runs $DEMO_NOISY_ITERATIONS iterations)."
-printf "%-28s %7s %7s %7s %8s %8s\n" "method" "dice" "iou" "acc" "assd" "hd95"
-cat "$out/table.txt"
+show_table "method"
 
 # Part 3: iGTT, unsupervised: no label at all; scored against the ground truth next to Otsu.
 [ "${DEMO_SKIP_IGTT:-0}" = 1 ] && exit 0
@@ -112,5 +115,4 @@ done
 echo
 echo "Part 3. iGTT, unsupervised (no label), against Otsu: synthetic ER-like filaments (8 images 256x256)"
 echo "and the held-out nuclei strip, scored against their ground truth (mean over slices)."
-printf "%-28s %7s %7s %7s %8s %8s\n" "data: method" "dice" "iou" "acc" "assd" "hd95"
-cat "$out/table.txt"
+show_table "data: method"
