@@ -125,4 +125,69 @@ public class UNetTest {
 			}
 		}
 	}
+
+	/**
+	 * The decoder computed at low resolution gives the same outputs, in training and inference mode, and the
+	 * same gradients for every variable as the textbook upsample + concatenate + convolve (two networks with
+	 * the same seed, so the same initial weights).
+	 */
+	@Test
+	public void lowResolutionDecoderEqualsUpsampleConcatConvolve() {
+		final UNet.Config c = tiny(2, 1);
+		c.depth = 2;
+		c.baseChannels = 3;
+		try (Graph g = new Graph()) {
+			final Ops tf = Ops.create(g);
+			final Placeholder<TFloat32> in = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, -1, 1)));
+			final Placeholder<TFloat32> weights = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, -1, 2)));
+			final List<Operand<TFloat32>> fetch = new ArrayList<>();
+			final List<UNet.Network> nets = new ArrayList<>();
+			for (final boolean reference : new boolean[] { false, true }) {
+				UNet.referenceDecoder = reference;
+				try {
+					final UNet.Network n = UNet.build(tf, reference ? "ref" : "fast", c, 7);
+					nets.add(n);
+					final UNet.Forward train = n.forward(in, true);
+					fetch.add(train.logits(0));
+					fetch.add(n.forward(in, false).logits(0));
+					final Operand<TFloat32> y = tf.sum(tf.math.mul(train.logits(0), weights), tf.constant(new int[] { 0, 1, 2,
+						3 }));
+					final org.tensorflow.op.core.Gradients grads = tf.gradients(y, n.trainableVariables());
+					for (int i = 0; i < n.trainableVariables().size(); i++) fetch.add(grads.dy(i));
+				}
+				finally {
+					UNet.referenceDecoder = false;
+				}
+			}
+			assertEquals(nets.get(0).parameterCount(), nets.get(1).parameterCount());
+			final int h = 8, w = 12, n = 2;
+			final float[] img = new float[n * h * w], wt = new float[n * h * w * 2];
+			for (int i = 0; i < img.length; i++) img[i] = (float) Math.sin(0.37 * i) + (i % 7) * 0.1f;
+			for (int i = 0; i < wt.length; i++) wt[i] = (float) Math.cos(0.11 * i);
+			try (Session s = new Session(g);
+				TFloat32 x = TFloat32.tensorOf(Shape.of(n, h, w, 1), DataBuffers.of(img, true, false));
+				TFloat32 wx = TFloat32.tensorOf(Shape.of(n, h, w, 2), DataBuffers.of(wt, true, false)))
+			{
+				s.initialize();
+				final Session.Runner r = s.runner().feed(in, x).feed(weights, wx);
+				for (final Operand<TFloat32> o : fetch) r.fetch(o);
+				try (Result res = r.run()) {
+					final int half = fetch.size() / 2;
+					assertEquals(2 + nets.get(0).trainableVariables().size(), half);
+					for (int i = 0; i < half; i++) {
+						final TFloat32 a = (TFloat32) res.get(i), b = (TFloat32) res.get(i + half);
+						assertArrayEquals(b.shape().asArray(), a.shape().asArray());
+						final float[] pa = new float[(int) a.shape().size()], pb = new float[pa.length];
+						a.copyTo(DataBuffers.of(pa, false, false));
+						b.copyTo(DataBuffers.of(pb, false, false));
+						double scale = 0;
+						for (final float v : pb) scale = Math.max(scale, Math.abs(v));
+						assertTrue("output " + i + " is all zero", scale > 0);
+						for (int j = 0; j < pa.length; j++)
+							assertEquals("output " + i + " element " + j, pb[j], pa[j], 1e-4 * Math.max(1, scale));
+					}
+				}
+			}
+		}
+	}
 }
