@@ -368,19 +368,17 @@ public final class UNet {
 			final int cin = (int) kernel.shape().get(2), cout = (int) kernel.shape().get(3), cb = cin - ca;
 			final Operand<TFloat32> ka = t.slice(k, t.constant(new int[] { 0, 0, 0, 0 }), t.constant(new int[] { 3, 3, ca,
 				cout }));
-			final Operand<TFloat32>[] row = new Operand[3];
+			final List<Operand<TFloat32>> row = new ArrayList<>();
 			for (int u = 0; u < 3; u++)
-				row[u] = t.slice(k, t.constant(new int[] { u, 0, ca, 0 }), t.constant(new int[] { 1, 3, cb, cout }));
-			// [2,3,cb,cout] per row phase
-			final Operand<TFloat32> r0 = t.concat(Arrays.asList(row[0], t.math.add(row[1], row[2])), t.constant(0));
-			final Operand<TFloat32> r1 = t.concat(Arrays.asList(t.math.add(row[0], row[1]), row[2]), t.constant(0));
+				row.add(t.slice(k, t.constant(new int[] { u, 0, ca, 0 }), t.constant(new int[] { 1, 3, cb, cout })));
 			final List<Operand<TFloat32>> phases = new ArrayList<>();
-			for (final Operand<TFloat32> r : Arrays.asList(r0, r1)) {
-				final Operand<TFloat32>[] col = new Operand[3];
+			// row phase 0, then 1: [2,3,cb,cout] each
+			for (final Operand<TFloat32> r : Arrays.asList(taps(t, row, 0, 0), taps(t, row, 1, 0))) {
+				final List<Operand<TFloat32>> col = new ArrayList<>();
 				for (int v = 0; v < 3; v++)
-					col[v] = t.slice(r, t.constant(new int[] { 0, v, 0, 0 }), t.constant(new int[] { 2, 1, cb, cout }));
-				phases.add(t.concat(Arrays.asList(col[0], t.math.add(col[1], col[2])), t.constant(1)));
-				phases.add(t.concat(Arrays.asList(t.math.add(col[0], col[1]), col[2]), t.constant(1)));
+					col.add(t.slice(r, t.constant(new int[] { 0, v, 0, 0 }), t.constant(new int[] { 2, 1, cb, cout })));
+				phases.add(taps(t, col, 0, 1));
+				phases.add(taps(t, col, 1, 1));
 			}
 			// [2,2,cb,4·cout], phase p = 2·row parity + column parity
 			final Operand<TFloat32> k4 = t.concat(phases, t.constant(3));
@@ -401,6 +399,14 @@ public final class UNet {
 			final Operand<TFloat32> up = t.nn.depthToSpace(t.concat(cut, t.constant(3)), 2L);
 			final Operand<TFloat32> y = t.math.add(t.nn.conv2d(a, ka, Arrays.asList(1L, 1L, 1L, 1L), "SAME"), up);
 			return finish(t, y, training, true, f);
+		}
+
+		/** The two taps of phase {@code parity} along {@code axis}: [k0, k1 + k2] (parity 0) or [k0 + k1, k2]. */
+		private static Operand<TFloat32> taps(final Ops t, final List<Operand<TFloat32>> k, final int parity,
+			final int axis)
+		{
+			return t.concat(parity == 0 ? Arrays.asList(k.get(0), t.math.add(k.get(1), k.get(2))) : Arrays.asList(t.math
+				.add(k.get(0), k.get(1)), k.get(2)), t.constant(axis));
 		}
 
 		Operand<TFloat32> apply(final Ops t, final Operand<TFloat32> x, final boolean training, final boolean relu,
