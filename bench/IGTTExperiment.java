@@ -164,6 +164,8 @@ public class IGTTExperiment {
 	static String thresholdDiagnostics(final ImagePlus prob, final ImagePlus gt) {
 		final int d = prob.getStackSize();
 		final double[] oracle = new double[51];
+		// rank oracle: the q % highest-probability pixels of each slice, best q of 1..50 % (sees saturated maps)
+		final double[] rank = new double[51];
 		double half = 0, otsuP = 0;
 		for (int z = 1; z <= d; z++) {
 			final float[] p = (float[]) prob.getStack().getProcessor(z).getPixels();
@@ -174,19 +176,13 @@ public class IGTTExperiment {
 			final int t = new ij.process.AutoThresholder().getThreshold(ij.process.AutoThresholder.Method.Otsu, hist);
 			otsuP += dice(p, g, (t + 1) / 256.0) / d;
 			for (int k = 1; k < 50; k++) oracle[k] += dice(p, g, k / 50.0) / d;
-		}
-		double best = 0;
-		int bk = 0;
-		for (int k = 1; k < 50; k++) if (oracle[k] > best) { best = oracle[k]; bk = k; }
-		// rank oracle: the q % highest-probability pixels of each slice, best q of 1..50 % (sees saturated maps)
-		final double[] rank = new double[51];
-		for (int z = 1; z <= d; z++) {
-			final float[] p = (float[]) prob.getStack().getProcessor(z).getPixels();
-			final byte[] g = (byte[]) gt.getStack().getProcessor(z).convertToByteProcessor(false).getPixels();
 			final float[] sorted = p.clone();
 			java.util.Arrays.sort(sorted);
 			for (int q = 1; q <= 50; q++) rank[q] += dice(p, g, sorted[sorted.length - sorted.length * q / 100]) / d;
 		}
+		double best = 0;
+		int bk = 0;
+		for (int k = 1; k < 50; k++) if (oracle[k] > best) { best = oracle[k]; bk = k; }
 		double bestRank = 0;
 		int bq = 0;
 		for (int q = 1; q <= 50; q++) if (rank[q] > bestRank) { bestRank = rank[q]; bq = q; }

@@ -19,6 +19,7 @@ pyfile="$(mktemp --suffix=.py)"
 # AVX2 machine they make training ~1.5x faster when the CPU is otherwise idle, but they spin-wait and
 # become several times SLOWER when other processes compete for the cores. The suite is measured both ways.
 out="$(mktemp)"
+trap 'rm -f "$pyfile" "$out"' EXIT  # no temporary files left behind, also after an error
 {
 echo "# torch_compare  $(date -u +%Y-%m-%dT%H:%MZ)  commit $(git rev-parse --short HEAD 2>/dev/null || echo none)"
 echo "# machine: $(nproc) cores, load before $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -91,7 +92,6 @@ for kind in "" onednn_; do
     "$py" -c "print('${kind}median_train_step_ms %s vs torch_${layout} %s: ${kind}ratio_train_step_vs_torch_${layout} %.2f   ${kind}ratio_forward_vs_torch_${layout} %.2f' % ('$ours', '$t', $ours/$t, $ourf/$f))" | tee -a "$out"
   done
 done
-rm -f "$pyfile"
 mkdir -p bench/results
 mv "$out" bench/results/torch_compare.txt
 echo "saved bench/results/torch_compare.txt" >&2

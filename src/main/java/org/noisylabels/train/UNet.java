@@ -356,7 +356,7 @@ public final class UNet {
 		 * zero-padded low-resolution image; each phase's window is cut out and depth-to-space interleaves them.
 		 * The concatenation is not built either: the layer's kernel is split by input channels, and the two
 		 * convolutions are summed. Same values as upsample2 + concat + {@link #apply} (zero padding of the
-		 * upsampled image is zero padding of the small one; tested to 1e-5), with 16 instead of 36
+		 * upsampled image is zero padding of the small one; UNetTest compares outputs and gradients), with 16 instead of 36
 		 * multiplications per low-resolution pixel, input and output channel, and no full-resolution copies:
 		 * a training step of the default U-Net takes about 0.75× (TensorFlow's default CPU kernels) to 0.85×
 		 * (oneDNN) the time of the upsample-and-concatenate form.
