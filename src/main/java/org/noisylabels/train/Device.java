@@ -1,5 +1,9 @@
 package org.noisylabels.train;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
@@ -62,6 +66,23 @@ public final class Device {
 		final String v = System.getenv("TF_ENABLE_ONEDNN_OPTS");
 		if (v == null) return "oneDNN default";
 		return "1".equals(v.trim()) || "true".equalsIgnoreCase(v.trim()) ? "oneDNN on" : "oneDNN off";
+	}
+
+	/**
+	 * Whether TensorFlow runs its oneDNN CPU kernels: TF_ENABLE_ONEDNN_OPTS when set, otherwise TensorFlow's
+	 * own default (on for CPUs with AVX-512 VNNI/BF16, AVX-VNNI or AMX, read here from /proc/cpuinfo).
+	 */
+	public static boolean oneDnnKernels() {
+		final String v = System.getenv("TF_ENABLE_ONEDNN_OPTS");
+		if (v != null) return "1".equals(v.trim()) || "true".equalsIgnoreCase(v.trim());
+		try {
+			for (final String line : Files.readAllLines(Path.of("/proc/cpuinfo")))
+				if (line.startsWith("flags")) return line.matches(".*\\b(avx512_vnni|avx512_bf16|avx_vnni|amx_tile|amx_int8|amx_bf16)\\b.*");
+		}
+		catch (final IOException | RuntimeException e) {
+			// not Linux: assume TensorFlow's default kernels
+		}
+		return false;
 	}
 
 	/** A one-line description for logs and model.json. */

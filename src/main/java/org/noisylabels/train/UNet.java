@@ -385,7 +385,7 @@ public final class UNet {
 			final Operand<TFloat32> padded = t.pad(b, t.constant(new int[][] { { 0, 0 }, { 1, 1 }, { 1, 1 }, { 0, 0 } }), t
 				.constant(0f));
 			// [N, H+1, W+1, 4·cout]
-			final Operand<TFloat32> all = t.nn.conv2d(padded, k4, Arrays.asList(1L, 1L, 1L, 1L), "VALID");
+			final Operand<TFloat32> all = Conv.conv2d(t, padded, k4, "VALID");
 			final List<Operand<TFloat32>> cut = new ArrayList<>();
 			// size of each phase: [-1, H, W, cout] with H, W of b
 			final Operand<TInt32> hw = t.slice(t.shape(b), t.constant(new int[] { 1 }), t.constant(new int[] { 2 }));
@@ -397,7 +397,7 @@ public final class UNet {
 				cut.add(t.slice(all, t.constant(new int[] { 0, di, dj, p * cout }), size));
 			}
 			final Operand<TFloat32> up = t.nn.depthToSpace(t.concat(cut, t.constant(3)), 2L);
-			final Operand<TFloat32> y = t.math.add(t.nn.conv2d(a, ka, Arrays.asList(1L, 1L, 1L, 1L), "SAME"), up);
+			final Operand<TFloat32> y = t.math.add(Conv.conv2d(t, a, ka, "SAME"), up);
 			return finish(t, y, training, true, f);
 		}
 
@@ -412,7 +412,7 @@ public final class UNet {
 		Operand<TFloat32> apply(final Ops t, final Operand<TFloat32> x, final boolean training, final boolean relu,
 			final UNet.Forward f)
 		{
-			return finish(t, t.nn.conv2d(x, t.identity(kernel), Arrays.asList(1L, 1L, 1L, 1L), "SAME"), training, relu, f);
+			return finish(t, Conv.conv2d(t, x, t.identity(kernel), "SAME"), training, relu, f);
 		}
 
 		private Operand<TFloat32> finish(final Ops t, final Operand<TFloat32> conv, final boolean training,

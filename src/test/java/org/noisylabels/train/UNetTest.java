@@ -132,7 +132,7 @@ public class UNetTest {
 	 * the same seed, so the same initial weights).
 	 */
 	@Test
-	public void lowResolutionDecoderEqualsUpsampleConcatConvolve() {
+	public void fastDecoderAndGemmKernelGradientsEqualTextbookForm() {
 		final UNet.Config c = tiny(2, 1);
 		c.depth = 2;
 		c.baseChannels = 3;
@@ -144,6 +144,9 @@ public class UNetTest {
 			final List<UNet.Network> nets = new ArrayList<>();
 			for (final boolean reference : new boolean[] { false, true }) {
 				UNet.referenceDecoder = reference;
+				// the fast form also takes every kernel gradient by GEMM (Conv), the reference Conv2D's own
+				Conv.mode = reference ? "native" : "gemm";
+				Conv.minChannels = 1;
 				try {
 					final UNet.Network n = UNet.build(tf, reference ? "ref" : "fast", c, 7);
 					nets.add(n);
@@ -157,7 +160,16 @@ public class UNetTest {
 				}
 				finally {
 					UNet.referenceDecoder = false;
+					Conv.mode = "auto";
+					Conv.minChannels = 32;
 				}
+				long identityN = 0;
+				for (final java.util.Iterator<org.tensorflow.GraphOperation> it = g.operations(); it.hasNext();)
+					if (it.next().type().equals("IdentityN")) identityN++;
+				// 13 convolutions (6 encoder, 3 per decoder level, 1 head) in each of the fast network's two forward
+				// passes are wrapped; the reference adds none
+				assertEquals("IdentityN-wrapped convolutions after building " + (reference ? "ref" : "fast"), 2 * 13,
+					identityN);
 			}
 			assertEquals(nets.get(0).parameterCount(), nets.get(1).parameterCount());
 			final int h = 8, w = 12, n = 2;
