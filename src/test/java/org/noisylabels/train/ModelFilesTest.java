@@ -73,6 +73,44 @@ public class ModelFilesTest {
 		}
 	}
 
+	/**
+	 * A model trained with Conv's GEMM kernel gradients (its graph holds IdentityN wrappers) saves and loads
+	 * like any other; and a single tile run as a batch of two copies (what Predictor does under oneDNN) gives
+	 * the same probabilities as the single tile.
+	 */
+	@Test
+	public void gemmTrainedModelLoadsAndSingleTileAsBatchOfTwoGivesTheSameProbabilities() throws Exception {
+		final ImagePlus[] d = TrainTestData.discs(40, 36, 6, 3);
+		final Path model = tmp.getRoot().toPath().resolve("gemm-model");
+		final boolean pad = Predictor.padSingleTile;
+		Conv.mode = "gemm";
+		Conv.minChannels = 1;
+		try {
+			final float[] live;
+			try (Trainer.Outcome out = new Trainer(cfg(model), new Supervised()).train(Arrays.asList(data(d)), null,
+				Progress.NONE, s -> {}))
+			{
+				live = (float[]) out.predictor().predict(d[0], 0.5, Progress.NONE).probability.getProcessor().getPixels();
+			}
+			try (Predictor p = Predictor.load(model)) {
+				Predictor.padSingleTile = false;
+				final float[] single = (float[]) p.predict(d[0], 0.5, Progress.NONE).probability.getProcessor().getPixels();
+				Predictor.padSingleTile = true;
+				final float[] two = (float[]) p.predict(d[0], 0.5, Progress.NONE).probability.getProcessor().getPixels();
+				assertArrayEquals(live, single, 0f);
+				assertArrayEquals(single, two, 1e-5f);
+				double spread = 0;
+				for (final float v : single) spread = Math.max(spread, Math.abs(v - single[0]));
+				assertTrue("the probabilities vary over the image", spread > 0.1);
+			}
+		}
+		finally {
+			Conv.mode = "auto";
+			Conv.minChannels = 32;
+			Predictor.padSingleTile = pad;
+		}
+	}
+
 	@Test
 	public void failedWriteLeavesNoFolder() throws Exception {
 		final Path model = tmp.getRoot().toPath().resolve("broken-model");

@@ -30,6 +30,24 @@ public class TrainerTest {
 
 	@Test
 	public void tinyNetworkOverfitsTinyImage() {
+		overfit();
+	}
+
+	/** The same with every kernel gradient computed by Conv's GEMMs (what oneDNN machines run). */
+	@Test
+	public void tinyNetworkOverfitsWithGemmKernelGradients() {
+		Conv.mode = "gemm";
+		Conv.minChannels = 1;
+		try {
+			overfit();
+		}
+		finally {
+			Conv.mode = "auto";
+			Conv.minChannels = 32;
+		}
+	}
+
+	private static void overfit() {
 		final ImagePlus[] d = TrainTestData.discs(48, 48, 8, 1);
 		final TrainingData data = TrainingData.fromImages(d[0], d[1], null, null, Normalization.zscore(), 0, "image",
 			"label");
