@@ -104,6 +104,38 @@ public class ConvTest {
 		check(3, "SAME", 1, 3, 1, 4, 4);
 	}
 
+	/** IdentityN ops not built by Conv (another plugin's, say) get the identity gradient, zeros where unused. */
+	@Test
+	public void otherIdentityNOpsGetTheIdentityGradient() {
+		Conv.mode = "gemm";
+		Conv.minChannels = 1;
+		try (Graph g = new Graph()) {
+			final Ops tf = Ops.create(g);
+			// registers IdentityN's gradient, as building a network would
+			Conv.conv2d(tf, tf.zeros(tf.constant(new int[] { 1, 4, 4, 2 }), TFloat32.class), tf.zeros(tf.constant(
+				new int[] { 3, 3, 2, 2 }), TFloat32.class), "SAME");
+			final Variable<TFloat32> a = tf.variable(tf.constant(new float[] { 1, 2, 3 }));
+			final Variable<TFloat32> b = tf.variable(tf.constant(new float[] { 4, 5 }));
+			final org.tensorflow.op.core.IdentityN id = tf.identityN(Arrays.<Operand<?>> asList(tf.identity(a), tf.identity(
+				b)));
+			@SuppressWarnings("unchecked")
+			final Operand<TFloat32> a2 = (Operand<TFloat32>) id.output().get(0);
+			final Operand<TFloat32> loss = tf.sum(tf.math.mul(a2, tf.constant(new float[] { 7, 8, 9 })), tf.constant(0));
+			final Gradients gr = tf.gradients(loss, Arrays.asList(a, b));
+			try (Session s = new Session(g)) {
+				s.initialize();
+				try (Result r = s.runner().fetch(gr.dy(0)).fetch(gr.dy(1)).run()) {
+					final TFloat32 da = (TFloat32) r.get(0), db = (TFloat32) r.get(1);
+					assertEquals(7f, da.getFloat(0), 0f);
+					assertEquals(8f, da.getFloat(1), 0f);
+					assertEquals(9f, da.getFloat(2), 0f);
+					assertEquals(0f, db.getFloat(0), 0f);
+					assertEquals(0f, db.getFloat(1), 0f);
+				}
+			}
+		}
+	}
+
 	@Test
 	public void nativeModeBuildsPlainConv2D() {
 		Conv.mode = "native";
