@@ -3,6 +3,7 @@ package org.noisylabels.train;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -90,7 +91,7 @@ final class Conv {
 		// the gradient function must not query shapes or attributes (the graph is locked while gradients are
 		// added), so the kernel's shape and the padding travel in the op's name
 		final IdentityN id = t.withSubScope(MARK + "_" + ks.get(0) + "x" + ks.get(1) + "x" + ks.get(2) + "x" + ks.get(
-			3) + "_" + padding.toLowerCase(java.util.Locale.ROOT)).identityN(Arrays.<Operand<?>> asList(y, kernel));
+			3) + "_" + padding.toLowerCase(Locale.ROOT)).identityN(Arrays.<Operand<?>> asList(y, kernel));
 		@SuppressWarnings("unchecked")
 		final Operand<TFloat32> out = (Operand<TFloat32>) id.output().get(0);
 		return out;
@@ -111,7 +112,7 @@ final class Conv {
 		final Output<TFloat32> x = (Output<TFloat32>) ((GraphOperation) op.input(0).op()).input(0);
 		dx.add(dy);
 		dx.add(kernelGradient(t, x, dy, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m
-			.group(3)), Integer.parseInt(m.group(4)), m.group(5).toUpperCase(java.util.Locale.ROOT)));
+			.group(3)), Integer.parseInt(m.group(4)), m.group(5).toUpperCase(Locale.ROOT)));
 		return dx;
 	}
 
@@ -128,8 +129,9 @@ final class Conv {
 	 * x is flattened to rows [N·Hi·Wi, cin] and dy is zero-padded to the same Hi×Wi grid and flattened
 	 * alike, so that pixel p + (i, j) is row q + i·Wi + j of x when p is row q of dy. Each tap is then one
 	 * GEMM of a row-offset view of x (a dim-0 slice, which TensorFlow shares without copying) with dy. The
-	 * rows of dy's padding are zero, so whatever they meet in x (the next row, the next image) adds nothing;
-	 * the last L = N·Hi·Wi − ((kh−1)·Wi + kw − 1) rows of dy are padding, so all offsets stay inside x.
+	 * rows of dy's padding are zero, so whatever they meet in x (the next row, the next image) adds nothing.
+	 * Only dy's first L = N·Hi·Wi − ((kh−1)·Wi + kw − 1) rows are used (the rows left out are all padding),
+	 * so every offset view of x stays inside x.
 	 */
 	static Operand<TFloat32> kernelGradient(final Ops t, final Operand<TFloat32> x, final Operand<TFloat32> dy,
 		final int kh, final int kw, final int cin, final int cout, final String padding)
