@@ -15,9 +15,9 @@ fi
 threads="$(nproc)"
 rounds="${ROUNDS:-3}"
 pyfile="$(mktemp --suffix=.py)"
-# TensorFlow 2.18 turns its oneDNN kernels on by default only on CPUs with AVX-512 VNNI and newer. On this
-# AVX2 machine they make training ~1.5x faster when the CPU is otherwise idle, but they spin-wait and
-# become several times SLOWER when other processes compete for the cores. The suite is measured both ways.
+# TensorFlow 2.18 turns its oneDNN kernels on by default only on CPUs with AVX-512 VNNI and newer; the
+# suite's command line turns them on everywhere (scripts/noisy-labels), Fiji users set
+# TF_ENABLE_ONEDNN_OPTS=1 themselves. The suite is measured both ways.
 out="$(mktemp)"
 trap 'rm -f "$pyfile" "$out"' EXIT  # no temporary files left behind, also after an error
 {
@@ -78,7 +78,7 @@ for round in $(seq "$rounds"); do
   env -u TF_ENABLE_ONEDNN_OPTS bench/run.sh TrainStepBench 10 256 4 false | grep '^train_step_ms\|^forward_ms'
   TF_ENABLE_ONEDNN_OPTS=1 bench/run.sh TrainStepBench 10 256 4 false | grep '^train_step_ms\|^forward_ms' | sed 's/^/onednn_/'
 done
-echo "# suite with TensorFlow's default kernels (what Fiji users get unless they set TF_ENABLE_ONEDNN_OPTS=1): full run"
+echo "# suite with TensorFlow's default kernels (Fiji unless TF_ENABLE_ONEDNN_OPTS=1 is set): full run"
 env -u TF_ENABLE_ONEDNN_OPTS bench/run.sh TrainStepBench 10 256 4 | grep -v '^#' | sed 's/^/full_/'
 echo "# suite with TF_ENABLE_ONEDNN_OPTS=1: full run"
 TF_ENABLE_ONEDNN_OPTS=1 bench/run.sh TrainStepBench 10 256 4 | grep -v '^#' | sed 's/^/full_onednn_/'

@@ -59,8 +59,9 @@ public final class Device {
 	/**
 	 * Whether TensorFlow's oneDNN CPU kernels are on. TensorFlow reads TF_ENABLE_ONEDNN_OPTS once at start;
 	 * this build turns them on by default only on CPUs with AVX-512 VNNI and newer. On AVX2 CPUs they make
-	 * U-Net training about 1.5× faster when nothing else runs, but several times slower when other programs
-	 * compete for the cores (they spin-wait). Set TF_ENABLE_ONEDNN_OPTS=1 before starting Java to try them.
+	 * U-Net training 1.5–1.7× faster, also when other programs compete for the cores
+	 * (bench/results/onednn_contention.txt). The suite's command line sets TF_ENABLE_ONEDNN_OPTS=1; for Fiji,
+	 * set it in the environment that starts Fiji.
 	 */
 	public static String oneDnn() {
 		final String v = System.getenv("TF_ENABLE_ONEDNN_OPTS");
