@@ -58,16 +58,9 @@ final class Conv {
 	 */
 	static int minChannels = 32;
 
-	private static Boolean auto;
-
 	private static boolean enabled(final long cin) {
 		if (cin < minChannels || "native".equals(mode)) return false;
-		if (!"gemm".equals(mode)) {
-			synchronized (Conv.class) {
-				if (auto == null) auto = Device.oneDnnKernels() && !Device.gpuAvailable();
-			}
-			if (!auto) return false;
-		}
+		if (!"gemm".equals(mode) && !(Device.oneDnnKernels() && !Device.gpuAvailable())) return false;
 		return register();
 	}
 
@@ -118,9 +111,11 @@ final class Conv {
 
 	private static final Pattern NAME = Pattern.compile(MARK + "_(\\d+)x(\\d+)x(\\d+)x(\\d+)_(same|valid)(_\\d+)?/");
 
+	/** False for the placeholder TensorFlow passes for an output that no gradient reached. */
 	private static boolean present(final Output<?> o) {
-		return o != null && ((GraphOperation) o.op()).getUnsafeNativeHandle() != null && !((GraphOperation) o.op())
-			.getUnsafeNativeHandle().isNull();
+		if (o == null) return false;
+		final org.tensorflow.internal.c_api.TF_Operation h = ((GraphOperation) o.op()).getUnsafeNativeHandle();
+		return h != null && !h.isNull();
 	}
 
 	/**

@@ -64,21 +64,37 @@ public final class Device {
 	 * set it in the environment that starts Fiji.
 	 */
 	public static String oneDnn() {
-		final String v = System.getenv("TF_ENABLE_ONEDNN_OPTS");
-		if (v == null) return "oneDNN default";
-		return "1".equals(v.trim()) || "true".equalsIgnoreCase(v.trim()) ? "oneDNN on" : "oneDNN off";
+		final Boolean set = oneDnnSetting();
+		return set == null ? "oneDNN default" : set ? "oneDNN on" : "oneDNN off";
 	}
+
+	/** TF_ENABLE_ONEDNN_OPTS as TensorFlow reads it: true, false, or null when it is not set. */
+	private static Boolean oneDnnSetting() {
+		final String v = System.getenv("TF_ENABLE_ONEDNN_OPTS");
+		return v == null ? null : "1".equals(v.trim()) || "true".equalsIgnoreCase(v.trim());
+	}
+
+	private static volatile Boolean oneDnnKernels;
 
 	/**
 	 * Whether TensorFlow runs its oneDNN CPU kernels: TF_ENABLE_ONEDNN_OPTS when set, otherwise TensorFlow's
 	 * own default (on for CPUs with AVX-512 VNNI/BF16, AVX-VNNI or AMX, read here from /proc/cpuinfo).
+	 * Decided once per process, as TensorFlow does.
 	 */
 	public static boolean oneDnnKernels() {
-		final String v = System.getenv("TF_ENABLE_ONEDNN_OPTS");
-		if (v != null) return "1".equals(v.trim()) || "true".equalsIgnoreCase(v.trim());
+		Boolean k = oneDnnKernels;
+		if (k == null) {
+			final Boolean set = oneDnnSetting();
+			oneDnnKernels = k = set != null ? set : cpuDefaultsToOneDnn();
+		}
+		return k;
+	}
+
+	private static boolean cpuDefaultsToOneDnn() {
 		try {
 			for (final String line : Files.readAllLines(Path.of("/proc/cpuinfo")))
-				if (line.startsWith("flags")) return line.matches(".*\\b(avx512_vnni|avx512_bf16|avx_vnni|amx_tile|amx_int8|amx_bf16)\\b.*");
+				if (line.startsWith("flags")) return line.matches(
+					".*\\b(avx512_vnni|avx512_bf16|avx_vnni|amx_tile|amx_int8|amx_bf16)\\b.*");
 		}
 		catch (final IOException | RuntimeException e) {
 			// not Linux: assume TensorFlow's default kernels

@@ -163,13 +163,10 @@ public class UNetTest {
 					Conv.mode = "auto";
 					Conv.minChannels = 32;
 				}
-				long identityN = 0;
-				for (final java.util.Iterator<org.tensorflow.GraphOperation> it = g.operations(); it.hasNext();)
-					if (it.next().type().equals("IdentityN")) identityN++;
 				// 13 convolutions (6 encoder, 3 per decoder level, 1 head) in each of the fast network's two forward
 				// passes are wrapped; the reference adds none
 				assertEquals("IdentityN-wrapped convolutions after building " + (reference ? "ref" : "fast"), 2 * 13,
-					identityN);
+					ConvTest.identityNOps(g));
 			}
 			assertEquals(nets.get(0).parameterCount(), nets.get(1).parameterCount());
 			final int h = 8, w = 12, n = 2;
