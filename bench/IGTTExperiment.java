@@ -21,6 +21,7 @@ import ij.ImagePlus;
  * Usage: bench/run.sh IGTTExperiment [datasets=filaments,tubes,nuclei] [seeds=1,2,3] [ems=true,false]
  * [epochs=N] [base_channels=N] [depth=N] [batch_size=N] [learning_rate=X] [lr_step=N] [k=N] [p=X] [r=N]
  * [patch_size=N] [lr_gamma=X] [momentum=X] [flip=B] [weight_decay=X] [shared_index=B] [output_threshold=X] [verbose=B]
+ * [data=NAME:IMAGE.tif:GT.tif;NAME2:...] (extra datasets, e.g. filaments made denser with Synthetic Microscopy)
  * <p>
  * Besides the method's own output, every run prints diagnostics that use the ground truth (the method never
  * does): the AUC and foreground % of the output every 5 epochs, and the final probability map's Dice at 0.5,
@@ -37,9 +38,17 @@ public class IGTTExperiment {
 		DATA.put("blobs", new String[] { "test-images/synth-blobs.tif", "test-images/synth-blobs-gt.tif" });
 	}
 
+	static final List<String> KEYS = java.util.Arrays.asList("datasets", "seeds", "ems", "verbose", "data", "epochs",
+		"base_channels", "depth", "batch_size", "learning_rate", "lr_step", "k", "p", "r", "patch_size", "lr_gamma",
+		"momentum", "flip", "weight_decay", "shared_index", "output_threshold");
+
 	public static void main(final String[] args) throws Exception {
 		final Map<String, String> a = new LinkedHashMap<>();
 		for (final String s : args) a.put(s.substring(0, s.indexOf('=')), s.substring(s.indexOf('=') + 1));
+		if (a.containsKey("data")) for (final String d : a.get("data").split(";")) {
+			final String[] f = d.split(":");
+			DATA.put(f[0], new String[] { f[1], f[2] });
+		}
 		final String[] datasets = a.getOrDefault("datasets", "filaments,tubes,nuclei").split(",");
 		final String[] seeds = a.getOrDefault("seeds", "1,2,3").split(",");
 		final String[] emsList = a.getOrDefault("ems", "true,false").split(",");
@@ -136,6 +145,8 @@ public class IGTTExperiment {
 
 	public static IGTTSegmentation.Settings settings(final Map<String, String> a) {
 		final IGTTSegmentation.Settings s = new IGTTSegmentation.Settings();
+		for (final String key : a.keySet())
+			if (!KEYS.contains(key)) throw new IllegalArgumentException("unknown key '" + key + "'");
 		if (a.containsKey("epochs")) s.epochs = Integer.parseInt(a.get("epochs"));
 		if (a.containsKey("base_channels")) s.baseChannels = Integer.parseInt(a.get("base_channels"));
 		if (a.containsKey("depth")) s.depth = Integer.parseInt(a.get("depth"));
