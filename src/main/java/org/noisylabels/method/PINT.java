@@ -662,7 +662,7 @@ public final class PINT extends AbstractNoisyLabelMethod {
 
 		/** p̂ = mean of the M teacher probabilities, [N,H,W,C]. */
 		public final Operand<TFloat32> meanProb;
-		/** u = −Σ_c p̂ log(p̂ + 1e-6) in nats, [N,H,W]; 0 (certain) .. ln C (uniform). */
+		/** u = max(0, −Σ_c p̂ log(p̂ + 1e-6)) in nats, [N,H,W]; 0 (certain) .. ln C (uniform). */
 		public final Operand<TFloat32> uncertainty;
 		/** α = exp(−u), the weight of the noisy label's CE, [N,H,W]. */
 		public final Operand<TFloat32> labelWeight;
@@ -739,7 +739,8 @@ public final class PINT extends AbstractNoisyLabelMethod {
 		final int c)
 	{
 		final Operand<TFloat32> plogp = tf.math.mul(pHat, tf.math.log(tf.math.add(pHat, f(tf, ENTROPY_EPS))));
-		final Operand<TFloat32> u = tf.math.neg(tf.reduceSum(plogp, tf.constant(3)));
+		// a certain p̂ = (1, 0) gives −log(1 + 1e-6) ≈ −1e-6: clamp, an entropy is never negative
+		final Operand<TFloat32> u = tf.math.maximum(tf.math.neg(tf.reduceSum(plogp, tf.constant(3))), f(tf, 0));
 		final Operand<TFloat32> alpha = tf.math.exp(tf.math.neg(u));
 		final Operand<TFloat32> pseudo = soft ? pHat : tf.stopGradient(tf.oneHot(tf.math.argMax(pHat, tf
 			.constant(3)), tf.constant(c), f(tf, 1), f(tf, 0)));
@@ -1030,7 +1031,7 @@ public final class PINT extends AbstractNoisyLabelMethod {
 			return out;
 		}
 
-		/** u = −Σ_c p̂ log(p̂ + 1e-6) per pixel. */
+		/** u = max(0, −Σ_c p̂ log(p̂ + 1e-6)) per pixel. */
 		public static double[] entropy(final double[] pHat, final int channels) {
 			final double[] u = new double[pHat.length / channels];
 			for (int j = 0; j < u.length; j++) {
@@ -1039,7 +1040,7 @@ public final class PINT extends AbstractNoisyLabelMethod {
 					final double p = pHat[j * channels + c];
 					s -= p * Math.log(p + ENTROPY_EPS);
 				}
-				u[j] = s;
+				u[j] = Math.max(0, s); // as in the graph: never negative
 			}
 			return u;
 		}

@@ -269,6 +269,21 @@ public class PINTTest {
 	}
 
 	@Test
+	public void uncertaintyOfACertainTeacherIsZeroNotNegative() {
+		// p̂ = (1, 0): −[1·log(1 + 1e-6) + 0·log(1e-6)] = −1e-6 before the clamp; an uncertainty map must not
+		// go below 0 (the PINT benchmark's ROC of u against the wrong labels rejected such a map)
+		assertEquals(0, Plain.entropy(new double[] { 1, 0 }, 2)[0], 0);
+		assertEquals(0, Plain.entropy(new double[] { 0, 0, 1 }, 3)[0], 0);
+		try (Tf t = new Tf()) {
+			final Uncertainty unc = PINT.uncertainty(t.tf, Arrays.asList(t.constant(new float[] { 1, 0, 0, 1 }, 1, 1,
+				2, 2), t.constant(new float[] { 1, 0, 0, 1 }, 1, 1, 2, 2)), true);
+			final float[][] v = t.run(unc.uncertainty, unc.labelWeight);
+			assertArrayEquals(new float[] { 0, 0 }, v[0], 0);
+			assertArrayEquals(new float[] { 1, 1 }, v[1], 0);
+		}
+	}
+
+	@Test
 	public void pntLossMatchesPlainJavaWithIgnoredPixels() {
 		final int n = 2, h = 3, w = 4, p = h * w, m = 3;
 		for (final int c : new int[] { 2, 3 }) {
