@@ -45,8 +45,11 @@ public class IGTTExperiment {
 	public static void main(final String[] args) throws Exception {
 		final Map<String, String> a = new LinkedHashMap<>();
 		for (final String s : args) a.put(s.substring(0, s.indexOf('=')), s.substring(s.indexOf('=') + 1));
+		for (final String key : a.keySet())
+			if (!KEYS.contains(key)) throw new IllegalArgumentException("unknown key '" + key + "'");
 		if (a.containsKey("data")) for (final String d : a.get("data").split(";")) {
 			final String[] f = d.split(":");
+			if (f.length != 3) throw new IllegalArgumentException("data: expected NAME:IMAGE.tif:GT.tif, got '" + d + "'");
 			DATA.put(f[0], new String[] { f[1], f[2] });
 		}
 		final String[] datasets = a.getOrDefault("datasets", "filaments,tubes,nuclei").split(",");
@@ -145,8 +148,6 @@ public class IGTTExperiment {
 
 	public static IGTTSegmentation.Settings settings(final Map<String, String> a) {
 		final IGTTSegmentation.Settings s = new IGTTSegmentation.Settings();
-		for (final String key : a.keySet())
-			if (!KEYS.contains(key)) throw new IllegalArgumentException("unknown key '" + key + "'");
 		if (a.containsKey("epochs")) s.epochs = Integer.parseInt(a.get("epochs"));
 		if (a.containsKey("base_channels")) s.baseChannels = Integer.parseInt(a.get("base_channels"));
 		if (a.containsKey("depth")) s.depth = Integer.parseInt(a.get("depth"));
