@@ -18,9 +18,9 @@ import ij.ImagePlus;
  * iGTT with and without EMS on the bundled images, several seeds, default parameters (unless overridden):
  * Dice mean ± SD per setting, next to Otsu (sigma 1, as in test-images/README.md).
  *
- * Usage: bench/run.sh IGTTExperiment [datasets=filaments,tubes,nuclei] [seeds=1,2,3] [ems=true,false]
+ * Usage: bench/run.sh IGTTExperiment [datasets=filaments,tubes,nuclei (also nuclei-test, blobs)] [seeds=1,2,3] [ems=true,false]
  * [epochs=N] [base_channels=N] [depth=N] [batch_size=N] [learning_rate=X] [lr_step=N] [k=N] [p=X] [r=N]
- * [patch_size=N] [lr_gamma=X] [momentum=X] [flip=B] [weight_decay=X] [shared_index=B] [output_threshold=X] [verbose=B]
+ * [patch_size=N] [steps_per_epoch=N] [clip_norm=X] [lr_gamma=X] [momentum=X] [flip=B] [weight_decay=X] [shared_index=B] [output_threshold=X] [verbose=B]
  * [data=NAME:IMAGE.tif:GT.tif;NAME2:...] (extra datasets, e.g. filaments made denser with Synthetic Microscopy)
  * <p>
  * Besides the method's own output, every run prints diagnostics that use the ground truth (the method never
@@ -35,12 +35,13 @@ public class IGTTExperiment {
 		DATA.put("filaments", new String[] { "test-images/synth-filaments.tif", "test-images/synth-filaments-gt.tif" });
 		DATA.put("tubes", new String[] { "test-images/synth-tubes.tif", "test-images/synth-tubes-gt.tif" });
 		DATA.put("nuclei", new String[] { "test-images/img2d.tif", "test-images/gt2d.tif" });
+		DATA.put("nuclei-test", new String[] { "test-images/nuclei-test.tif", "test-images/nuclei-test-gt.tif" });
 		DATA.put("blobs", new String[] { "test-images/synth-blobs.tif", "test-images/synth-blobs-gt.tif" });
 	}
 
 	static final List<String> KEYS = java.util.Arrays.asList("datasets", "seeds", "ems", "verbose", "data", "epochs",
 		"base_channels", "depth", "batch_size", "learning_rate", "lr_step", "k", "p", "r", "patch_size", "lr_gamma",
-		"momentum", "flip", "weight_decay", "shared_index", "output_threshold");
+		"momentum", "flip", "weight_decay", "shared_index", "output_threshold", "steps_per_epoch", "clip_norm");
 
 	public static void main(final String[] args) throws Exception {
 		final Map<String, String> a = new LinkedHashMap<>();
@@ -158,6 +159,8 @@ public class IGTTExperiment {
 		if (a.containsKey("p")) s.params.p = Double.parseDouble(a.get("p"));
 		if (a.containsKey("r")) s.params.r = Integer.parseInt(a.get("r"));
 		if (a.containsKey("patch_size")) s.patchSize = Integer.parseInt(a.get("patch_size"));
+		if (a.containsKey("clip_norm")) s.clipNorm = Double.parseDouble(a.get("clip_norm"));
+		if (a.containsKey("steps_per_epoch")) s.stepsPerEpoch = Integer.parseInt(a.get("steps_per_epoch"));
 		if (a.containsKey("lr_gamma")) s.lrGamma = Double.parseDouble(a.get("lr_gamma"));
 		if (a.containsKey("momentum")) s.momentum = Double.parseDouble(a.get("momentum"));
 		if (a.containsKey("flip")) s.flip = Boolean.parseBoolean(a.get("flip"));

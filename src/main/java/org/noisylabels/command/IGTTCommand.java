@@ -82,8 +82,12 @@ public class IGTTCommand extends NoisyLabelsCommand {
 	private int batch_size = 2;
 
 	@Parameter(label = "Patch size", min = "16", max = "4096",
-		description = "Side of the training patches (at most the image size; an epoch covers every image once)")
+		description = "Side of the training patches (at most the image size)")
 	private int patch_size = IGTTSegmentation.DEFAULT_PATCH_SIZE;
+
+	@Parameter(label = "Steps per epoch (0 = auto)", min = "0", max = "1000000",
+		description = "Training steps between two label refreshes; 0 = enough batches to cover every image once, and at least 8 (one small image alone would otherwise train 1-2 steps per epoch)")
+	private int steps_per_epoch = 0;
 
 	@Parameter(label = "Bright objects",
 		description = "Objects are brighter than the background (fluorescence); decides the output's polarity")
@@ -130,6 +134,7 @@ public class IGTTCommand extends NoisyLabelsCommand {
 		s.depth = depth;
 		s.batchSize = batch_size;
 		s.patchSize = patch_size;
+		s.stepsPerEpoch = steps_per_epoch;
 		s.model = model == null ? null : model.toPath();
 		return s.validate();
 	}

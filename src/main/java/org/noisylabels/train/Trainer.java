@@ -158,7 +158,8 @@ public final class Trainer {
 		final double pixelsPerStep = (double) cfg.batchSize * patch * patch;
 		long mainPixels = 0;
 		for (final Sample s : main.samples()) mainPixels += (long) s.width * s.height;
-		final int stepsPerEpoch = (int) Math.max(1, Math.ceil(mainPixels / pixelsPerStep));
+		final int stepsPerEpoch = cfg.stepsPerEpoch > 0 ? cfg.stepsPerEpoch
+			: (int) Math.max(1, Math.ceil(mainPixels / pixelsPerStep));
 		final long total = cfg.epochs > 0 ? (long) cfg.epochs * stepsPerEpoch : cfg.iterations;
 		final int validateEvery = cfg.validationInterval > 0 ? cfg.validationInterval : (int) Math.max(1, total / 20);
 

@@ -20,6 +20,8 @@ public final class TrainingConfig {
 	/** Training iterations (steps); when {@link #epochs} > 0 it wins. */
 	public int iterations = 1000;
 	public int epochs = 0;
+	/** Steps per epoch (the method's afterEpoch runs after each); 0 = as many as cover the training images once. */
+	public int stepsPerEpoch = 0;
 	public int batchSize = 4;
 	public int patchSize = 128;
 	public boolean flip = true;
@@ -42,6 +44,7 @@ public final class TrainingConfig {
 		Check.range(learningRate, 1e-9, 10, "learning_rate");
 		Check.range(iterations, 1, 10_000_000, "iterations");
 		Check.range(epochs, 0, 100_000, "epochs");
+		Check.range(stepsPerEpoch, 0, 1_000_000, "steps_per_epoch");
 		Check.range(batchSize, 1, 1024, "batch_size");
 		Check.range(patchSize, 8, 4096, "patch_size");
 		Check.range(validationFraction, 0, 0.9, "validation_fraction");

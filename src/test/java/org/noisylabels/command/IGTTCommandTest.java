@@ -96,6 +96,7 @@ public class IGTTCommandTest {
 		// bad parameter values
 		assertBadInput(cli(args("image=" + img, "p=0", "probability=" + prob)), "p", prob);
 		assertBadInput(cli(args("image=" + img, "k=2", "probability=" + prob)), "k", prob);
+		assertBadInput(cli(args("image=" + img, "steps_per_epoch=-1", "probability=" + prob)), "steps_per_epoch", prob);
 	}
 
 	@Test
@@ -105,7 +106,7 @@ public class IGTTCommandTest {
 			hist = new File(tmp.getRoot(), "h.tif"), metrics = new File(tmp.getRoot(), "metrics.csv"),
 			model = new File(tmp.getRoot(), "model");
 		final Object[] r = cli(args("image=" + img, "ground_truth=" + mask("gt.tif", 32, 32), "probability=" + prob,
-			"mask=" + mask, "pseudo_labels=" + hist, "metrics=" + metrics, "model=" + model));
+			"mask=" + mask, "pseudo_labels=" + hist, "metrics=" + metrics, "model=" + model, "steps_per_epoch=3"));
 		assertEquals(r[2].toString(), 0, r[0]);
 		final ImagePlus p = IJ.openImage(prob.getPath()), m = IJ.openImage(mask.getPath()), h = IJ.openImage(hist
 			.getPath());
@@ -117,8 +118,9 @@ public class IGTTCommandTest {
 		assertEquals(lines.toString(), 3, lines.size()); // header + 2 epochs
 		assertTrue(lines.get(0), lines.get(0).contains("dice"));
 		assertTrue(new File(model, "model.json").isFile());
-		assertTrue(new String(Files.readAllBytes(new File(model, "model.json").toPath()), StandardCharsets.UTF_8)
-			.contains("\"igtt\""));
+		final String json = new String(Files.readAllBytes(new File(model, "model.json").toPath()), StandardCharsets.UTF_8);
+		assertTrue(json, json.contains("\"igtt\""));
+		assertTrue(json, json.matches("(?s).*\"iterations\"\\s*:\\s*6\\b.*")); // 2 epochs of steps_per_epoch=3
 		// the saved model gives Apply Model the same probability map as the run (polarity included)
 		final File applied = new File(tmp.getRoot(), "applied.tif");
 		final Object[] a = cli("Apply Model", "model=" + model, "image=" + img, "probability=" + applied);

@@ -44,6 +44,20 @@ public class IGTTTest {
 			if (imp.getProcessor().get(i) != 0) gt[i] = (byte) 255;
 	}
 
+	// ---- 0. run settings -----------------------------------------------------------------------
+
+	@Test
+	public void automaticStepsPerEpochCoverTheImagesAndAreAtLeastEight() {
+		// 8 images of 256x256 in batches of 2 patches of 128x128: 16 steps cover them once
+		assertEquals(16, IGTTSegmentation.autoStepsPerEpoch(8L * 256 * 256, 2, 128));
+		assertEquals(8, IGTTSegmentation.autoStepsPerEpoch(512L * 512, 2, 128));
+		assertEquals(64, IGTTSegmentation.autoStepsPerEpoch(32L * 256 * 256, 2, 128));
+		assertEquals(65, IGTTSegmentation.autoStepsPerEpoch(32L * 256 * 256 + 1, 2, 128));
+		// one 128x512 strip would be 2 steps: raised to the minimum
+		assertEquals(8, IGTTSegmentation.autoStepsPerEpoch(128L * 512, 2, 128));
+		assertEquals(8, IGTTSegmentation.MIN_AUTO_STEPS_PER_EPOCH);
+	}
+
 	// ---- 1. thresholds and DMI selection -------------------------------------------------------
 
 	@Test

@@ -152,6 +152,40 @@ public class MethodApiTest {
 		}
 	}
 
+	@Test
+	public void epochsOfAGivenNumberOfSteps() {
+		final int w = 32, h = 32;
+		final float[] img = new float[w * h];
+		final byte[] lab = new byte[w * h];
+		for (int i = 0; i < img.length; i++) {
+			lab[i] = (byte) (i % w < 12 ? 255 : 0);
+			img[i] = i % w < 12 ? 2 : 1;
+		}
+		final TrainingData data = TrainingData.fromImages(new ImagePlus("a", new FloatProcessor(w, h, img)), new ImagePlus(
+			"b", new ByteProcessor(w, h, lab)), null, null, Normalization.zscore(), 0, "image", "label");
+		final TrainingConfig cfg = new TrainingConfig();
+		cfg.network.depth = 1;
+		cfg.network.baseChannels = 2;
+		cfg.epochs = 2;
+		cfg.stepsPerEpoch = 3; // one 32x32 image in batches of one 32x32 patch would be 1 step per epoch
+		cfg.batchSize = 1;
+		cfg.patchSize = 32;
+		cfg.validationFraction = 0;
+		final Probe probe = new Probe();
+		try (Trainer.Outcome out = new Trainer(cfg, probe).train(Arrays.asList(data), null, Progress.NONE, s -> {})) {
+			assertEquals(6, probe.rampSeen.size()); // 2 epochs of 3 steps
+			assertEquals(2, probe.epochs);
+		}
+		cfg.stepsPerEpoch = -1;
+		try {
+			cfg.validate();
+			throw new AssertionError("negative steps_per_epoch accepted");
+		}
+		catch (final org.noisylabels.NoisyLabelsException e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("steps_per_epoch"));
+		}
+	}
+
 	private static org.tensorflow.Session sessionOf(final Trainer.Outcome out) {
 		try {
 			final java.lang.reflect.Field f = Trainer.Outcome.class.getDeclaredField("session");
