@@ -224,7 +224,7 @@ public final class Trainer {
 			info.sizeMultiple = multiple;
 			info.margin = net.receptiveMargin();
 			info.device = Device.name();
-			info.training.putAll(trainingParameters(patch, total));
+			info.training.putAll(trainingParameters(patch, total, stepsPerEpoch));
 			out.info = info;
 
 			final Checkpoint ckpt = new Checkpoint(graph, tf);
@@ -342,9 +342,13 @@ public final class Trainer {
 		}
 	}
 
-	private Map<String, Object> trainingParameters(final int patch, final long total) {
+	private Map<String, Object> trainingParameters(final int patch, final long total, final int stepsPerEpoch) {
 		final Map<String, Object> m = new LinkedHashMap<>();
 		m.put("iterations", total);
+		if (cfg.epochs > 0) {
+			m.put("epochs", cfg.epochs);
+			m.put("steps_per_epoch", stepsPerEpoch);
+		}
 		m.put("batch_size", cfg.batchSize);
 		m.put("patch_size", patch);
 		m.put("optimizer", cfg.optimizer.type.name());

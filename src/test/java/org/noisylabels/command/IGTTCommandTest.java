@@ -120,7 +120,8 @@ public class IGTTCommandTest {
 		assertTrue(new File(model, "model.json").isFile());
 		final String json = new String(Files.readAllBytes(new File(model, "model.json").toPath()), StandardCharsets.UTF_8);
 		assertTrue(json, json.contains("\"igtt\""));
-		assertTrue(json, json.matches("(?s).*\"iterations\"\\s*:\\s*6\\b.*")); // 2 epochs of steps_per_epoch=3
+		assertTrue(json, json.matches("(?s).*\"steps_per_epoch\"\\s*:\\s*3\\b.*"));
+		assertTrue(json, json.matches("(?s).*\"iterations\"\\s*:\\s*6\\b.*")); // 2 epochs of 3 steps
 		// the saved model gives Apply Model the same probability map as the run (polarity included)
 		final File applied = new File(tmp.getRoot(), "applied.tif");
 		final Object[] a = cli("Apply Model", "model=" + model, "image=" + img, "probability=" + applied);
