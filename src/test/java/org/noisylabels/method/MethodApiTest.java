@@ -116,8 +116,8 @@ public class MethodApiTest {
 		}
 	}
 
-	@Test
-	public void twoNetworksTeacherHeadsScalarsAndLabelRefresh() {
+	/** One 32×32 image of a bright disc, with the disc as its label. */
+	private static TrainingData disc() {
 		final int w = 32, h = 32;
 		final float[] img = new float[w * h];
 		final byte[] lab = new byte[w * h];
@@ -126,15 +126,26 @@ public class MethodApiTest {
 			lab[i] = (byte) (fg ? 255 : 0);
 			img[i] = fg ? 2 : 1;
 		}
-		final TrainingData data = TrainingData.fromImages(new ImagePlus("a", new FloatProcessor(w, h, img)), new ImagePlus(
-			"b", new ByteProcessor(w, h, lab)), null, null, Normalization.zscore(), 0, "image", "label");
+		return TrainingData.fromImages(new ImagePlus("a", new FloatProcessor(w, h, img)), new ImagePlus("b",
+			new ByteProcessor(w, h, lab)), null, null, Normalization.zscore(), 0, "image", "label");
+	}
+
+	/** A tiny network trained on whole 32×32 images, one per step, no validation. */
+	private static TrainingConfig tiny() {
 		final TrainingConfig cfg = new TrainingConfig();
 		cfg.network.depth = 1;
 		cfg.network.baseChannels = 4;
-		cfg.iterations = 6;
 		cfg.batchSize = 1;
 		cfg.patchSize = 32;
 		cfg.validationFraction = 0;
+		return cfg;
+	}
+
+	@Test
+	public void twoNetworksTeacherHeadsScalarsAndLabelRefresh() {
+		final TrainingData data = disc();
+		final TrainingConfig cfg = tiny();
+		cfg.iterations = 6;
 		final Probe probe = new Probe();
 		try (Trainer.Outcome out = new Trainer(cfg, probe).train(Arrays.asList(data), null, Progress.NONE, s -> {})) {
 			assertEquals(Arrays.asList(0f, 0.1f, 0.2f, 0.3f, 0.4f, 0.5f), probe.rampSeen);
@@ -154,23 +165,10 @@ public class MethodApiTest {
 
 	@Test
 	public void epochsOfAGivenNumberOfSteps() {
-		final int w = 32, h = 32;
-		final float[] img = new float[w * h];
-		final byte[] lab = new byte[w * h];
-		for (int i = 0; i < img.length; i++) {
-			lab[i] = (byte) (i % w < 12 ? 255 : 0);
-			img[i] = i % w < 12 ? 2 : 1;
-		}
-		final TrainingData data = TrainingData.fromImages(new ImagePlus("a", new FloatProcessor(w, h, img)), new ImagePlus(
-			"b", new ByteProcessor(w, h, lab)), null, null, Normalization.zscore(), 0, "image", "label");
-		final TrainingConfig cfg = new TrainingConfig();
-		cfg.network.depth = 1;
-		cfg.network.baseChannels = 2;
+		final TrainingData data = disc();
+		final TrainingConfig cfg = tiny();
 		cfg.epochs = 2;
 		cfg.stepsPerEpoch = 3; // one 32x32 image in batches of one 32x32 patch would be 1 step per epoch
-		cfg.batchSize = 1;
-		cfg.patchSize = 32;
-		cfg.validationFraction = 0;
 		final Probe probe = new Probe();
 		try (Trainer.Outcome out = new Trainer(cfg, probe).train(Arrays.asList(data), null, Progress.NONE, s -> {})) {
 			assertEquals(6, probe.rampSeen.size()); // 2 epochs of 3 steps
