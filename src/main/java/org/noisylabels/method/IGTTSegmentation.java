@@ -385,12 +385,11 @@ public final class IGTTSegmentation {
 	}
 
 	/**
-	 * Automatic steps per epoch: as many as cover every training pixel once (batches of {@code batch}
-	 * patches of {@code patch}²), and at least {@link #MIN_AUTO_STEPS_PER_EPOCH}.
+	 * Automatic steps per epoch: the trainer's own ({@link Trainer#stepsToCover}: every training pixel
+	 * once), at least {@link #MIN_AUTO_STEPS_PER_EPOCH} and at most the 1,000,000 that the settings allow.
 	 */
 	public static int autoStepsPerEpoch(final long pixels, final int batch, final int patch) {
-		final double cover = Math.ceil(pixels / ((double) batch * patch * patch));
-		return (int) Math.min(1_000_000, Math.max(MIN_AUTO_STEPS_PER_EPOCH, cover));
+		return Math.min(1_000_000, Math.max(MIN_AUTO_STEPS_PER_EPOCH, Trainer.stepsToCover(pixels, batch, patch)));
 	}
 
 	private static int roundUp(final int v, final int m) {

@@ -155,11 +155,10 @@ public final class Trainer {
 			log.accept("validation: " + validation.size() + " held-out " + (main.size() >= 5 ? "images" : "tiles of " +
 				patch + "×" + patch + " (their labels are not trained on)"));
 		}
-		final double pixelsPerStep = (double) cfg.batchSize * patch * patch;
 		long mainPixels = 0;
 		for (final Sample s : main.samples()) mainPixels += (long) s.width * s.height;
 		final int stepsPerEpoch = cfg.stepsPerEpoch > 0 ? cfg.stepsPerEpoch
-			: (int) Math.max(1, Math.ceil(mainPixels / pixelsPerStep));
+			: stepsToCover(mainPixels, cfg.batchSize, patch);
 		final long total = cfg.epochs > 0 ? (long) cfg.epochs * stepsPerEpoch : cfg.iterations;
 		final int validateEvery = cfg.validationInterval > 0 ? cfg.validationInterval : (int) Math.max(1, total / 20);
 
@@ -340,6 +339,14 @@ public final class Trainer {
 		finally {
 			if (!success) out.close();
 		}
+	}
+
+	/**
+	 * The steps of an automatic epoch: as many batches of {@code batch} patches of {@code patch}² as cover
+	 * {@code pixels} once (at least 1).
+	 */
+	public static int stepsToCover(final long pixels, final int batch, final int patch) {
+		return (int) Math.max(1, Math.ceil(pixels / ((double) batch * patch * patch)));
 	}
 
 	private Map<String, Object> trainingParameters(final int patch, final long total, final int stepsPerEpoch) {
