@@ -91,6 +91,7 @@ public class IGTTExperiment {
 					final IGTTSegmentation.Result r = IGTTSegmentation.run(img, gt, s, Progress.NONE, m -> {
 						if (verbose || m.startsWith("polarity")) System.out.println("  " + m);
 					});
+					if (r.warning != null) System.out.println("  WARNING: " + r.warning);
 					final int last = r.metrics.size() - 1;
 					final double d = r.metrics.getValue("dice", last);
 					double best = 0;

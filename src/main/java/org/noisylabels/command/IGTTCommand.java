@@ -153,6 +153,7 @@ public class IGTTCommand extends NoisyLabelsCommand {
 			log.warn("iGTT canceled: the outputs are from epoch " + res.epochs + " (the last finished epoch)");
 			ij.IJ.resetEscape();
 		}
+		if (res.warning != null) log.warn("iGTT: " + res.warning);
 		probability = res.probability;
 		mask = res.mask;
 		pseudo_labels = res.pseudoLabels;

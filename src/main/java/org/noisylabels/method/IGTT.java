@@ -130,6 +130,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 	private int lossCount;
 	private Op setNormal, setInverted;
 	private boolean modelInverted;
+	private int emptySince = -1;
 
 	/** A method with the reference parameters (SciJava needs a public no-argument constructor). */
 	public IGTT() {}
@@ -166,6 +167,24 @@ public class IGTT extends AbstractNoisyLabelMethod {
 	/** The last finished epoch's result, or null. */
 	public EpochResult lastEpoch() {
 		return last;
+	}
+
+	/**
+	 * The epoch (0-based) since which every image's pseudo-label has been empty, up to the last finished
+	 * epoch; −1 when the last refresh left some label non-empty. Empty labels mean the loop collapsed: the
+	 * prediction was (nearly) flat, or its candidate covered the whole image, and the network is now trained
+	 * toward a blank answer.
+	 */
+	public int emptyLabelsSince() {
+		return emptySince;
+	}
+
+	/** {@link #emptyLabelsSince()} after {@code epoch}'s refresh gave {@code labels}. */
+	static int emptySince(final int since, final int epoch, final byte[][] labels) {
+		for (final byte[] l : labels)
+			for (final byte v : l)
+				if (v != 0) return -1;
+		return since >= 0 ? since : epoch;
 	}
 
 	@Override
@@ -256,6 +275,10 @@ public class IGTT extends AbstractNoisyLabelMethod {
 			images[i] = s.image;
 		}
 		final Update[] updates = refreshAll(state, 0, raw, epoch, params);
+		final byte[][] labels = new byte[n][];
+		for (int i = 0; i < n; i++)
+			labels[i] = updates[i].label;
+		emptySince = emptySince(emptySince, epoch, labels);
 		for (int i = 0; i < n; i++) {
 			final byte[] l = state.label(i);
 			final byte[] classes = new byte[l.length];

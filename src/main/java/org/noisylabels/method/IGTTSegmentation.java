@@ -140,6 +140,11 @@ public final class IGTTSegmentation {
 		/** Every how many epochs the history was recorded. */
 		public int historyInterval;
 		public boolean canceled;
+		/**
+		 * Null, or why the outputs are probably useless: the last pseudo-labels were all empty (the label loop
+		 * collapsed), with what to try instead.
+		 */
+		public String warning;
 		/** The polarity decision, in words. */
 		public String polarity;
 		public double seconds;
@@ -263,6 +268,12 @@ public final class IGTTSegmentation {
 		result.epochs = last.epoch + 1;
 		if (canceled) log.accept("canceled: the outputs are from epoch " + result.epochs +
 			", the last finished epoch" + (settings.model != null ? " (so is the model)" : ""));
+		final int empty = method.emptyLabelsSince();
+		if (empty >= 0) {
+			result.warning = "the pseudo-labels have been empty since epoch " + (empty + 1) + " of " + result.epochs +
+				": the label loop collapsed and the network learnt a blank answer, so the mask is not a segmentation;" +
+				" run again with another seed or a lower learning_rate";
+		}
 		result.polarity = last.output.polarity.reason;
 		log.accept("polarity: " + result.polarity);
 		final ImageStack ps = new ImageStack(w, h), ms = new ImageStack(w, h);

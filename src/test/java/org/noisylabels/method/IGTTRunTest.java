@@ -2,6 +2,7 @@ package org.noisylabels.method;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
@@ -135,6 +136,7 @@ public class IGTTRunTest {
 		}
 		assertEquals(EPOCHS, result.epochs);
 		assertFalse(result.canceled);
+		assertNull("labels collapsed: " + result.warning, result.warning);
 		assertNotNull(result.polarity);
 	}
 

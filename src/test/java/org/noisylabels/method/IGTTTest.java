@@ -466,6 +466,31 @@ public class IGTTTest {
 	// ---- 4. label state and refresh ----------------------------------------------------------------
 
 	@Test
+	public void flatPredictionsGiveEmptyLabelsAndTheCollapseIsTrackedUntilALabelReturns() {
+		final int w = 64, h = 64;
+		final LabelState state = new LabelState(w, h, 2, false);
+		final float[] flat = new float[w * h];
+		java.util.Arrays.fill(flat, 0.37f);
+		final float[] truth = discScene(11)[1];
+		final float[] good = new float[truth.length];
+		for (int i = 0; i < good.length; i++)
+			good[i] = 0.2f + 0.6f * truth[i];
+		final Params params = new Params();
+		// a flat P: every threshold is the same value, the candidate P > t is empty, and so is the label
+		final byte[] a = IGTT.refresh(state, 0, flat, 3, params).label;
+		final byte[] b = IGTT.refresh(state, 1, flat, 3, params).label;
+		assertEquals(0, IGTT.countForeground(a));
+		assertEquals(0, IGTT.countForeground(b));
+		assertEquals(3, IGTT.emptySince(-1, 3, new byte[][] { a, b }));
+		assertEquals(3, IGTT.emptySince(3, 4, new byte[][] { a, b }));
+		// one image with a structure again: not collapsed
+		final byte[] c = IGTT.refresh(state, 1, good, 5, params).label;
+		assertTrue(IGTT.countForeground(c) > 0);
+		assertEquals(-1, IGTT.emptySince(3, 5, new byte[][] { a, c }));
+		assertEquals(-1, IGTT.emptySince(-1, 5, new byte[][] { c, a }));
+	}
+
+	@Test
 	public void labelStateStartsBlackAndRecordsHistory() {
 		final int w = 64, h = 64;
 		final LabelState state = new LabelState(w, h, 2, true);
