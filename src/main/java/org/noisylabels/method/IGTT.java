@@ -182,8 +182,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 	/** {@link #emptyLabelsSince()} after {@code epoch}'s refresh gave {@code labels}. */
 	static int emptySince(final int since, final int epoch, final byte[][] labels) {
 		for (final byte[] l : labels)
-			for (final byte v : l)
-				if (v != 0) return -1;
+			if (countForeground(l) > 0) return -1;
 		return since >= 0 ? since : epoch;
 	}
 
@@ -276,16 +275,14 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		}
 		final Update[] updates = refreshAll(state, 0, raw, epoch, params);
 		final byte[][] labels = new byte[n][];
-		for (int i = 0; i < n; i++)
-			labels[i] = updates[i].label;
-		emptySince = emptySince(emptySince, epoch, labels);
 		for (int i = 0; i < n; i++) {
-			final byte[] l = state.label(i);
+			final byte[] l = labels[i] = state.label(i);
 			final byte[] classes = new byte[l.length];
 			for (int j = 0; j < l.length; j++)
 				if (l[j] != 0) classes[j] = 1;
 			data.sample(i).setLabels(classes);
 		}
+		emptySince = emptySince(emptySince, epoch, labels);
 		if (historyInterval > 0 && ((epoch + 1) % historyInterval == 0 || epoch + 1 == epochs)) state.endEpoch(epoch);
 		final Output out = output(raw, images, params);
 		if (out.polarity.inverted != modelInverted && setNormal != null) {
