@@ -2,6 +2,7 @@ package org.noisylabels.command;
 
 import java.io.File;
 
+import org.noisylabels.Check;
 import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.method.IGTT;
 import org.noisylabels.method.IGTTSegmentation;
@@ -52,6 +53,10 @@ public class IGTTCommand extends NoisyLabelsCommand {
 	@Parameter(label = "EMS sampling ratio p", min = "0.001", max = "1", stepSize = "0.01",
 		description = "Fraction of the shifted skeleton pixels kept as foreground labels")
 	private double p = IGTT.DEFAULT_P;
+
+	@Parameter(label = "Soft IoU form", choices = { IGTT.SOFT_IOU_REFERENCE, IGTT.SOFT_IOU_PAPER },
+		description = "reference = the authors' code, 1 - Σpy/(Σ(p²+y) - Σpy); paper = the paper's Eq. 6, 1 - Σpy/Σ(p+y-py), which makes the probability map sharper")
+	private String soft_iou = IGTT.SOFT_IOU_REFERENCE;
 
 	@Parameter(label = "Learning rate", min = "0.0000001", max = "10", stepSize = "0.001",
 		description = "SGD learning rate (reference 0.05)")
@@ -124,6 +129,8 @@ public class IGTTCommand extends NoisyLabelsCommand {
 		s.params.p = p;
 		s.params.seed = seed;
 		s.params.brightObjects = bright_objects;
+		s.params.paperIoU = IGTT.SOFT_IOU_PAPER.equals(Check.choice(soft_iou, IGTT.KEY_SOFT_IOU,
+			IGTT.SOFT_IOU_REFERENCE, IGTT.SOFT_IOU_PAPER));
 		s.epochs = epochs;
 		s.learningRate = learning_rate;
 		s.momentum = momentum;

@@ -273,6 +273,16 @@ public final class JavaLosses {
 	public static double softIoU(final double[] prob, final double[] target, final double[] weight,
 		final int n)
 	{
+		return softIoU(prob, target, weight, n, false);
+	}
+
+	/**
+	 * {@link #softIoU(double[], double[], double[], int)}, or with paperForm the iGTT paper's Eq. 6:
+	 * p in place of p², i.e. 1 − Σwpy / (Σw(p + y − py) + 1e-10).
+	 */
+	public static double softIoU(final double[] prob, final double[] target, final double[] weight,
+		final int n, final boolean paperForm)
+	{
 		final int pp = pixelsPerImage(prob, n, 2);
 		double total = 0;
 		for (int b = 0; b < n; b++) {
@@ -281,7 +291,7 @@ public final class JavaLosses {
 				final double w = weight == null ? 1 : weight[i];
 				final double p = prob[2 * i + 1], y = target[2 * i + 1];
 				inter += w * p * y;
-				sum += w * (p * p + y);
+				sum += w * ((paperForm ? p : p * p) + y);
 			}
 			total += 1 - inter / (sum - inter + Losses.IOU_EPS);
 		}
@@ -364,11 +374,19 @@ public final class JavaLosses {
 
 	/** Soft IoU loss of one image: 1 − Σpy / (Σ(p² + y) − Σpy + 1e-10), y non-zero = foreground. */
 	public static double softIoUBinary(final float[] p, final byte[] y) {
+		return softIoUBinary(p, y, false);
+	}
+
+	/**
+	 * {@link #softIoUBinary(float[], byte[])}, or with paperForm the iGTT paper's Eq. 6:
+	 * 1 − Σpy / (Σ(p + y − py) + 1e-10).
+	 */
+	public static double softIoUBinary(final float[] p, final byte[] y, final boolean paperForm) {
 		if (p.length != y.length) throw new IllegalArgumentException("p and y must have the same length");
 		double inter = 0, sum = 0;
 		for (int i = 0; i < p.length; i++) {
 			final double pi = p[i];
-			sum += pi * pi;
+			sum += paperForm ? pi : pi * pi;
 			if (y[i] != 0) {
 				inter += pi;
 				sum += 1;

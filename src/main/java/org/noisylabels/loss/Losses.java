@@ -86,7 +86,7 @@ public final class Losses {
 			case DMI:
 				return dmi(tf, channel(tf, p, 1), channel(tf, y, 1), w);
 			case SOFT_IOU:
-				return softIoU(tf, channel(tf, p, 1), channel(tf, y, 1), w);
+				return softIoUOfChannel(tf, channel(tf, p, 1), channel(tf, y, 1), w, false);
 			default:
 				return weightedMean4(tf, pixelLoss4(tf, type, lp, p, y, flagged, c), w);
 		}
@@ -264,13 +264,34 @@ public final class Losses {
 		return tf.math.mean(perImage, tf.constant(0));
 	}
 
-	/** Soft IoU per image: 1 − Σwpy / (Σw(p² + y) − Σwpy + 1e-10), mean over the batch. */
-	private static Operand<TFloat32> softIoU(final Ops tf, final Operand<TFloat32> pf,
-		final Operand<TFloat32> yf, final Operand<TFloat32> w)
+	/**
+	 * The soft IoU loss of two-class probabilities (foreground = channel 1) in either of its two published
+	 * forms: the reference code's (paperForm false; the same as {@link #loss} with
+	 * {@link LossType#SOFT_IOU}), 1 − Σwpy / (Σw(p² + y) − Σwpy + 1e-10), or the iGTT paper's Eq. 6
+	 * (true), 1 − Σwpy / (Σw(p + y − py) + 1e-10). They differ in how a prediction p away from the
+	 * labels is penalised: p² hardly pushes small p down, p pushes every p down at the same rate.
+	 *
+	 * @throws NoisyLabelsException unless prob and target have 2 channels
+	 */
+	public static Operand<TFloat32> softIoU(final Ops tf, final Operand<TFloat32> prob,
+		final Operand<TFloat32> target, final Operand<TFloat32> weight, final boolean paperForm)
+	{
+		channels(prob, target, LossType.SOFT_IOU);
+		requireWeight(weight, "weight");
+		return softIoUOfChannel(tf, channel(tf, prob, 1), channel(tf, target, 1), weight, paperForm);
+	}
+
+	/**
+	 * Soft IoU per image: 1 − Σwpy / (Σw(p² + y) − Σwpy + 1e-10), or with p in place of p² (paperForm),
+	 * mean over the batch.
+	 */
+	private static Operand<TFloat32> softIoUOfChannel(final Ops tf, final Operand<TFloat32> pf,
+		final Operand<TFloat32> yf, final Operand<TFloat32> w, final boolean paperForm)
 	{
 		final Operand<TInt32> ax = tf.constant(new int[] { 1, 2, 3 });
 		final Operand<TFloat32> inter = tf.reduceSum(tf.math.mul(tf.math.mul(pf, yf), w), ax);
-		final Operand<TFloat32> total = tf.reduceSum(tf.math.mul(tf.math.add(tf.math.mul(pf, pf), yf), w), ax);
+		final Operand<TFloat32> total = tf.reduceSum(tf.math.mul(tf.math.add(paperForm ? pf : tf.math.mul(pf,
+			pf), yf), w), ax);
 		final Operand<TFloat32> iou = tf.math.div(inter, tf.math.add(tf.math.sub(total, inter), f(tf,
 			IOU_EPS)));
 		return tf.math.mean(tf.math.sub(f(tf, 1), iou), tf.constant(0));

@@ -81,6 +81,8 @@ public class IGTT extends AbstractNoisyLabelMethod {
 
 	/** Parameter keys used in error messages (the command's keys). */
 	public static final String KEY_K = "k", KEY_R = "r", KEY_P = "p";
+	/** Key and values of the soft IoU form (see {@link Params#paperIoU}). */
+	public static final String KEY_SOFT_IOU = "soft_iou", SOFT_IOU_REFERENCE = "reference", SOFT_IOU_PAPER = "paper";
 
 	// ---------------------------------------------------------------------------------------------
 	// 0. The method as a plugin of the shared trainer
@@ -201,6 +203,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		m.put("bright_objects", params.brightObjects);
 		m.put("full_range", params.fullRange);
 		m.put("shared_index", params.sharedIndex);
+		m.put(KEY_SOFT_IOU, params.paperIoU ? SOFT_IOU_PAPER : SOFT_IOU_REFERENCE);
 		m.put("label_seed", params.seed);
 		m.put("output_polarity", "decided after every epoch; the saved model outputs the corrected probability");
 		return m;
@@ -220,7 +223,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		final Ops tf = g.tf();
 		final Operand<TFloat32> prob = g.forward(0, 0).probabilities(0);
 		final Operand<TFloat32> dmi = Losses.loss(tf, LossType.DMI, null, prob, g.target(0), g.weight(0), null);
-		final Operand<TFloat32> iou = Losses.loss(tf, LossType.SOFT_IOU, null, prob, g.target(0), g.weight(0), null);
+		final Operand<TFloat32> iou = Losses.softIoU(tf, prob, g.target(0), g.weight(0), params.paperIoU);
 		return tf.math.add(dmi, iou);
 	}
 
@@ -356,6 +359,12 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		 * labels (about P &gt; mean(P)).
 		 */
 		public double outputThreshold = Double.NaN;
+		/**
+		 * false (default, reference code): the soft IoU term is 1 − Σpy / (Σ(p² + y) − Σpy); true (the
+		 * paper's Eq. 6): 1 − Σpy / Σ(p + y − py), which pushes every prediction away from the labels down
+		 * at the same rate, so P becomes sharper (see {@link Losses#softIoU(Ops, Operand, Operand, Operand, boolean)}).
+		 */
+		public boolean paperIoU = false;
 
 		/** Throws a {@link NoisyLabelsException} naming the first bad value. */
 		public Params validate() {
@@ -368,9 +377,9 @@ public class IGTT extends AbstractNoisyLabelMethod {
 
 		@Override
 		public String toString() {
-			return String.format(Locale.ROOT, "k=%d%s%s, EMS %s (r=%d, p=%s), seed=%d", k, fullRange
+			return String.format(Locale.ROOT, "k=%d%s%s, EMS %s (r=%d, p=%s), soft IoU %s, seed=%d", k, fullRange
 				? " (all candidates)" : " (k=1..K-2)", sharedIndex ? ", one index per batch" : "", ems ? "on"
-					: "off", r, Check.fmt(p), seed);
+					: "off", r, Check.fmt(p), paperIoU ? "as in the paper (p)" : "as in the reference code (p²)", seed);
 		}
 	}
 

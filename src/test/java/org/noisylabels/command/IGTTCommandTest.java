@@ -97,6 +97,7 @@ public class IGTTCommandTest {
 		assertBadInput(cli(args("image=" + img, "p=0", "probability=" + prob)), "p", prob);
 		assertBadInput(cli(args("image=" + img, "k=2", "probability=" + prob)), "k", prob);
 		assertBadInput(cli(args("image=" + img, "steps_per_epoch=-1", "probability=" + prob)), "steps_per_epoch", prob);
+		assertBadInput(cli(args("image=" + img, "soft_iou=squared", "probability=" + prob)), "soft_iou", prob);
 	}
 
 	@Test
@@ -106,7 +107,7 @@ public class IGTTCommandTest {
 			hist = new File(tmp.getRoot(), "h.tif"), metrics = new File(tmp.getRoot(), "metrics.csv"),
 			model = new File(tmp.getRoot(), "model");
 		final Object[] r = cli(args("image=" + img, "ground_truth=" + mask("gt.tif", 32, 32), "probability=" + prob,
-			"mask=" + mask, "pseudo_labels=" + hist, "metrics=" + metrics, "model=" + model, "steps_per_epoch=3"));
+			"mask=" + mask, "pseudo_labels=" + hist, "metrics=" + metrics, "model=" + model, "steps_per_epoch=3", "soft_iou=paper"));
 		assertEquals(r[2].toString(), 0, r[0]);
 		final ImagePlus p = IJ.openImage(prob.getPath()), m = IJ.openImage(mask.getPath()), h = IJ.openImage(hist
 			.getPath());
@@ -121,6 +122,7 @@ public class IGTTCommandTest {
 		final String json = new String(Files.readAllBytes(new File(model, "model.json").toPath()), StandardCharsets.UTF_8);
 		assertTrue(json, json.contains("\"igtt\""));
 		assertTrue(json, json.matches("(?s).*\"steps_per_epoch\"\\s*:\\s*3\\b.*"));
+		assertTrue(json, json.matches("(?s).*\"soft_iou\"\\s*:\\s*\"paper\".*"));
 		assertTrue(json, json.matches("(?s).*\"iterations\"\\s*:\\s*6\\b.*")); // 2 epochs of 3 steps
 		// the saved model gives Apply Model the same probability map as the run (polarity included)
 		final File applied = new File(tmp.getRoot(), "applied.tif");

@@ -221,6 +221,46 @@ public class LossesTest {
 	}
 
 	@Test
+	public void softIoUPaperFormByHandAndGraphMatchesJava() {
+		// the iGTT paper's Eq. 6: p = (0.2, 0.7, 0.5), y = (0, 0, 1): Σpy = 0.5, Σ(p + y − py) = 1.4 + 1 − 0.5
+		// = 1.9; loss = 1 − 0.5/1.9 = 0.7368421 (the reference form gives 0.609375, softIoUByHand)
+		final float[] w1 = TfFixture.ones(3);
+		assertEquals(0.7368421, fx.scalar(Losses.softIoU(fx.tf, fx.constant(HP, 1, 1, 3, 2), fx.constant(HY, 1, 1,
+			3, 2), fx.constant(w1, 1, 1, 3, 1), true)), 1e-6);
+		assertEquals(0.7368421, JavaLosses.softIoUBinary(new float[] { 0.2f, 0.7f, 0.5f }, new byte[] { 0, 0, 1 },
+			true), 1e-6);
+		// a weighted random batch, both forms: graph = Java, and reference form = loss(SOFT_IOU)
+		final SplittableRandom rnd = new SplittableRandom(77);
+		final float[] prob = TfFixture.toFloat(TfFixture.softmax(TfFixture.logits(rnd, N * P * 2, 3), 2));
+		final float[] target = TfFixture.oneHot(rnd, N * P, 2);
+		final float[] weight = TfFixture.weights(rnd, N * P);
+		final double[] dp = new double[prob.length], dy = new double[target.length], dw = new double[weight.length];
+		for (int i = 0; i < prob.length; i++) {
+			dp[i] = prob[i];
+			dy[i] = target[i];
+		}
+		for (int i = 0; i < weight.length; i++)
+			dw[i] = weight[i];
+		final double paper = JavaLosses.softIoU(dp, dy, dw, N, true), ref = JavaLosses.softIoU(dp, dy, dw, N, false);
+		assertTrue(paper + " vs " + ref, paper > ref + 1e-3); // Σp > Σp² for p in (0, 1)
+		for (final boolean form : new boolean[] { true, false }) {
+			final float g = fx.scalar(Losses.softIoU(fx.tf, fx.constant(prob, N, 1, P, 2), fx.constant(target, N, 1, P,
+				2), fx.constant(weight, N, 1, P, 1), form));
+			assertRel("paper form " + form, form ? paper : ref, g, 1e-5);
+		}
+		assertRel("reference form = SOFT_IOU", ref, graphLoss(LossType.SOFT_IOU, null, prob, target, weight, null, N,
+			P, 2), 1e-5);
+		try {
+			Losses.softIoU(fx.tf, fx.constant(new float[6], 1, 1, 2, 3), fx.constant(new float[6], 1, 1, 2, 3), fx
+				.constant(new float[2], 1, 1, 2, 1), true);
+			fail("soft IoU accepted C = 3");
+		}
+		catch (final NoisyLabelsException e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("2 classes"));
+		}
+	}
+
+	@Test
 	public void slsrByHandAndEqualToCeWithoutSmoothing() {
 		// one pixel p = (0.8, 0.2), y = (1, 0), ε = 0.25 → y' = (0.75, 0.25);
 		// −(0.75 ln 0.7997 + 0.25 ln(0.999·0.2 + 5e-4 = 0.2003)) = 0.5696237
