@@ -55,7 +55,7 @@ public class IGTTCommand extends NoisyLabelsCommand {
 	private double p = IGTT.DEFAULT_P;
 
 	@Parameter(label = "Soft IoU form", choices = { IGTT.SOFT_IOU_REFERENCE, IGTT.SOFT_IOU_PAPER },
-		description = "reference = the authors' code, 1 - Σpy/(Σ(p²+y) - Σpy); paper = the paper's Eq. 6, 1 - Σpy/Σ(p+y-py), which makes the probability map sharper")
+		description = "reference = the authors' code, 1 - sum(py)/(sum(p^2+y) - sum(py)); paper = the paper's Eq. 6, 1 - sum(py)/sum(p+y-py), which makes the probability map sharper")
 	private String soft_iou = IGTT.SOFT_IOU_REFERENCE;
 
 	@Parameter(label = "Learning rate", min = "0.0000001", max = "10", stepSize = "0.001",
