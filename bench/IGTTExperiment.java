@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.noisylabels.Progress;
+import org.noisylabels.method.IGTT;
 import org.noisylabels.method.IGTTSegmentation;
 import org.noisylabels.metric.SegmentationMetrics;
 import org.noisylabels.metric.ThresholdBaseline;
@@ -167,7 +168,7 @@ public class IGTTExperiment {
 		if (a.containsKey("flip")) s.flip = Boolean.parseBoolean(a.get("flip"));
 		if (a.containsKey("weight_decay")) s.weightDecay = Double.parseDouble(a.get("weight_decay"));
 		if (a.containsKey("shared_index")) s.params.sharedIndex = Boolean.parseBoolean(a.get("shared_index"));
-		if (a.containsKey("soft_iou")) s.params.paperIoU = "paper".equals(org.noisylabels.Check.choice(a.get("soft_iou"), "soft_iou", "reference", "paper"));
+		if (a.containsKey("soft_iou")) s.params.paperIoU = IGTT.paperIoU(a.get("soft_iou"));
 		if (a.containsKey("output_threshold")) s.params.outputThreshold = Double.parseDouble(a.get("output_threshold"));
 		s.historyBudget = 0;
 		return s;

@@ -2,7 +2,6 @@ package org.noisylabels.command;
 
 import java.io.File;
 
-import org.noisylabels.Check;
 import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.method.IGTT;
 import org.noisylabels.method.IGTTSegmentation;
@@ -129,8 +128,7 @@ public class IGTTCommand extends NoisyLabelsCommand {
 		s.params.p = p;
 		s.params.seed = seed;
 		s.params.brightObjects = bright_objects;
-		s.params.paperIoU = IGTT.SOFT_IOU_PAPER.equals(Check.choice(soft_iou, IGTT.KEY_SOFT_IOU,
-			IGTT.SOFT_IOU_REFERENCE, IGTT.SOFT_IOU_PAPER));
+		s.params.paperIoU = IGTT.paperIoU(soft_iou);
 		s.epochs = epochs;
 		s.learningRate = learning_rate;
 		s.momentum = momentum;

@@ -84,6 +84,14 @@ public class IGTT extends AbstractNoisyLabelMethod {
 	/** Key and values of the soft IoU form (see {@link Params#paperIoU}). */
 	public static final String KEY_SOFT_IOU = "soft_iou", SOFT_IOU_REFERENCE = "reference", SOFT_IOU_PAPER = "paper";
 
+	/**
+	 * {@link Params#paperIoU} from a {@value #KEY_SOFT_IOU} value ({@value #SOFT_IOU_REFERENCE} or
+	 * {@value #SOFT_IOU_PAPER}, any case); throws a {@link NoisyLabelsException} for any other value.
+	 */
+	public static boolean paperIoU(final String softIoU) {
+		return SOFT_IOU_PAPER.equals(Check.choice(softIoU, KEY_SOFT_IOU, SOFT_IOU_REFERENCE, SOFT_IOU_PAPER));
+	}
+
 	// ---------------------------------------------------------------------------------------------
 	// 0. The method as a plugin of the shared trainer
 	// ---------------------------------------------------------------------------------------------

@@ -234,13 +234,8 @@ public class LossesTest {
 		final float[] prob = TfFixture.toFloat(TfFixture.softmax(TfFixture.logits(rnd, N * P * 2, 3), 2));
 		final float[] target = TfFixture.oneHot(rnd, N * P, 2);
 		final float[] weight = TfFixture.weights(rnd, N * P);
-		final double[] dp = new double[prob.length], dy = new double[target.length], dw = new double[weight.length];
-		for (int i = 0; i < prob.length; i++) {
-			dp[i] = prob[i];
-			dy[i] = target[i];
-		}
-		for (int i = 0; i < weight.length; i++)
-			dw[i] = weight[i];
+		final double[] dp = JavaLosses.toDouble(prob), dy = JavaLosses.toDouble(target), dw = JavaLosses.toDouble(
+			weight);
 		final double paper = JavaLosses.softIoU(dp, dy, dw, N, true), ref = JavaLosses.softIoU(dp, dy, dw, N, false);
 		assertTrue(paper + " vs " + ref, paper > ref + 1e-3); // Σp > Σp² for p in (0, 1)
 		for (final boolean form : new boolean[] { true, false }) {
