@@ -5,7 +5,8 @@
 # images, U-Net base 16 with 4 levels) and with the suite's defaults (50 epochs, lr 0.01, 128x128 crops,
 # 16 steps per epoch, base 8 with 3 levels). Output: bench/results/igtt_torch.txt (epoch lines every 5).
 # Needs Debian's python3-torch, python3-skimage and python3-tifffile (installed here if missing: this is a
-# benchmark script, not run by CI). About 65 minutes on 2 cores.
+# benchmark script, not run by CI). About 65 minutes on 2 cores. For a quick smoke run:
+#   OUT=/tmp/igtt_torch.txt EXTRA="epochs=1" bench/igtt_torch.sh   (EXTRA's keys override each run's)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -15,6 +16,8 @@ if ! "$py" -c "import torch, skimage, tifffile" 2>/dev/null; then
   apt-get install -y python3-torch python3-skimage python3-tifffile >&2 \
     || { apt-get update >&2 && apt-get install -y python3-torch python3-skimage python3-tifffile >&2; }
 fi
+result="${OUT:-bench/results/igtt_torch.txt}"
+extra_all="${EXTRA:-}"
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT  # the result file is replaced only after a complete run
 {
@@ -25,7 +28,7 @@ for cfg in "reference schedule:" "suite defaults:crop=128 steps=16 lr=0.01 epoch
     for s in 1 2 3; do
       echo "## $name, $d, seed $s"
       # shellcheck disable=SC2086
-      "$py" bench/igtt_torch.py "test-images/synth-$d.tif" "test-images/synth-$d-gt.tif" seed=$s $extra \
+      "$py" bench/igtt_torch.py "test-images/synth-$d.tif" "test-images/synth-$d-gt.tif" seed=$s $extra $extra_all \
         | grep -v "^epoch  *[0-9]*[1-46-9]:"
     done
   done
@@ -34,9 +37,9 @@ done
 for s in 1 2 3; do
   echo "## suite defaults, nuclei (img2d.tif), seed $s"
   "$py" bench/igtt_torch.py test-images/img2d.tif test-images/gt2d.tif seed=$s crop=128 steps=16 lr=0.01 \
-    epochs=50 base=8 levels=3 | grep -v "^epoch  *[0-9]*[1-46-9]:"
+    epochs=50 base=8 levels=3 $extra_all | grep -v "^epoch  *[0-9]*[1-46-9]:"
 done
 echo "# end $(date -u +%Y-%m-%dT%H:%MZ)"
 } > "$out"
-mkdir -p bench/results && cp "$out" bench/results/igtt_torch.txt
-cat bench/results/igtt_torch.txt
+mkdir -p "$(dirname "$result")" && cp "$out" "$result"
+cat "$result"
