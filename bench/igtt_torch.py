@@ -13,7 +13,7 @@ them and runs the filaments and tubes, 3 seeds, two schedules, into bench/result
 Keys (defaults = the reference schedule): epochs=100 lr=0.05 lr_step=20 wd=0.001 batch=2 crop=0
 (0 = whole images) steps=0 (0 = one pass over the images) base=16 levels=4 k=30 r=1 p=0.1 ems=1 seed=1
 """
-import sys, time, math
+import os, sys, time, math
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
 import tifffile
@@ -81,7 +81,7 @@ def soft_iou_loss(p, y):
 
 
 def dmi_det(p, y):
-    """|det U| of one image (numpy, float64): the candidate with the largest one has the lowest DMI."""
+    """|det U| of one image (numpy float64 arrays): the candidate with the largest one has the lowest DMI."""
     a = float((p * y).sum()); b = float((p * (1 - y)).sum())
     c = float(((1 - p) * y).sum()); d = float(((1 - p) * (1 - y)).sum())
     return abs(a * d - b * c)
@@ -90,10 +90,11 @@ def dmi_det(p, y):
 def choose_candidate(prob, k):
     """K thresholds evenly from min to max; candidates k = 1..K-2; lowest DMI wins."""
     ts = np.linspace(prob.min(), prob.max(), k)
+    p64 = prob.astype(np.float64)
     best, best_det = None, -1.0
     for t in ts[1:k - 1]:
         cand = (prob > t).astype(np.float64)
-        det = dmi_det(prob.astype(np.float64), cand)
+        det = dmi_det(p64, cand)
         if det > best_det:
             best, best_det = cand, det
     return best.astype(bool)
@@ -122,8 +123,7 @@ def dice(a, b):
 def auc(prob, gt):
     order = np.argsort(prob.ravel(), kind="mergesort")
     g = gt.ravel()[order]
-    ranks = np.empty(len(g)); ranks[:] = np.arange(1, len(g) + 1)
-    # ties are rare in a float map; ignore them
+    ranks = np.arange(1, len(g) + 1)  # ties are rare in a float map; ignored
     npos = g.sum(); nneg = len(g) - npos
     return float((ranks[g].sum() - npos * (npos + 1) / 2) / (npos * nneg)) if npos and nneg else 0.5
 
@@ -136,6 +136,9 @@ def predict(net, x):
 
 def main():
     a = args()
+    for f in sys.argv[1:3]:
+        if not os.path.isfile(f):
+            sys.exit(f"{f} does not exist: give an image stack and its ground truth (TIFF)")
     torch.set_num_threads(2)
     torch.manual_seed(a["seed"]); rng = np.random.default_rng(a["seed"])
     img = tifffile.imread(sys.argv[1]).astype(np.float32)
@@ -184,8 +187,9 @@ def main():
     # or: the polarity whose pixels are brighter in the image (bright objects expected)
     bright = np.stack([c if img[i][c].mean() >= img[i][~c].mean() else ~c for i, c in enumerate(cands)])
     db = np.mean([dice(f, g) for f, g in zip(bright, gt)])
-    a_ = auc(prob, gt); a_ = max(a_, 1 - a_)
-    pr = prob if auc(prob, gt) >= 0.5 else 1 - prob
+    a_ = auc(prob, gt)
+    pr = prob if a_ >= 0.5 else 1 - prob
+    a_ = max(a_, 1 - a_)
     oracle = max(np.mean([dice(pi > t, g) for pi, g in zip(pr, gt)]) for t in np.linspace(0.02, 0.98, 49))
     print(f"RESULT Dice {d:.4f} (minority polarity), {db:.4f} (brighter polarity), oracle-threshold Dice {oracle:.4f}, AUC {a_:.3f}, "
           f"Otsu {otsu:.4f}, {time.time() - t0:.0f} s")

@@ -18,6 +18,7 @@ if ! "$py" -c "import torch, skimage, tifffile" 2>/dev/null; then
 fi
 result="${OUT:-bench/results/igtt_torch.txt}"
 extra_all="${EXTRA:-}"
+every5() { grep -v "^epoch  *[0-9]*[1-46-9]:"; }  # keep the epoch lines of every 5th epoch
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT  # the result file is replaced only after a complete run
 {
@@ -29,7 +30,7 @@ for cfg in "reference schedule:" "suite defaults:crop=128 steps=16 lr=0.01 epoch
       echo "## $name, $d, seed $s"
       # shellcheck disable=SC2086
       "$py" bench/igtt_torch.py "test-images/synth-$d.tif" "test-images/synth-$d-gt.tif" seed=$s $extra $extra_all \
-        | grep -v "^epoch  *[0-9]*[1-46-9]:"
+        | every5
     done
   done
 done
@@ -37,7 +38,7 @@ done
 for s in 1 2 3; do
   echo "## suite defaults, nuclei (img2d.tif), seed $s"
   "$py" bench/igtt_torch.py test-images/img2d.tif test-images/gt2d.tif seed=$s crop=128 steps=16 lr=0.01 \
-    epochs=50 base=8 levels=3 $extra_all | grep -v "^epoch  *[0-9]*[1-46-9]:"
+    epochs=50 base=8 levels=3 $extra_all | every5
 done
 echo "# end $(date -u +%Y-%m-%dT%H:%MZ)"
 } > "$out"
