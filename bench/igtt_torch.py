@@ -147,8 +147,8 @@ def main():
         img, gt = img[None], gt[None]
     x = (img - img.mean((1, 2), keepdims=True)) / img.std((1, 2), keepdims=True)  # per-image z-score
     n, h, w = x.shape
-    otsu = np.mean([dice(gaussian(s, 1, preserve_range=True) > threshold_otsu(gaussian(s, 1, preserve_range=True)), g)
-                    for s, g in zip(img, gt)])
+    smooth = [gaussian(s, 1, preserve_range=True) for s in img]
+    otsu = np.mean([dice(sm > threshold_otsu(sm), g) for sm, g in zip(smooth, gt)])
     print(f"# igtt_torch {sys.argv[1]} {a}")
     print(f"images {n} of {h}x{w}, truth foreground {100 * gt.mean():.1f}%, Gaussian+Otsu Dice {otsu:.4f}")
     net = UNet(a["base"], a["levels"])
