@@ -51,6 +51,33 @@ public final class Device {
 		}
 	}
 
+	/**
+	 * The session options for training: TensorFlow's default thread pools unless the system property
+	 * {@code noisylabels.threads} (or the environment variable NOISY_LABELS_THREADS) gives a number of
+	 * threads for both pools. One thread makes CPU training repeatable from run to run on one machine
+	 * (multi-threaded reductions add in a varying order); the test suite uses it.
+	 */
+	public static ConfigProto sessionConfig() {
+		final int n = threads();
+		final ConfigProto.Builder b = ConfigProto.newBuilder();
+		if (n > 0) b.setIntraOpParallelismThreads(n).setInterOpParallelismThreads(n);
+		return b.build();
+	}
+
+	/** The thread setting: 0 = TensorFlow's default. */
+	static int threads() {
+		String v = System.getProperty("noisylabels.threads");
+		if (v == null || v.isBlank()) v = System.getenv("NOISY_LABELS_THREADS");
+		if (v == null || v.isBlank()) return 0;
+		try {
+			return Math.max(0, Integer.parseInt(v.trim()));
+		}
+		catch (final NumberFormatException e) {
+			throw new org.noisylabels.NoisyLabelsException("noisylabels.threads / NOISY_LABELS_THREADS=" + v +
+				" is not a whole number: give the number of TensorFlow threads, or 0 for the default");
+		}
+	}
+
 	/** "GPU:0" or "CPU". */
 	public static String name() {
 		return gpuAvailable() ? "GPU:0" : "CPU";

@@ -227,7 +227,7 @@ public final class Trainer {
 			out.info = info;
 
 			final Checkpoint ckpt = new Checkpoint(graph, tf);
-			final Session session = new Session(graph);
+			final Session session = new Session(graph, Device.sessionConfig());
 			out.session = session;
 			session.initialize();
 			if (ema != null) runEma(session, ema, emaDecay, 0f);

@@ -63,6 +63,24 @@ public class CommandLineProcessTest {
 	}
 
 	@Test
+	public void logsGoToStandardErrorAndOnlyTablesToStandardOutput() throws Exception {
+		final File model = new File(tmp.getRoot(), "model");
+		final String[] r = run("Supervised (Robust Loss)", "image=test-images/nuclei-train.tif",
+			"label=test-images/nuclei-train-gt.tif", "iterations=2", "patch_size=32", "base_channels=4", "depth=2",
+			"model=" + model);
+		assertEquals(r[2], "0", r[0]);
+		assertTrue("the training log is on standard error: " + r[2], r[2].contains("[INFO] iteration 2/2"));
+		// standard output holds the two tables (curve, validation) as CSV and nothing else
+		final String[] lines = r[1].trim().split("\n");
+		assertTrue(r[1], lines[0].startsWith("iteration,epoch,loss"));
+		for (final String line : lines) {
+			assertFalse("a log line on standard output: " + line, line.startsWith("[") || line.startsWith("..."));
+			assertTrue("not a CSV row: " + line, line.contains(","));
+		}
+		assertTrue(new File(model, "model.json").isFile());
+	}
+
+	@Test
 	public void usageErrorsExit2() throws Exception {
 		assertEquals("2", run()[0]);
 		assertEquals("2", run("--bogus")[0]);

@@ -399,6 +399,7 @@ public class IGTTTest {
 		assertFalse(ok.polarity.inverted);
 		assertTrue(ok.polarity.reason, ok.polarity.reason.startsWith("kept"));
 		assertTrue(ok.polarity.reason, ok.polarity.reason.contains("(minority)"));
+		// exact: a kept polarity returns the probabilities untouched (plain Java, no TensorFlow)
 		assertArrayEquals(right, ok.probabilities[0], 0f);
 	}
 

@@ -158,6 +158,7 @@ public class MethodApiTest {
 			final float[] student = values(s, probe.graph.network(0).allVariables());
 			final float[] teacher = values(s, probe.graph.teacher().allVariables());
 			final float[] other = values(s, probe.graph.network(1).allVariables());
+			// exact: the probe's EMA decay is 0, so the teacher is a copy of the student (0·t + 1·s)
 			assertArrayEquals(student, teacher, 0f);
 			assertTrue(!Arrays.equals(student, other));
 		}

@@ -130,6 +130,7 @@ public class PINTTest {
 			float[][] v = t.run(t1, t2, s1, s2);
 			assertArrayEquals(new float[] { 9.1f, 18.2f, 27.3f, 36.4f }, v[0], 1e-5f);
 			assertArrayEquals(new float[] { -0.1f, 0.05f, 0.2f }, v[1], 1e-6f);
+			// exact: variables that no op wrote still hold the constants they were initialised with
 			assertArrayEquals("the student is untouched", new float[] { 1, 2, 3, 4 }, v[2], 0);
 			assertArrayEquals(new float[] { -1, 0.5f, 2 }, v[3], 0);
 
@@ -150,6 +151,7 @@ public class PINTTest {
 
 			// γ = 0 (the warm-up's first step) and the copy both make the teacher equal to the student
 			ema.update(t.session, PINT.emaDecay(0, 0.99));
+			// exact: with γ = 0 the update is 0·t + 1·s, a multiplication by 0 and by 1 (no rounding on any CPU)
 			assertArrayEquals(new float[] { 5, 5, 5, 5 }, t.run1(t1), 0);
 			t.session.run(tf.assign(s2, t.constant(new float[] { 7, 8, 9 }, 3)));
 			ema.copy(t.session);
@@ -237,6 +239,7 @@ public class PINTTest {
 			assertArrayEquals(new float[] { 1.0986093f, 1.0888970f }, v[0], 1e-5f);
 			assertEquals(Math.log(3), v[0][0], 1e-5);
 			// hard labels: argmax of p̂ (pixel 0: float ties → some single class; pixel 1: class 0)
+			// exact: a one-hot label holds the values 0 and 1 only
 			assertEquals(1, v[1][0] + v[1][1] + v[1][2], 0);
 			assertArrayEquals(new float[] { 1, 0, 0 }, Arrays.copyOfRange(v[1], 3, 6), 0);
 		}
@@ -264,7 +267,9 @@ public class PINTTest {
 			assertArrayEquals(new float[] { 0.2235188f, 0.8939709f }, v[0], 1e-5f);
 			assertEquals(0.5587449, v[1][0], 1e-5);
 			assertEquals("pixel A ignored: the loss is L_B", 0.8939709, v[2][0], 1e-5);
-			assertEquals(v[1][0], v[3][0], 0);
+			// the same loss through the phase switch: the same ops on the same inputs, but allow rounding in case
+			// TensorFlow schedules the reduction differently
+			assertEquals(v[1][0], v[3][0], 1e-6);
 		}
 	}
 
@@ -278,6 +283,7 @@ public class PINTTest {
 			final Uncertainty unc = PINT.uncertainty(t.tf, Arrays.asList(t.constant(new float[] { 1, 0, 0, 1 }, 1, 1,
 				2, 2), t.constant(new float[] { 1, 0, 0, 1 }, 1, 1, 2, 2)), true);
 			final float[][] v = t.run(unc.uncertainty, unc.labelWeight);
+			// exact: u is clamped at 0 (max(0, ·)) and exp(−0) = 1
 			assertArrayEquals(new float[] { 0, 0 }, v[0], 0);
 			assertArrayEquals(new float[] { 1, 1 }, v[1], 0);
 		}
@@ -357,7 +363,8 @@ public class PINTTest {
 			assertArrayEquals(new float[] { 0, (float) LN2, (float) (LN2 / 2) }, v[0], 1e-5f);
 			assertArrayEquals(new float[] { 0.9157288f, 0.5478644f, 0.6855917f }, v[1], 1e-5f);
 			assertEquals((0.9157288 + 0.5478644 + 0.6855917) / 3, v[2][0], 1e-5);
-			assertEquals(v[2][0], v[4][0], 0);
+			// the same loss through the phase switch (see above): rounding allowed
+			assertEquals(v[2][0], v[4][0], 1e-6);
 			// the uncertain image's label weight is the lowest: its loss is mostly MSE to p̂
 			assertTrue(Math.exp(-v[0][1]) < Math.exp(-v[0][2]) && Math.exp(-v[0][2]) < Math.exp(-v[0][0]));
 			// image 2 differs between INT (one α for the image) and PNT (α per pixel):
@@ -408,6 +415,7 @@ public class PINTTest {
 					assertEquals(what, expected, v[0][0], 1e-5 * Math.max(1, expected));
 					assertArrayEquals(what, toFloat(perImage), v[1], 1e-5f);
 					assertArrayEquals(what, toFloat(Plain.imageUncertainty(u, weight, n)), v[2], 1e-5f);
+					// exact: an image without weighted pixels gets U = 0 by a select, not by arithmetic
 					assertEquals("an image without pixels has U = 0", 0, v[2][2], 0);
 				}
 			}
@@ -421,6 +429,7 @@ public class PINTTest {
 			final Operand<TFloat32> mixed = PINT.phaseLoss(t.tf, t.tf.constant(0.25f), t.tf.constant(0.75f), s);
 			for (final float sel : new float[] { 0, 1 }) {
 				try (TFloat32 st = TFloat32.scalarOf(sel); Result r = t.session.runner().feed(s, st).fetch(mixed).run()) {
+					// exact: the switch selects one of two constants
 					assertEquals(sel == 0 ? 0.25f : 0.75f, ((TFloat32) r.get(0)).getFloat(), 0);
 				}
 			}
@@ -445,6 +454,7 @@ public class PINTTest {
 			final float[][] v = t.run(soft.pseudoLabel, hard.pseudoLabel, PINT.pntLoss(t.tf, f, y, null, soft), PINT
 				.pntLoss(t.tf, f, y, null, hard), PINT.intLoss(t.tf, f, y, null, hard));
 			assertArrayEquals(new float[] { .8f, .2f }, v[0], 1e-6f);
+			// exact: one-hot
 			assertArrayEquals(new float[] { 1, 0 }, v[1], 0);
 			assertEquals(0.5868813, v[2][0], 1e-5);
 			assertEquals(0.6813723, v[3][0], 1e-5);
@@ -473,6 +483,7 @@ public class PINTTest {
 			final Operand<?>[] fetch = xs.toArray(new Operand<?>[0]);
 			first = t.run(fetch);
 			second = t.run(fetch);
+			// exact: x + 0·noise (clamped) adds zeros
 			assertArrayEquals("std 0 leaves x unchanged", x, t.run1(none), 0);
 			final float[] st = t.run1(stacked);
 			assertEquals(m * size, st.length);
@@ -505,6 +516,7 @@ public class PINTTest {
 			final List<Operand<TFloat32>> xs = PINT.perturbations(t.tf, t.constant(x, n, h, w, 1), m, 0.1, 0.2, 7);
 			final List<Operand<TFloat32>> other = PINT.perturbations(t.tf, t.constant(x, n, h, w, 1), 1, 0.1, 0.2, 8);
 			final float[][] again = t.run(xs.get(0), xs.get(3), other.get(0));
+			// exact: seeded random ops draw the same numbers in a fresh graph (no arithmetic across threads)
 			assertArrayEquals(first[0], again[0], 0);
 			assertArrayEquals(first[3], again[1], 0);
 			assertFalse(Arrays.equals(first[0], again[2]));
@@ -554,6 +566,7 @@ public class PINTTest {
 				double maxAbs = 0;
 				for (int k = 0; k < gs.length; k++) {
 					assertTrue(Float.isFinite(gs[k]));
+					// exact: the gradient at an ignored pixel is multiplied by a zero weight
 					if (weight[k / c] == 0) assertEquals(0, gs[k], 0);
 					maxAbs = Math.max(maxAbs, Math.abs(gs[k]));
 				}

@@ -34,12 +34,33 @@ public class GpuTest {
 		}
 	}
 
+	/**
+	 * The native build on the class path is the one Maven was asked for, and the device probe agrees with
+	 * it: the CPU build never reports a GPU; the GPU build reports GPU:0 where an NVIDIA driver is loaded.
+	 */
 	@Test
 	public void deviceProbeAgreesWithTheBuild() {
-		// the CPU build never finds a GPU; the GPU build finds one only where a driver is present
+		final String classifier = System.getProperty("noisylabels.native.classifier");
+		Assume.assumeTrue("run through Maven (mvn test), which says which native build it put on the class path",
+			classifier != null);
 		final String cp = System.getProperty("java.class.path", "");
-		final boolean cpuBuild = cp.contains("tensorflow-core-native-1.1.0-linux-x86_64.jar");
-		if (cpuBuild) assertEquals("CPU", Device.name());
-		assertTrue(Device.describe(), Device.describe().startsWith(Device.name()));
+		String nativeJar = null;
+		for (final String entry : cp.split(java.io.File.pathSeparator))
+			if (entry.matches(".*tensorflow-core-native-[^/]*\\.jar")) nativeJar = entry;
+		assertTrue("a tensorflow-core-native jar is on the class path: " + cp, nativeJar != null);
+		assertTrue(nativeJar + " is the " + classifier + " build", nativeJar.endsWith("-" + classifier + ".jar"));
+		final boolean gpuBuild = classifier.endsWith("-gpu");
+		assertEquals(gpuBuild ? "gpu" : "cpu", System.getProperty("noisylabels.device"));
+		if (!gpuBuild) {
+			assertEquals("the CPU build finds no GPU", "CPU", Device.name());
+			assertTrue(Device.describe(), Device.describe().startsWith("CPU (TensorFlow "));
+		}
+		else if (java.nio.file.Files.isDirectory(java.nio.file.Paths.get("/proc/driver/nvidia"))) {
+			assertEquals("the GPU build with an NVIDIA driver loaded finds GPU:0", "GPU:0", Device.name());
+		}
+		else {
+			System.out.println("GpuTest: GPU build without an NVIDIA driver: the probe says " + Device.name());
+			assertEquals("no driver, no GPU", "CPU", Device.name());
+		}
 	}
 }

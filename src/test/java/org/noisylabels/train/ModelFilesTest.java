@@ -97,7 +97,10 @@ public class ModelFilesTest {
 				final float[] single = (float[]) p.predict(d[0], 0.5, Progress.NONE).probability.getProcessor().getPixels();
 				Predictor.padSingleTile = true;
 				final float[] two = (float[]) p.predict(d[0], 0.5, Progress.NONE).probability.getProcessor().getPixels();
-				assertArrayEquals(live, single, 0f);
+				// the training session and the loaded SavedModel are different graphs: TensorFlow may pick other
+				// kernels for them (oneDNN fuses convolution and bias on AVX-512 CPUs), so probabilities agree to
+				// rounding (seen: 0.7048854 vs 0.7048855), not bit for bit; 1e-5 is ~100 float steps near 1
+				assertArrayEquals(live, single, 1e-5f);
 				assertArrayEquals(single, two, 1e-5f);
 				double spread = 0;
 				for (final float v : single) spread = Math.max(spread, Math.abs(v - single[0]));
