@@ -64,10 +64,19 @@ public final class CommandLine {
 		this.err = err;
 	}
 
+	/** Keeps java.util.prefs quiet (a strong reference: loggers are held weakly). */
+	private static final java.util.logging.Logger PREFS_LOG = java.util.logging.Logger.getLogger("java.util.prefs");
+
 	public static void main(final String[] args) {
 		System.setProperty("java.awt.headless", "true");
-		final int code = new CommandLine(System.out, System.err).run(args);
-		System.out.flush();
+		// data (tables, values) go to standard output, everything else to standard error: whatever a library
+		// prints on System.out (SciJava's log prints INFO there) is sent to standard error
+		final PrintStream data = System.out;
+		System.setOut(System.err);
+		// "Couldn't flush user prefs" from a read-only home: the command line keeps no preferences anyway
+		PREFS_LOG.setLevel(java.util.logging.Level.OFF);
+		final int code = new CommandLine(data, System.err).run(args);
+		data.flush();
 		System.exit(code);
 	}
 
