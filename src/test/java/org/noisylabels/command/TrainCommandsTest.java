@@ -114,6 +114,35 @@ public class TrainCommandsTest {
 	}
 
 	@Test
+	public void coTeachingAndTriNetTrainFromTheCommandLineAndTheirModelsApply() throws Exception {
+		final File img = image("img.tif", 40, 40), lab = label("lab.tif", 40, 40, 0, 255);
+		final String[][] runs = { { "Co-Teaching", "co_teaching_select_ratio=0.85", "\"co_teaching_select_ratio\": 0.85",
+			"\"method\": \"co_teaching\"" }, { "TriNet", "trinet_select_ratio=0.7", "\"trinet_select_ratio\": 0.7",
+				"\"method\": \"trinet\"" } };
+		for (final String[] run : runs) {
+			final File model = new File(tmp.getRoot(), run[0] + "-model");
+			final Object[] r = cli(args(run[0], TINY, "image=" + img, "label=" + lab, "model=" + model, run[1],
+				"rampup_start=0", "rampup_end=2", "inference=first", "validation_fraction=0"));
+			assertEquals(r[2].toString(), 0, r[0]);
+			final String json = new String(Files.readAllBytes(new File(model, ModelInfo.JSON).toPath()),
+				StandardCharsets.UTF_8);
+			assertTrue(json, json.contains(run[2]));
+			assertTrue(json, json.contains(run[3]));
+			assertTrue(json, json.contains("\"inference\": \"first\""));
+			final File prob = new File(tmp.getRoot(), run[0] + "-p.tif");
+			final Object[] a = cli("Apply Model", "model=" + model, "image=" + img, "probability=" + prob);
+			assertEquals(a[2].toString(), 0, a[0]);
+			assertEquals(40, IJ.openImage(prob.getPath()).getWidth());
+			// PyMIC's ranges are refused with a one-line error before any training
+			final File bad = new File(tmp.getRoot(), run[0] + "-bad");
+			assertBadInput(cli(args(run[0], TINY, "image=" + img, "label=" + lab, "model=" + bad, "rampup_start=10",
+				"rampup_end=5")), "rampup_end=5 must be at least rampup_start (10)", bad);
+			assertBadInput(cli(args(run[0], TINY, "image=" + img, "label=" + lab, "model=" + bad, "inference=median")),
+				"inference", bad);
+		}
+	}
+
+	@Test
 	public void mismatchedSizes() throws Exception {
 		final File model = new File(tmp.getRoot(), "model");
 		final Object[] r = cli(args("Supervised (Robust Loss)", TINY, "image=" + image("i.tif", 32, 32), "label=" + label(
