@@ -112,13 +112,36 @@ public final class ImageFiles {
 				end = Math.max(end, (fi.stripOffsets[i] & 0xffffffffL) + (fi.stripLengths[i] & 0xffffffffL));
 			}
 		}
-		if (fi.compression <= FileInfo.COMPRESSION_NONE) {
-			// uncompressed: width × height × bytes per pixel for every image (ImageJ stacks: nImages, with gaps)
-			final long image = (long) fi.width * fi.height * Math.max(1, fi.getBytesPerPixel());
+		final long image = imageBytes(fi);
+		if (fi.compression <= FileInfo.COMPRESSION_NONE && image > 0) {
+			// uncompressed: the bytes of every image (ImageJ stacks: nImages, with gaps)
 			final long n = Math.max(1, fi.nImages);
 			end = Math.max(end, fi.getOffset() + n * image + (n - 1) * Math.max(0, fi.gapBetweenImages));
 		}
 		return end;
+	}
+
+	/** The bytes of one uncompressed image of the common pixel types; 0 for the others (not checked). */
+	private static long imageBytes(final FileInfo fi) {
+		final long n = (long) fi.width * fi.height;
+		switch (fi.fileType) {
+			case FileInfo.GRAY8:
+			case FileInfo.COLOR8:
+				return n;
+			case FileInfo.GRAY16_SIGNED:
+			case FileInfo.GRAY16_UNSIGNED:
+				return 2 * n;
+			case FileInfo.GRAY32_INT:
+			case FileInfo.GRAY32_UNSIGNED:
+			case FileInfo.GRAY32_FLOAT:
+				return 4 * n;
+			case FileInfo.RGB:
+				return 3 * n;
+			case FileInfo.BITMAP:
+				return (long) ((fi.width + 7) / 8) * fi.height;
+			default:
+				return 0;
+		}
 	}
 
 	/** Saves an image as TIFF (.tif, .tiff) or PNG (.png, single 2D images) at a temporary path. */

@@ -103,6 +103,8 @@ public class BadInputTest {
 			"mask={out}/existing.tif"));
 		rows.add(row("existing model folder", 2, "already exists: give another path, or add --overwrite",
 			"Supervised (Robust Loss)", "image={in}/image.tif", "label={in}/mask.tif", "model={out}/old-model"));
+		rows.add(row("--overwrite on a folder that holds no model", 2, "not a Noisy Labels model folder",
+			"--overwrite", "Supervised (Robust Loss)", "image={in}/image.tif", "label={in}/mask.tif", "model={in}"));
 		rows.add(row("corrupt .zip model", 2, "corrupt.zip is not a model", "Apply Model", "model={in}/corrupt.zip",
 			"image={in}/image.tif", "mask={out}/m.tif"));
 		rows.add(row(".zip that holds no model", 2, "not-a-model.zip is not a model: the zip holds no model.json",
