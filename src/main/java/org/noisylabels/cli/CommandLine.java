@@ -333,7 +333,7 @@ public final class CommandLine {
 	/** Refuses an existing output file or folder unless --overwrite was given. */
 	private void refuseExisting(final Path p, final String key) {
 		if (overwrite || !java.nio.file.Files.exists(p)) return;
-		throw new NoisyLabelsException(key + ": " + p + " already exists: give another path, or add --overwrite to replace it");
+		throw new NoisyLabelsException(key + ": " + p + " already exists: give another path, or add --overwrite to replace it (macro bridge: the word overwrite)");
 	}
 
 	private static ModuleItem<?> findInput(final List<ModuleItem<?>> inputs, final String key) {
