@@ -21,7 +21,7 @@ seed="${DEMO_SEED:-42}"
 
 score() {  # score NAME PREDICTION: appends the "mean" row of the metrics to the table
   local name="$1" pred="$2"
-  "$nl" --quiet "Segmentation Metrics" prediction="$pred" ground_truth="$gt" metrics="$out/$name-metrics.csv"
+  "$nl" --quiet --overwrite "Segmentation Metrics" prediction="$pred" ground_truth="$gt" metrics="$out/$name-metrics.csv"
   awk -F, -v n="$name" 'NR==1{for(i=1;i<=NF;i++)c[$i]=i} $1=="mean"{printf "%-28s %7.4f %7.4f %7.4f %8.3f %8.3f\n", n, $c["dice"], $c["iou"], $c["accuracy"], $c["assd"], $c["hd95"]}' \
     "$out/$name-metrics.csv" >> "$out/table.txt"
 }
@@ -33,25 +33,25 @@ show_table() {  # show_table FIRST_HEADER: prints the rows collected by score un
 
 : > "$out/table.txt"
 echo "noise simulation on $(basename "$img") (seed $seed); files in $out" >&2
-"$nl" --quiet "Random Sampling (RCL)" label="$gt" p_sample=0.1 seed="$seed" noisy_label="$out/rcl-sampling.tif" ignore_mask="$out/rcl-sampling-ignore.tif"
+"$nl" --quiet --overwrite "Random Sampling (RCL)" label="$gt" p_sample=0.1 seed="$seed" noisy_label="$out/rcl-sampling.tif" ignore_mask="$out/rcl-sampling-ignore.tif"
 score "RCL random sampling 0.1" "$out/rcl-sampling.tif"
-"$nl" --quiet "Random Flipping (RCL)" label="$gt" p_flip=0.45 seed="$seed" noisy_label="$out/rcl-flipping.tif"
+"$nl" --quiet --overwrite "Random Flipping (RCL)" label="$gt" p_flip=0.45 seed="$seed" noisy_label="$out/rcl-flipping.tif"
 score "RCL random flipping 0.45" "$out/rcl-flipping.tif"
-"$nl" --quiet "Dilation (PCL)" label="$gt" iterations=2 noisy_label="$out/pcl-dilation.tif"
+"$nl" --quiet --overwrite "Dilation (PCL)" label="$gt" iterations=2 noisy_label="$out/pcl-dilation.tif"
 score "PCL dilation x2" "$out/pcl-dilation.tif"
-"$nl" --quiet "Erosion (PCL)" label="$gt" iterations=2 noisy_label="$out/pcl-erosion.tif"
+"$nl" --quiet --overwrite "Erosion (PCL)" label="$gt" iterations=2 noisy_label="$out/pcl-erosion.tif"
 score "PCL erosion x2" "$out/pcl-erosion.tif"
-"$nl" --quiet "Skeleton (PCL)" label="$gt" noisy_label="$out/pcl-skeleton.tif"
+"$nl" --quiet --overwrite "Skeleton (PCL)" label="$gt" noisy_label="$out/pcl-skeleton.tif"
 score "PCL skeleton" "$out/pcl-skeleton.tif"
-"$nl" --quiet "Random Labels (RL)" label="$gt" p_generate=0.1 seed="$seed" noisy_label="$out/rl.tif"
+"$nl" --quiet --overwrite "Random Labels (RL)" label="$gt" p_generate=0.1 seed="$seed" noisy_label="$out/rl.tif"
 score "RL random labels 0.1" "$out/rl.tif"
-"$nl" --quiet "Contour Perturbation" label="$gt" noise_rate=1 r_min=2 r_max=4 seed="$seed" noisy_label="$out/contour.tif" perturbation="$out/contour-perturbation.csv"
+"$nl" --quiet --overwrite "Contour Perturbation" label="$gt" noise_rate=1 r_min=2 r_max=4 seed="$seed" noisy_label="$out/contour.tif" perturbation="$out/contour-perturbation.csv"
 score "contour perturbation r2-4" "$out/contour.tif"
 
 echo "threshold baselines on $(basename "$img")" >&2
 for m in "Otsu" "Adaptive Gaussian" "Li" "Triangle" "Huang"; do
   f="$out/baseline-$(echo "$m" | tr ' A-Z' '-a-z').tif"
-  "$nl" --quiet "Threshold Baseline" image="$img" method="$m" sigma=1 mask="$f"
+  "$nl" --quiet --overwrite "Threshold Baseline" image="$img" method="$m" sigma=1 mask="$f"
   score "baseline $m" "$f"
 done
 
@@ -71,23 +71,23 @@ test="$here/test-images/nuclei-test.tif"; gt="$here/test-images/nuclei-test-gt.t
 : > "$out/table.txt"
 for m in "Otsu" "Adaptive Gaussian"; do
   f="$out/test-baseline-$(echo "$m" | tr ' A-Z' '-a-z').tif"
-  "$nl" --quiet "Threshold Baseline" image="$test" method="$m" sigma=1 mask="$f"
+  "$nl" --quiet --overwrite "Threshold Baseline" image="$test" method="$m" sigma=1 mask="$f"
   score "baseline $m" "$f"
 done
 fit() {  # fit NAME LABEL LOSS [key=value ...]: train, apply to the test image, score
   local name="$1" label="$2" loss="$3"; shift 3
   local t0=$SECONDS
-  "$nl" --quiet "Supervised (Robust Loss)" image="$train" label="$label" loss_type="$loss" seed="$seed" \
+  "$nl" --quiet --overwrite "Supervised (Robust Loss)" image="$train" label="$label" loss_type="$loss" seed="$seed" \
     model="$out/model-$name" curve="$out/curve-$name.csv" validation="$out/validation-$name.csv" "$@"
-  "$nl" --quiet "Apply Model" model="$out/model-$name" image="$test" probability="$out/prob-$name.tif" mask="$out/pred-$name.tif"
+  "$nl" --quiet --overwrite "Apply Model" model="$out/model-$name" image="$test" probability="$out/prob-$name.tif" mask="$out/pred-$name.tif"
   score "$name" "$out/pred-$name.tif"
   echo "  $name: trained and applied in $((SECONDS - t0)) s" >&2
 }
 echo "supervised training, CE on the clean labels, default settings (a few minutes on 2 cores)..." >&2
 fit "CE, clean labels" "$train_gt" CE ${DEMO_CLEAN_ITERATIONS:+iterations=$DEMO_CLEAN_ITERATIONS}
 echo "noise-robust losses on noisy labels (${DEMO_NOISY_ITERATIONS:=300} iterations each)..." >&2
-"$nl" --quiet "Random Flipping (RCL)" label="$train_gt" p_flip=0.45 seed="$seed" noisy_label="$out/train-flipped.tif"
-"$nl" --quiet "Dilation (PCL)" label="$train_gt" iterations=2 noisy_label="$out/train-dilated.tif"
+"$nl" --quiet --overwrite "Random Flipping (RCL)" label="$train_gt" p_flip=0.45 seed="$seed" noisy_label="$out/train-flipped.tif"
+"$nl" --quiet --overwrite "Dilation (PCL)" label="$train_gt" iterations=2 noisy_label="$out/train-dilated.tif"
 for noise in flipped dilated; do
   for loss in CE GCE MAE NRDice; do
     fit "$loss, $noise labels" "$out/train-$noise.tif" "$loss" iterations="$DEMO_NOISY_ITERATIONS"
@@ -104,11 +104,11 @@ show_table "method"
 : > "$out/table.txt"
 for d in "synth-filaments" "nuclei-test"; do
   im="$here/test-images/$d.tif"; gt="$here/test-images/$d-gt.tif"
-  "$nl" --quiet "Threshold Baseline" image="$im" method=Otsu sigma=1 mask="$out/igtt-otsu-$d.tif"
+  "$nl" --quiet --overwrite "Threshold Baseline" image="$im" method=Otsu sigma=1 mask="$out/igtt-otsu-$d.tif"
   score "$d: Otsu" "$out/igtt-otsu-$d.tif"
   echo "iGTT on $d (default parameters)..." >&2
   t0=$SECONDS
-  "$nl" --quiet "iGTT Unsupervised Segmentation" image="$im" seed="$seed" mask="$out/igtt-$d.tif" probability="$out/igtt-prob-$d.tif" pseudo_labels="$out/igtt-pseudo-$d.tif"
+  "$nl" --quiet --overwrite "iGTT Unsupervised Segmentation" image="$im" seed="$seed" mask="$out/igtt-$d.tif" probability="$out/igtt-prob-$d.tif" pseudo_labels="$out/igtt-pseudo-$d.tif"
   score "$d: iGTT" "$out/igtt-$d.tif"
   echo "  iGTT on $d: $((SECONDS - t0)) s" >&2
 done

@@ -58,6 +58,9 @@ public final class CommandLine {
 	private final PrintStream out;
 	private final PrintStream err;
 	private boolean quiet;
+	private boolean overwrite;
+	/** Set by {@link #main}: every call runs in its own process (nothing is kept between calls). */
+	private static volatile boolean ownProcess;
 
 	public CommandLine(final PrintStream out, final PrintStream err) {
 		this.out = out;
@@ -69,6 +72,7 @@ public final class CommandLine {
 
 	public static void main(final String[] args) {
 		System.setProperty("java.awt.headless", "true");
+		ownProcess = true;
 		// data (tables, values) go to standard output, everything else to standard error: whatever a library
 		// prints on System.out (SciJava's log prints INFO there) is sent to standard error
 		final PrintStream data = System.out;
@@ -76,6 +80,7 @@ public final class CommandLine {
 		// "Couldn't flush user prefs" from a read-only home: the command line keeps no preferences anyway
 		PREFS_LOG.setLevel(java.util.logging.Level.OFF);
 		final int code = new CommandLine(data, System.err).run(args);
+		org.noisylabels.train.ModelCache.release(); // frees the model and its files before the process ends
 		data.flush();
 		System.exit(code);
 	}
@@ -84,6 +89,7 @@ public final class CommandLine {
 	public int run(final String[] argv) {
 		final List<String> args = new ArrayList<>(java.util.Arrays.asList(argv));
 		quiet = args.remove("--quiet") | args.remove("-q");
+		overwrite = args.remove("--overwrite");
 		if (args.isEmpty() || args.get(0).equals("--help") && args.size() == 1 || args.get(0).equals("-h")) {
 			usage();
 			return args.isEmpty() ? 2 : 0;
@@ -132,6 +138,15 @@ public final class CommandLine {
 		out.println("  noisy-labels \"Title\" key=value ...       run a command (images are file paths;");
 		out.println("                                           outputs go to the path given by their key)");
 		out.println("  options: --quiet (no progress and no informational log on standard error)");
+		out.println("           --overwrite (replace existing output files and model folders; without it they are refused)");
+	}
+
+	/**
+	 * Whether this process is the command line itself ({@code noisy-labels ...}), where every call is its
+	 * own process, rather than the command line run inside Fiji or ImageJ (the macro bridge).
+	 */
+	public static boolean isOwnProcess() {
+		return ownProcess;
 	}
 
 	/** The suite's commands, sorted by menu path. */
@@ -269,7 +284,15 @@ public final class CommandLine {
 			if (ImagePlus.class.isAssignableFrom(type)) ImageFiles.checkImagePath(p, o.getKey());
 			else if (ResultsTable.class.isAssignableFrom(type)) Tables.checkCsvPath(p, o.getKey());
 			else AtomicFiles.checkWritable(p, o.getKey());
+			refuseExisting(p, o.getKey());
 			outputPaths.put(o.getKey(), p);
+		}
+		// so are the paths of written folders and files given as inputs (a model to save)
+		for (final ModuleItem<?> item : inputs) {
+			final String value = given.get(item.getName());
+			if (value == null || !File.class.isAssignableFrom(item.getType()) || item.getWidgetStyle() == null || !item
+				.getWidgetStyle().contains("save")) continue;
+			refuseExisting(Paths.get(value.trim()), item.getName());
 		}
 		for (final ModuleItem<?> item : inputs) {
 			final String name = item.getName();
@@ -314,6 +337,12 @@ public final class CommandLine {
 		}
 		writeOutputs(info, done, outputs, outputPaths, given.keySet());
 		return 0;
+	}
+
+	/** Refuses an existing output file or folder unless --overwrite was given. */
+	private void refuseExisting(final Path p, final String key) {
+		if (overwrite || !java.nio.file.Files.exists(p)) return;
+		throw new NoisyLabelsException(key + ": " + p + " already exists: give another path, or add --overwrite to replace it (macro bridge: the word overwrite)");
 	}
 
 	private static ModuleItem<?> findInput(final List<ModuleItem<?>> inputs, final String key) {

@@ -20,7 +20,8 @@ import org.noisylabels.NoisyLabelsException;
  * The options use the macro syntax {@code key=value key=[value with spaces]}; images are file paths and
  * outputs are written to the paths given by their keys, exactly as on the command line. Returns "" on
  * success, otherwise the one-line error (and nothing is written). A table output without a path is
- * returned as CSV text instead.
+ * returned as CSV text instead. An existing output file or model folder is refused unless the options
+ * hold the word {@code overwrite}.
  */
 public final class Macro {
 
@@ -32,7 +33,10 @@ public final class Macro {
 		args.add("--quiet");
 		args.add(title);
 		try {
-			args.addAll(split(options == null ? "" : options));
+			for (final String token : split(options == null ? "" : options)) {
+				// the macro-style flag "overwrite" (or "--overwrite") replaces existing outputs
+				args.add(token.equals("overwrite") ? "--overwrite" : token);
+			}
 		}
 		catch (final NoisyLabelsException e) {
 			return "error: " + e.getMessage();

@@ -35,6 +35,10 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 		description = "Labels of the image: a binary mask (0/255) or classes 0, 1, ..., C-1; may be noisy")
 	protected ImagePlus label;
 
+	@Parameter(label = "Classes", min = "0", max = "255",
+		description = "0 = automatic: a binary mask, or classes 0..7; give N to train N classes 0..N-1 (labels with more values, e.g. instance labels, are refused otherwise)")
+	protected int classes = 0;
+
 	@Parameter(label = "Ignore mask", required = false, persist = false,
 		description = "Optional: non-zero pixels are ignored by the loss (e.g. unlabelled pixels)")
 	protected ImagePlus ignore_mask;
@@ -117,6 +121,7 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 			Check.present(image, "image");
 			Check.present(label, "label");
 		}
+		if (classes == 1) throw new NoisyLabelsException("classes=1: give 0 (automatic) or the number of classes, at least 2");
 		Check.present(model, "model");
 		ModelFiles.checkTarget(model.toPath(), "model");
 		Check.choice(normalization, "normalization", "zscore", "percentile");
@@ -144,8 +149,8 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 
 	/** The training data: image + label (+ ignore mask), or the folders of pairs. */
 	protected TrainingData trainingData(final Normalization n) {
-		if (image_folder != null) return TrainingData.fromFolders(image_folder, label_folder, n, 0);
-		return TrainingData.fromImages(image, label, ignore_mask, null, n, 0, "image", "label");
+		if (image_folder != null) return TrainingData.fromFolders(image_folder, label_folder, n, classes);
+		return TrainingData.fromImages(image, label, ignore_mask, null, n, classes, "image", "label");
 	}
 
 	/**

@@ -10,8 +10,10 @@ import org.noisylabels.NoisyLabelsException;
 
 import ij.IJ;
 import ij.ImagePlus;
+import ij.io.FileInfo;
 import ij.io.FileSaver;
 import ij.io.Opener;
+import ij.io.TiffDecoder;
 
 /** Reads and writes images (TIFF 8/16/32-bit, single images and stacks; PNG) through ImageJ 1.x. */
 public final class ImageFiles {
@@ -61,12 +63,85 @@ public final class ImageFiles {
 		if (imp == null) {
 			throw new NoisyLabelsException(key + ": cannot read " + file + " as an image (corrupt or unsupported TIFF/PNG)");
 		}
-		if (imp.getNChannels() > 1 || imp.getNFrames() > 1) {
-			// treat channels/frames as plain slices: the suite works on 2D images and z-stacks
+		if (type == Opener.TIFF || type == Opener.TIFF_AND_DICOM) requireComplete(file, key);
+		if (imp.getNChannels() > 1) {
+			throw new NoisyLabelsException(key + ": " + file.getName() + " has " + imp.getNChannels() +
+				" channels: one channel is expected; split it (Image > Color > Split Channels) and give one channel");
+		}
+		if (imp.getNFrames() > 1 && imp.getNSlices() > 1) {
+			throw new NoisyLabelsException(key + ": " + file.getName() + " has " + imp.getNSlices() + " slices in each of " +
+				imp.getNFrames() + " time frames: give one z-stack or one time series (Image > Hyperstacks > Reduce Dimensionality)");
+		}
+		if (imp.getNFrames() > 1) {
+			// a time series of 2D images: its frames are the slices
 			imp.setDimensions(1, imp.getStackSize(), 1);
 		}
 		if (imp.getTitle() == null || imp.getTitle().isEmpty()) imp.setTitle(file.getName());
 		return imp;
+	}
+
+	/**
+	 * Refuses a TIFF whose pixel data reach beyond the end of the file: ImageJ reads such a file without
+	 * complaint and fills the missing part with zeros.
+	 */
+	static void requireComplete(final File file, final String key) {
+		final FileInfo[] infos;
+		try {
+			infos = new TiffDecoder(file.getParent() + File.separator, file.getName()).getTiffInfo();
+		}
+		catch (final IOException | RuntimeException e) {
+			throw new NoisyLabelsException(key + ": cannot read " + file + " as an image (corrupt TIFF: " + e.getMessage() +
+				")");
+		}
+		if (infos == null || infos.length == 0) throw new NoisyLabelsException(key + ": cannot read " + file +
+			" as an image (corrupt TIFF: no image directory)");
+		long needed = 0;
+		for (final FileInfo fi : infos) needed = Math.max(needed, dataEnd(fi));
+		final long length = file.length();
+		if (needed > length) {
+			throw new NoisyLabelsException(key + ": " + file + " is truncated or corrupt: its pixel data need " + needed +
+				" bytes but the file has " + length + "; copy or save it again");
+		}
+	}
+
+	/** The byte just past the last pixel data of one TIFF directory. */
+	private static long dataEnd(final FileInfo fi) {
+		long end = 0;
+		if (fi.stripOffsets != null && fi.stripLengths != null) {
+			for (int i = 0; i < Math.min(fi.stripOffsets.length, fi.stripLengths.length); i++) {
+				end = Math.max(end, (fi.stripOffsets[i] & 0xffffffffL) + (fi.stripLengths[i] & 0xffffffffL));
+			}
+		}
+		final long image = imageBytes(fi);
+		if (fi.compression <= FileInfo.COMPRESSION_NONE && image > 0) {
+			// uncompressed: the bytes of every image (ImageJ stacks: nImages, with gaps)
+			final long n = Math.max(1, fi.nImages);
+			end = Math.max(end, fi.getOffset() + n * image + (n - 1) * Math.max(0, fi.gapBetweenImages));
+		}
+		return end;
+	}
+
+	/** The bytes of one uncompressed image of the common pixel types; 0 for the others (not checked). */
+	private static long imageBytes(final FileInfo fi) {
+		final long n = (long) fi.width * fi.height;
+		switch (fi.fileType) {
+			case FileInfo.GRAY8:
+			case FileInfo.COLOR8:
+				return n;
+			case FileInfo.GRAY16_SIGNED:
+			case FileInfo.GRAY16_UNSIGNED:
+				return 2 * n;
+			case FileInfo.GRAY32_INT:
+			case FileInfo.GRAY32_UNSIGNED:
+			case FileInfo.GRAY32_FLOAT:
+				return 4 * n;
+			case FileInfo.RGB:
+				return 3 * n;
+			case FileInfo.BITMAP:
+				return (long) ((fi.width + 7) / 8) * fi.height;
+			default:
+				return 0;
+		}
 	}
 
 	/** Saves an image as TIFF (.tif, .tiff) or PNG (.png, single 2D images) at a temporary path. */

@@ -19,19 +19,21 @@ import ij.process.ImageProcessor;
  * {@link SurfaceDistance}, in calibrated units (pixel width/height/depth of the ground truth's
  * calibration, or of the prediction's when only the prediction is calibrated). Both empty: 0. Exactly
  * one empty: the image diagonal in calibrated units, √((w·Δx)² + (h·Δy)²) in 2D, plus (d·Δz)² in 3D.</li>
- * <li>AUC: ROC area of the probability map ({@link RocAuc}); only when the prediction is a 32-bit image
- * with all values in [0, 1], NaN otherwise (and where G has no object or no background pixel).</li>
+ * <li>AUC: ROC area of the probability map ({@link RocAuc}): a 32-bit prediction is a probability map and
+ * must have all its values in [0, 1]; masks (8/16-bit) have no AUC (NaN), nor has a slice whose G has no
+ * object or no background pixel.</li>
  * </ul>
  * A probability map is turned into the mask S by {@code p > threshold}. Stacks are scored slice by
  * slice (2D surfaces and distances), then the "mean" row averages the slice rows, and the "3D" row scores
  * the whole volume at once (6-neighbour surfaces, 3D distances with the slice spacing). The mean of AUC
  * skips slices where it is undefined.
  * <p>
- * Multi-class mode: both images hold integer classes 0..C-1 (0 = background); every class c ≥ 1 is
- * scored one-vs-rest (S = prediction == c, G = ground truth == c) and the table gets a {@code class}
- * column with the rows 1..C-1 and their "mean" for every slice, for the mean over slices and for 3D. C is
- * one more than the largest class in either image; a class absent from both images of a slice scores as
- * "both empty" (Dice 1, distances 0) there, as in PyMIC's evaluation.
+ * Multi-class mode: both images hold whole-number class values (0 = background); the classes are the
+ * non-zero values present in either image (0/255 masks: the one class 255; labels 0..C-1: the classes
+ * present among 1..C-1). Every class c is scored one-vs-rest (S = prediction == c, G = ground truth == c)
+ * and the table gets a {@code class} column with the class values and their "mean" for every slice, for
+ * the mean over slices and for 3D. A class absent from both images of a slice scores as "both empty"
+ * (Dice 1, distances 0) there, as in PyMIC's evaluation.
  */
 public final class SegmentationMetrics {
 
@@ -152,8 +154,8 @@ public final class SegmentationMetrics {
 	private static ResultsTable evaluateClasses(final ImagePlus prediction, final ImagePlus groundTruth,
 		final double[] spacing, final Progress progress)
 	{
-		final int classes = Math.max(Masks.classCount(prediction, "prediction"), Masks.classCount(groundTruth,
-			"ground_truth"));
+		final float[] values = classValues(prediction, groundTruth);
+		final int classes = values.length + 1;
 		final int w = prediction.getWidth(), h = prediction.getHeight(), d = prediction.getStackSize();
 		final ImageStack ps = prediction.getStack(), gs = groundTruth.getStack();
 		final ResultsTable table = new ResultsTable();
@@ -165,14 +167,14 @@ public final class SegmentationMetrics {
 				progress.checkCanceled();
 				progress.update("Segmentation metrics: slice " + (z + 1) + "/" + d + ", class " + c, (double) z / (d +
 					(d > 1 ? 1 : 0)));
-				sVol[c - 1][z] = classMask(pp, c);
-				gVol[c - 1][z] = classMask(gp, c);
+				sVol[c - 1][z] = classMask(pp, values[c - 1]);
+				gVol[c - 1][z] = classMask(gp, values[c - 1]);
 				rows[c - 1][z] = score(new byte[][] { sVol[c - 1][z] }, new byte[][] { gVol[c - 1][z] }, null, w, h,
 					spacing[0], spacing[1], spacing[2]).values();
 			}
 			final double[][] perClass = new double[classes - 1][];
 			for (int c = 1; c < classes; c++) {
-				addRow(table, "slice " + (z + 1), Integer.toString(c), rows[c - 1][z]);
+				addRow(table, "slice " + (z + 1), label(values[c - 1]), rows[c - 1][z]);
 				perClass[c - 1] = rows[c - 1][z];
 			}
 			addRow(table, "slice " + (z + 1), "mean", mean(perClass));
@@ -180,7 +182,7 @@ public final class SegmentationMetrics {
 		final double[][] classMeans = new double[classes - 1][];
 		for (int c = 1; c < classes; c++) {
 			classMeans[c - 1] = mean(rows[c - 1]);
-			addRow(table, "mean", Integer.toString(c), classMeans[c - 1]);
+			addRow(table, "mean", label(values[c - 1]), classMeans[c - 1]);
 		}
 		addRow(table, "mean", "mean", mean(classMeans));
 		if (d > 1) {
@@ -189,7 +191,7 @@ public final class SegmentationMetrics {
 				progress.checkCanceled();
 				progress.update("Segmentation metrics: 3D, class " + c, (double) d / (d + 1));
 				vol[c - 1] = score(sVol[c - 1], gVol[c - 1], null, w, h, spacing[0], spacing[1], spacing[2]).values();
-				addRow(table, "3D", Integer.toString(c), vol[c - 1]);
+				addRow(table, "3D", label(values[c - 1]), vol[c - 1]);
 			}
 			addRow(table, "3D", "mean", mean(vol));
 		}
@@ -198,7 +200,42 @@ public final class SegmentationMetrics {
 		return table;
 	}
 
-	private static byte[] classMask(final ImageProcessor ip, final int c) {
+	/**
+	 * The classes of multi-class mode: the non-zero values present in either image, increasing (both must
+	 * hold whole numbers >= 0; 0 is the background).
+	 */
+	private static float[] classValues(final ImagePlus prediction, final ImagePlus groundTruth) {
+		final java.util.TreeSet<Float> present = new java.util.TreeSet<>();
+		for (final ImagePlus imp : new ImagePlus[] { prediction, groundTruth }) {
+			final String key = imp == prediction ? "prediction" : "ground_truth";
+			final ImageStack st = imp.getStack();
+			for (int z = 1; z <= st.getSize(); z++) {
+				final ImageProcessor ip = st.getProcessor(z);
+				for (int i = 0, n = ip.getPixelCount(); i < n; i++) {
+					final float v = ip.getf(i);
+					if (v == 0 || present.contains(v)) continue;
+					if (Float.isNaN(v)) throw new NoisyLabelsException(key + " has NaN pixels (first at x=" + i % ip
+						.getWidth() + ", y=" + i / ip.getWidth() + ", slice " + z + "): replace them first");
+					if (v < 0 || v != Math.rint(v)) throw new NoisyLabelsException(key + " has the value " +
+						org.noisylabels.Check.fmt(v) + ": with multi_class=true both images must hold whole class numbers 0, 1, 2, ...");
+					present.add(v);
+					if (present.size() > 1000) throw new NoisyLabelsException(key + " has more than 1000 different values: " +
+						"multi_class=true expects a few classes; convert instance labels with 'Labels to Mask' and score binary masks");
+				}
+			}
+		}
+		if (present.isEmpty()) present.add(1f); // both images empty: one (absent) class
+		final float[] values = new float[present.size()];
+		int k = 0;
+		for (final float v : present) values[k++] = v;
+		return values;
+	}
+
+	private static String label(final float value) {
+		return org.noisylabels.Check.fmt(value);
+	}
+
+	private static byte[] classMask(final ImageProcessor ip, final float c) {
 		final int n = ip.getPixelCount();
 		final byte[] m = new byte[n];
 		for (int i = 0; i < n; i++)
@@ -240,11 +277,10 @@ public final class SegmentationMetrics {
 				}
 				return in;
 			}
-			if (!isBinary(imp)) {
-				throw new NoisyLabelsException("prediction has values from " + org.noisylabels.Check.fmt(min) + " to " +
-					org.noisylabels.Check.fmt(max) +
-					": a 32-bit prediction must be a probability map with values in [0, 1] (or a binary mask 0 + one value)");
-			}
+			// a 32-bit prediction is a probability map: a mask of 0 and 2.0 (or 255) must not be scored as one
+			throw new NoisyLabelsException("prediction has values from " + org.noisylabels.Check.fmt(min) + " to " +
+				org.noisylabels.Check.fmt(max) + ": values outside [0, 1]; a 32-bit prediction must be a probability map " +
+				"with values in [0, 1] (give a mask as an 8-bit or 16-bit image: Image > Type > 8-bit)");
 		}
 		else if (!isBinary(imp)) {
 			throw new NoisyLabelsException("prediction " + imp.getTitle() +

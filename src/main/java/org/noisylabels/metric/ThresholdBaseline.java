@@ -99,6 +99,9 @@ public final class ThresholdBaseline {
 		final ImageStack in = image.getStack();
 		final int w = image.getWidth(), h = image.getHeight(), d = in.getSize();
 		final boolean raw8 = image.getBitDepth() == 8 && sigma == 0;
+		// a constant image is refused on its raw values: smoothing leaves rounding ripples near the border
+		// that a threshold would turn into stripes
+		requireNotConstant(in, perSlice, image.getTitle());
 		// the (smoothed) intensities
 		final float[][] v = new float[d][];
 		for (int z = 0; z < d; z++) {
@@ -224,6 +227,25 @@ public final class ThresholdBaseline {
 		for (int z = z0; z < z1; z++)
 			for (final float x : v[z]) sum2 += (x - mean) * (x - mean);
 		return Math.sqrt(sum2 / n);
+	}
+
+	private static void requireNotConstant(final ImageStack in, final boolean perSlice, final String title) {
+		final int d = in.getSize();
+		double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+		for (int z = 1; z <= d; z++) {
+			if (perSlice) {
+				min = Double.POSITIVE_INFINITY;
+				max = Double.NEGATIVE_INFINITY;
+			}
+			final ij.process.ImageProcessor ip = in.getProcessor(z);
+			for (int i = 0, n = ip.getPixelCount(); i < n; i++) {
+				final float x = ip.getf(i);
+				if (x < min) min = x;
+				if (x > max) max = x;
+			}
+			if (perSlice && !(max > min)) throw constant(title, d > 1 ? z : 0, min);
+		}
+		if (!(max > min)) throw constant(title, 0, min);
 	}
 
 	private static NoisyLabelsException constant(final String title, final int slice, final double value) {

@@ -97,26 +97,50 @@ public final class ModelFiles {
 		}
 	}
 
+	/** Test hook: the folder in which zipped models are extracted (null: the system's temporary folder). */
+	static volatile Path unzipRoot;
+
 	/** Extracts a zipped model into a new temporary folder (the caller deletes it). */
 	public static Path unzip(final Path zipFile) {
+		Path dir = null;
 		try {
-			final Path dir = Files.createTempDirectory("noisylabels-model");
+			final Path root = unzipRoot;
+			dir = root == null ? Files.createTempDirectory("noisylabels-model") : Files.createTempDirectory(root,
+				"noisylabels-model");
+			int entries = 0;
+			boolean json = false;
 			try (InputStream is = Files.newInputStream(zipFile); ZipInputStream zis = new ZipInputStream(is)) {
 				ZipEntry e;
 				while ((e = zis.getNextEntry()) != null) {
+					entries++;
 					final Path out = dir.resolve(e.getName()).normalize();
 					if (!out.startsWith(dir)) throw new IOException("bad entry " + e.getName());
 					if (e.isDirectory()) Files.createDirectories(out);
 					else {
 						Files.createDirectories(out.getParent());
 						Files.copy(zis, out);
+						if (out.equals(dir.resolve(ModelInfo.JSON))) json = true;
 					}
 				}
 			}
+			if (entries == 0) throw new NoisyLabelsException("model: " + zipFile +
+				" is not a model: it is not a zip file (or an empty one); give a model folder or the .zip a training command wrote");
+			if (!json) throw new NoisyLabelsException("model: " + zipFile + " is not a model: the zip holds no " +
+				ModelInfo.JSON + "; give the .zip a training command wrote");
 			return dir;
 		}
-		catch (final IOException e) {
-			throw new NoisyLabelsException("model: cannot read " + zipFile + " as a zipped model (" + e.getMessage() + ")");
+		catch (final IOException | RuntimeException e) {
+			if (dir != null) {
+				try {
+					AtomicFiles.deleteRecursively(dir);
+				}
+				catch (final IOException x) {
+					// temporary folder: best effort
+				}
+			}
+			if (e instanceof NoisyLabelsException) throw (NoisyLabelsException) e;
+			throw new NoisyLabelsException("model: " + zipFile + " is not a model: cannot read it as a zip file (" + e
+				.getMessage() + ")");
 		}
 	}
 }

@@ -84,16 +84,27 @@ public final class Predictor implements AutoCloseable {
 			folder = temp;
 		}
 		try {
-			final ModelInfo info = ModelInfo.read(folder);
+			final ModelInfo info;
+			try {
+				info = ModelInfo.read(folder);
+			}
+			catch (final NoisyLabelsException e) {
+				// name the zip the user gave, never the temporary folder it was extracted to
+				if (temp == null) throw e;
+				throw new NoisyLabelsException("model: " + path + " is not a valid Noisy Labels model (" + e.getMessage()
+					.replace(temp.toString(), path.getFileName().toString()) + ")");
+			}
 			final Path sm = folder.resolve(ModelInfo.SAVED_MODEL);
 			if (!Files.isRegularFile(sm.resolve("saved_model.pb"))) throw new NoisyLabelsException("model: " + path +
-				" has no saved_model/saved_model.pb: the folder is incomplete, retrain the model");
+				" has no saved_model/saved_model.pb: " + (temp == null ? "the folder" : "the zip") +
+				" is incomplete, retrain the model");
 			final SavedModelBundle bundle;
 			try {
 				bundle = SavedModelBundle.load(sm.toString(), "serve");
 			}
 			catch (final RuntimeException e) {
-				throw new NoisyLabelsException("model: TensorFlow cannot load " + sm + " (" + firstLine(e) +
+				throw new NoisyLabelsException("model: TensorFlow cannot load " + (temp == null ? sm : path) + " (" +
+					firstLine(e).replace(String.valueOf(temp), path.getFileName().toString()) +
 					"): the model is corrupt or from an incompatible version");
 			}
 			try {
@@ -103,16 +114,16 @@ public final class Predictor implements AutoCloseable {
 				if (sig == null) throw new NoisyLabelsException("model: " + path +
 					" has no image -> probability signature: it was not written by Noisy Labels");
 				return new Predictor(info, bundle.session(), sig.getInputs().get("image").name, sig.getOutputs().get(
-					"probability").name, null, null, bundle, temp);
+					"probability").name, null, null, bundle, null);
 			}
 			catch (final RuntimeException e) {
 				bundle.close();
 				throw e;
 			}
 		}
-		catch (final RuntimeException e) {
+		finally {
+			// the loaded session holds the graph and the variables in memory: the extracted files are not needed
 			deleteQuietly(temp);
-			throw e;
 		}
 	}
 

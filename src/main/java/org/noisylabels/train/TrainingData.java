@@ -22,7 +22,8 @@ import ij.process.ImageProcessor;
  * to their intensities. Built from one image + label, a stack + label stack, or two folders of pairs.
  * <p>
  * Labels: a binary label image (0 and one other value, e.g. 0/255) becomes classes 0/1; otherwise the
- * values must be the whole numbers 0..C−1. An ignore mask (non-zero = ignored) sets weights to 0; a
+ * values must be the whole numbers 0..C−1, with C <= 8 unless the number of classes is given (anything else,
+ * e.g. instance labels, is refused: see {@link LabelMap#of}). An ignore mask (non-zero = ignored) sets weights to 0; a
  * 32-bit weight image gives per-pixel weights (>= 0).
  */
 public final class TrainingData {
@@ -138,7 +139,7 @@ public final class TrainingData {
 				union.addAll(LabelMap.values(p[1]));
 			}
 			final boolean binary = union.size() <= 2 && (union.size() == 1 || union.first() == 0);
-			c = binary ? 2 : Math.max(2, Math.round(union.last()) + 1);
+			c = binary ? 2 : LabelMap.checkClasses(union, "label_folder", 0);
 		}
 		final List<Sample> list = new ArrayList<>();
 		final List<String> names = new ArrayList<>();
@@ -253,10 +254,15 @@ public final class TrainingData {
 			this.foreground = foreground;
 		}
 
+		/** The largest number of classes inferred without {@code classes=N}: labels 0..7. */
+		public static final int MAX_AUTO_CLASSES = 8;
+
 		/**
-		 * Reads the classes of a label image: binary (0 and one other value) -> 2 classes; else whole numbers
-		 * 0..C−1. With {@code expected > 0}, values must lie in 0..expected−1 (a binary 0/v image is accepted
-		 * as 0/1).
+		 * Reads the classes of a label image. With {@code expected = 0} (automatic): binary (0 and one other
+		 * value) -> 2 classes; else whole numbers 0..C−1 with C <= {@link #MAX_AUTO_CLASSES}; anything else
+		 * (instance labels, class values such as 0/128/255) is refused. With {@code expected > 0} (the user's
+		 * {@code classes=N}, or a model's classes), values must lie in 0..expected−1 (a binary 0/v image is
+		 * accepted as 0/1 when expected is 2).
 		 */
 		public static LabelMap of(final ImagePlus label, final String key, final int expected) {
 			Masks.requireGray(label, key);
@@ -276,16 +282,44 @@ public final class TrainingData {
 				final int c = Math.max(2, expected);
 				return new LabelMap(c, fg);
 			}
+			return new LabelMap(checkClasses(values, key, expected), Float.NaN);
+		}
+
+		/**
+		 * The number of classes of non-binary label values (see {@link #of}); {@code values} holds the
+		 * distinct values (at most 300 are collected).
+		 */
+		static int checkClasses(final TreeSet<Float> values, final String key, final int expected) {
 			for (final float v : values) {
-				if (v < 0 || v != Math.rint(v)) throw new NoisyLabelsException(key + " has the value " + v +
-					": class labels must be whole numbers 0, 1, 2, ... (or a binary 0/255 mask)");
+				if (v < 0 || v != Math.rint(v)) throw new NoisyLabelsException(key + " has the value " +
+					org.noisylabels.Check.fmt(v) + ": class labels must be whole numbers 0, 1, 2, ... (or a binary 0/255 mask)");
 			}
-			if (values.size() >= 300 || max > 254) throw new NoisyLabelsException(key + " has the label " + Math.round(max) +
-				": at most 255 classes (0..254) are supported; is it an instance label image? Use 'Labels to Mask' first");
-			final int c = (int) max + 1;
-			if (expected > 0 && c > expected) throw new NoisyLabelsException(key + " has the class " + (c - 1) +
-				" but the model has only " + expected + " classes (0.." + (expected - 1) + "): relabel it or retrain with all classes");
-			return new LabelMap(expected > 0 ? expected : c, Float.NaN);
+			final float max = values.last();
+			if (expected > 0) {
+				if (max >= expected) throw new NoisyLabelsException(key + " has the class " + Math.round(max) +
+					" but the model has only " + expected + " classes (0.." + (expected - 1) +
+					"): relabel it or retrain with all classes (classes=N)");
+				return expected;
+			}
+			if (max >= MAX_AUTO_CLASSES) {
+				final StringBuilder list = new StringBuilder();
+				int k = 0;
+				for (final float v : values) {
+					if (k++ == 4) {
+						list.append(", ...");
+						break;
+					}
+					list.append(k == 1 ? "" : ", ").append(org.noisylabels.Check.fmt(v));
+				}
+				final boolean classLike = max < 255 && values.size() == max + 1;
+				throw new NoisyLabelsException(key + " has " + (values.size() >= 300 ? "300 or more" : values.size()) +
+					" different values (" + list + " up to " + org.noisylabels.Check.fmt(max) +
+					"): it is neither a binary mask nor classes 0.." + (MAX_AUTO_CLASSES - 1) +
+					". Object (instance) labels: convert them with 'Labels to Mask' first. Classes: " + (classLike ?
+						"give classes=" + Math.round(max + 1) + " to train " + Math.round(max + 1) + " classes 0.." + Math.round(max)
+						: "relabel them to 0, 1, ..., C-1 and give classes=C"));
+			}
+			return Math.max(2, (int) max + 1);
 		}
 
 		public int classes() {

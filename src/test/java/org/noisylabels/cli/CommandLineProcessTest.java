@@ -62,6 +62,14 @@ public class CommandLineProcessTest {
 		assertTrue(r[2], r[2].contains("not saved: noisy_label"));
 	}
 
+	/** On the command line every call is its own process: Release Models says there is nothing to release. */
+	@Test
+	public void releaseModelsSaysItDoesNotApplyOnTheCommandLine() throws Exception {
+		final String[] r = run("Release Models");
+		assertEquals(r[2], "0", r[0]);
+		assertTrue(r[1], r[1].contains("released=nothing to release: on the command line every call runs in its own process"));
+	}
+
 	@Test
 	public void logsGoToStandardErrorAndOnlyTablesToStandardOutput() throws Exception {
 		final File model = new File(tmp.getRoot(), "model");

@@ -42,6 +42,14 @@ public class MacroTest {
 		final ImagePlus mask = IJ.openImage(out.getPath());
 		assertEquals(255, mask.getProcessor().get(2, 2));
 		assertEquals(0, mask.getProcessor().get(1, 2));
+		// the output exists now: refused, unless the options say overwrite
+		final long before = out.lastModified();
+		final String again = IJ.runMacro(macro);
+		assertTrue(again, again.startsWith("error: mask: ") && again.contains("already exists"));
+		assertEquals(before, out.lastModified());
+		final String replaced = IJ.runMacro("return call(\"org.noisylabels.cli.Macro.run\", \"Labels to Mask\", \"label=[" +
+			in + "] mask=[" + out + "] overwrite\");");
+		assertEquals("", replaced);
 	}
 
 	@Test

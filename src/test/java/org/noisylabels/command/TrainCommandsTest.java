@@ -176,7 +176,10 @@ public class TrainCommandsTest {
 		final File photos = tmp.newFolder("photos");
 		Files.write(new File(photos, "a.txt").toPath(), new byte[] { 1 });
 		assertBadInput(cli(args("Supervised (Robust Loss)", TINY, "image=" + img, "label=" + lab, "model=" + photos)),
-			"not a Noisy Labels model folder");
+			"already exists: give another path, or add --overwrite");
+		// --overwrite replaces models only, never a folder of other files
+		assertBadInput(cli(args("--overwrite", TINY, "Supervised (Robust Loss)", "image=" + img, "label=" + lab,
+			"model=" + photos)), "not a Noisy Labels model folder");
 		assertTrue(new File(photos, "a.txt").exists());
 	}
 

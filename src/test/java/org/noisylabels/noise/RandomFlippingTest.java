@@ -107,6 +107,28 @@ public class RandomFlippingTest {
 		}
 	}
 
+	/** Values 0/128/255 are three classes (not 256): every pixel keeps one of the three values. */
+	@Test
+	public void classesAreTheValuesPresent() {
+		final int w = 150, h = 100;
+		final int[] value = { 0, 128, 255 };
+		final ij.process.ByteProcessor bp = new ij.process.ByteProcessor(w, h);
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) bp.set(x, y, value[x / 50]);
+		final ImagePlus label = new ImagePlus("classes", bp);
+		final ImagePlus out = RandomFlipping.apply(label, 0.3, 7);
+		assertEquals(8, out.getBitDepth());
+		final int[] a = TestMasks.values(label, 1), b = TestMasks.values(out, 1);
+		final java.util.Map<Integer, Integer> flippedFrom = new java.util.TreeMap<>();
+		final java.util.Set<Integer> seen = new java.util.TreeSet<>();
+		for (int i = 0; i < a.length; i++) {
+			seen.add(b[i]);
+			if (a[i] != b[i]) flippedFrom.merge(a[i], 1, Integer::sum);
+		}
+		assertEquals(new java.util.TreeSet<>(java.util.Arrays.asList(0, 128, 255)), seen);
+		for (final int v : value) assertEquals("class " + v, Math.round(0.3 * 5000), (long) flippedFrom.get(v));
+	}
+
 	@Test
 	public void sameSeedSameResultDifferentSeedDifferent() {
 		final ImagePlus gt = TestMasks.gt2d();

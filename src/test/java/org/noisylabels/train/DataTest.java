@@ -52,6 +52,31 @@ public class DataTest {
 		assertEquals(1, s2 / 8, 1e-5);
 	}
 
+	/** Instance labels (many values) are refused unless the classes are given; then they are classes. */
+	@Test
+	public void instanceLabelsNeedExplicitClasses() {
+		final ShortProcessor inst = new ShortProcessor(16, 12);
+		for (int i = 0; i < 16 * 12; i++) inst.set(i, i % 20); // values 0..19
+		expectError(() -> TrainingData.fromImages(ramp(16, 12), new ImagePlus("l", inst), null, null, Normalization
+			.zscore(), 0, "image", "label"), "'Labels to Mask'");
+		expectError(() -> TrainingData.fromImages(ramp(16, 12), new ImagePlus("l", inst), null, null, Normalization
+			.zscore(), 0, "image", "label"), "classes=20");
+		final TrainingData d = TrainingData.fromImages(ramp(16, 12), new ImagePlus("l", inst), null, null,
+			Normalization.zscore(), 20, "image", "label");
+		assertEquals(20, d.classes());
+		assertEquals(19, d.sample(0).label(19));
+		// labels 0..7 are still classes without asking
+		final ShortProcessor eight = new ShortProcessor(16, 12);
+		for (int i = 0; i < 16 * 12; i++) eight.set(i, i % 8);
+		assertEquals(8, TrainingData.fromImages(ramp(16, 12), new ImagePlus("l", eight), null, null, Normalization
+			.zscore(), 0, "image", "label").classes());
+		// class values that are not 0..C-1 are refused with how to relabel them
+		final ij.process.ByteProcessor spread = new ij.process.ByteProcessor(16, 12);
+		for (int i = 0; i < 16 * 12; i++) spread.set(i, new int[] { 0, 128, 255 }[i % 3]);
+		expectError(() -> TrainingData.fromImages(ramp(16, 12), new ImagePlus("l", spread), null, null, Normalization
+			.zscore(), 0, "image", "label"), "relabel them to 0, 1, ..., C-1");
+	}
+
 	@Test
 	public void labelErrors() {
 		final FloatProcessor frac = new FloatProcessor(4, 2);

@@ -50,7 +50,13 @@ public class ModelFilesTest {
 			{
 				live = (float[]) out.predictor().predict(d[0], 0.5, Progress.NONE).probability.getProcessor().getPixels();
 			}
+			final Path unzipped = tmp.newFolder("unzipped-" + name).toPath();
+			ModelFiles.unzipRoot = unzipped;
 			try (Predictor p = Predictor.load(model)) {
+				// a zipped model's extracted files are deleted as soon as it is loaded (no folder left per call)
+				try (java.util.stream.Stream<Path> s = Files.list(unzipped)) {
+					assertEquals(0, s.count());
+				}
 				final float[] loaded = (float[]) p.predict(d[0], 0.5, Progress.NONE).probability.getProcessor().getPixels();
 				assertArrayEquals(live, loaded, 0f);
 				assertEquals("supervised", p.info().method);
@@ -65,6 +71,9 @@ public class ModelFilesTest {
 				assertEquals(Device.name(), p.info().device);
 				assertEquals(Arrays.asList("discs.tif"), p.info().trainingData);
 				assertEquals(org.tensorflow.TensorFlow.version(), p.info().tensorflowVersion);
+			}
+			finally {
+				ModelFiles.unzipRoot = null;
 			}
 			// no temporary sibling left
 			try (java.util.stream.Stream<Path> s = Files.list(tmp.getRoot().toPath())) {
