@@ -35,6 +35,10 @@ import org.scijava.log.LogService;
 import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
 import org.scijava.module.ModuleService;
+import org.scijava.module.process.InitPreprocessor;
+import org.scijava.module.process.ModulePreprocessor;
+import org.scijava.module.process.ServicePreprocessor;
+import org.scijava.module.process.ValidityPreprocessor;
 import org.scijava.service.Service;
 
 import ij.ImagePlus;
@@ -71,21 +75,26 @@ public final class CommandLine {
 		System.exit(code);
 	}
 
-	/** Runs one command line and returns the exit code. */
+	/** Runs one command line in a new SciJava context and returns the exit code. */
 	public int run(final String[] argv) {
+		return run(argv, null);
+	}
+
+	/**
+	 * Runs one command line and returns the exit code, in {@code existing} (Fiji's context, when the macro
+	 * bridge runs inside Fiji; it is neither changed nor disposed) or, when null, in a new context.
+	 */
+	public int run(final String[] argv, final Context existing) {
 		final List<String> args = new ArrayList<>(java.util.Arrays.asList(argv));
 		quiet = args.remove("--quiet") | args.remove("-q");
 		if (args.isEmpty() || args.get(0).equals("--help") && args.size() == 1 || args.get(0).equals("-h")) {
 			usage();
 			return args.isEmpty() ? 2 : 0;
 		}
-		final Context context = new Context(CommandService.class, ModuleService.class, StatusService.class,
-			LogService.class, EventService.class);
-		if (quiet) context.service(LogService.class).setLevel(LogLevel.WARN);
-		if (System.getenv("NOISY_LABELS_DEBUG") == null) {
-			// the command line prints a failure as its single "error: ..." line; the command's own error log
-			// (shown in Fiji's log window) would repeat it
-			context.service(LogService.class).setLevel(NoisyLabelsCommand.class.getName(), LogLevel.NONE);
+		final Context context = existing != null ? existing : new Context(CommandService.class, ModuleService.class,
+			StatusService.class, LogService.class, EventService.class);
+		if (existing == null) {
+			if (quiet) context.service(LogService.class).setLevel(LogLevel.WARN);
 		}
 		try {
 			final CommandService commands = context.service(CommandService.class);
@@ -112,7 +121,7 @@ public final class CommandLine {
 			return 1;
 		}
 		finally {
-			context.dispose();
+			if (existing == null) context.dispose();
 		}
 	}
 
@@ -228,6 +237,10 @@ public final class CommandLine {
 	private int execute(final Context context, final CommandInfo info, final List<String> args) {
 		final ModuleService modules = context.service(ModuleService.class);
 		final Module module = modules.createModule(info);
+		final Class<?> commandClass = module.getDelegateObject().getClass();
+		if (module.getDelegateObject() instanceof NoisyLabelsCommand) {
+			((NoisyLabelsCommand) module.getDelegateObject()).setCallerReportsErrors(true);
+		}
 		final Map<String, String> given = new LinkedHashMap<>();
 		for (final String a : args) {
 			final int eq = a.indexOf('=');
@@ -272,15 +285,17 @@ public final class CommandLine {
 				}
 			}
 			else {
-				module.setInput(name, convert(item, value));
+				module.setInput(name, NoisyLabelsCommand.imageKey(commandClass, name) != null ? value.trim() : convert(item,
+					value));
 			}
 			module.resolveInput(name);
 		}
 		final StatusPrinter printer = new StatusPrinter(err, quiet);
-		context.service(EventService.class).subscribe(printer);
+		final List<org.scijava.event.EventSubscriber<?>> subscribers = context.service(EventService.class).subscribe(
+			printer);
 		final Module done;
 		try {
-			done = modules.run(module, true).get();
+			done = modules.run(module, preprocessors(context), null, (Map<String, Object>) null).get();
 		}
 		catch (final InterruptedException e) {
 			Thread.currentThread().interrupt();
@@ -293,6 +308,7 @@ public final class CommandLine {
 		}
 		finally {
 			printer.finish();
+			context.service(EventService.class).unsubscribe(subscribers);
 		}
 		if (done instanceof Cancelable && ((Cancelable) done).isCanceled()) {
 			final String reason = ((Cancelable) done).getCancelReason();
@@ -305,6 +321,23 @@ public final class CommandLine {
 		}
 		writeOutputs(info, done, outputs, outputPaths, given.keySet());
 		return 0;
+	}
+
+	/**
+	 * The module preprocessors of a command-line run: services, initializers and the validity check only.
+	 * Not the preferences (the command line neither reads nor writes remembered values), not the input
+	 * dialog, and not Fiji's macro, image and display processors when the macro bridge runs in Fiji's
+	 * context.
+	 */
+	private static List<ModulePreprocessor> preprocessors(final Context context) {
+		final List<ModulePreprocessor> list = new ArrayList<>();
+		for (final ModulePreprocessor p : new ModulePreprocessor[] { new ServicePreprocessor(), new ValidityPreprocessor(),
+			new InitPreprocessor() })
+		{
+			context.inject(p);
+			list.add(p);
+		}
+		return list;
 	}
 
 	private static ModuleItem<?> findInput(final List<ModuleItem<?>> inputs, final String key) {
