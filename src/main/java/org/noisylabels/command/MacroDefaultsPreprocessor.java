@@ -15,15 +15,21 @@ import ij.Macro;
  * takes its documented default: no dialog, and (every parameter is {@code persist = false}) no value
  * remembered from an earlier run. Only a required image that the macro did not give stays unresolved (Fiji
  * uses the active image when there is one required image, as ImageJ 1.x does). Runs after Fiji's macro
- * preprocessor (priority 20000) and its active-image preprocessor, before the dialog.
+ * preprocessor (priority 20000) and its active-image preprocessor, before the dialog. In every run,
+ * {@code output_folder} is resolved (left out of the dialog) unless given.
  */
 @Plugin(type = PreprocessorPlugin.class, priority = 5000)
 public class MacroDefaultsPreprocessor extends AbstractPreprocessorPlugin {
 
+	static final String OUTPUT_FOLDER = "output_folder";
+
 	@Override
 	public void process(final Module module) {
-		if (!(module.getDelegateObject() instanceof NoisyLabelsCommand) || !inMacroCall()) return;
-		resolveDefaults(module);
+		if (!(module.getDelegateObject() instanceof NoisyLabelsCommand)) return;
+		// output_folder is for macros and headless runs (which give it): never in the dialog, and never asked
+		// for by SciJava's file chooser (which would take it for the command's single file input)
+		if (!module.isInputResolved(OUTPUT_FOLDER)) module.resolveInput(OUTPUT_FOLDER);
+		if (inMacroCall()) resolveDefaults(module);
 	}
 
 	/** Whether the current thread runs a command from a macro's run(...) call with options. */
