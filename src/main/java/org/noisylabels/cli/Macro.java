@@ -38,8 +38,19 @@ public final class Macro {
 			return "error: " + e.getMessage();
 		}
 		final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-		final int code = new CommandLine(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
-			StandardCharsets.UTF_8)).run(args.toArray(new String[0]), fijiContext());
+		final org.scijava.Context fiji = fijiContext();
+		// plain ImageJ 1.x loads the suite from its plugins folder: SciJava must find the commands there too
+		final Thread thread = Thread.currentThread();
+		final ClassLoader previous = thread.getContextClassLoader();
+		if (fiji == null) thread.setContextClassLoader(Macro.class.getClassLoader());
+		final int code;
+		try {
+			code = new CommandLine(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
+				StandardCharsets.UTF_8)).run(args.toArray(new String[0]), fiji);
+		}
+		finally {
+			thread.setContextClassLoader(previous);
+		}
 		if (code != 0) {
 			final String msg = err.toString(StandardCharsets.UTF_8).trim();
 			return msg.isEmpty() ? "error: exit code " + code : msg.substring(msg.lastIndexOf('\n') + 1);
