@@ -195,7 +195,10 @@ public final class CommandLine {
 		if (info.getDescription() != null && !info.getDescription().isEmpty()) out.println("  " + info.getDescription());
 		for (final ModuleItem<?> item : userInputs(info)) {
 			final StringBuilder sb = new StringBuilder("  ");
-			sb.append(String.format(Locale.ROOT, "%-20s %-8s", item.getName(), typeName(item.getType())));
+			final boolean imageKey = NoisyLabelsCommand.imageKey(module.getDelegateObject().getClass(), item
+				.getName()) != null;
+			sb.append(String.format(Locale.ROOT, "%-20s %-8s", item.getName(), imageKey ? "image" : typeName(item
+				.getType())));
 			final Object def = module.getInput(item.getName());
 			if (def != null) sb.append(" default ").append(def instanceof Double || def instanceof Float ? Check.fmt(
 				((Number) def).doubleValue()) : def);

@@ -281,7 +281,8 @@ public abstract class NoisyLabelsCommand extends DynamicCommand {
 					"\" (and no file of that name): give the title of an open image or a file path");
 			}
 			throw new NoisyLabelsException(key + ": the image is empty (0x0): the file does not exist or the title is not an open image" +
-				(imp.getTitle() == null || imp.getTitle().isEmpty() ? "" : " (\"" + imp.getTitle() + "\")") +
+				(imp.getTitle() == null || imp.getTitle().isEmpty() || imp.getTitle().equals("null") ? "" : " (\"" + imp
+					.getTitle() + "\")") +
 				"; give the title of an open image or an existing file path");
 		}
 	}
