@@ -99,7 +99,8 @@ public class FijiNativeTest {
 				}
 			}
 		}
-		assertTrue("image keys found: " + keys, keys >= 7 * 2 / 2);
+		// Supervised and PINT: image, label, ignore_mask, validation_image, validation_label; iGTT: image, ground_truth
+		assertEquals(12, keys);
 	}
 
 	/** Items 5 and 7: no parameter is remembered between runs. */
@@ -274,7 +275,7 @@ public class FijiNativeTest {
 		}
 	}
 
-	/** Item 2: a dialog with two required images starts at two different images (tested without windows: none). */
+	/** The commands are DynamicCommands: the image choices are filled in when the dialog opens. */
 	@Test
 	public void commandModulesAreDynamic() {
 		final Module m = context.service(ModuleService.class).createModule(context.service(CommandService.class)
