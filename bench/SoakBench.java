@@ -121,7 +121,7 @@ public class SoakBench {
 			(rss[rss.length - 1] - rss[warm] - (heap[heap.length - 1] - heap[warm])) / 1024, warm * 100, steps));
 		if (calls == 0) return;
 
-		final Context ctx = new Context(CommandService.class, StatusService.class, LogService.class, EventService.class);
+		final Context ctx = new Context(CommandService.class, org.scijava.module.ModuleService.class, StatusService.class, LogService.class, EventService.class);
 		try {
 			final CommandService cs = ctx.service(CommandService.class);
 			final ImagePlus big = new ImagePlus("apply", new FloatProcessor(512, 512, Arrays.copyOf(img, 512 * 512)));
@@ -132,7 +132,9 @@ public class SoakBench {
 				in.put("model", cfg.model.toFile());
 				in.put("image", big);
 				in.put("threshold", 0.5);
-				final Module m = cs.run(ApplyModelCommand.class, true, in).get();
+				// the commands are DynamicCommands: CommandService.run answers null for them, ModuleService.run the module
+				final Module m = ctx.service(org.scijava.module.ModuleService.class).run(cs.getCommand(ApplyModelCommand.class),
+					true, in).get();
 				if (m.getOutput("mask") == null) throw new IllegalStateException("Apply Model failed at call " + i);
 				if (i == Math.max(1, calls / 10)) warmRss = rssKb();
 				lastRss = rssKb();

@@ -35,6 +35,10 @@ import org.scijava.log.LogService;
 import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
 import org.scijava.module.ModuleService;
+import org.scijava.module.process.InitPreprocessor;
+import org.scijava.module.process.ModulePreprocessor;
+import org.scijava.module.process.ServicePreprocessor;
+import org.scijava.module.process.ValidityPreprocessor;
 import org.scijava.service.Service;
 
 import ij.ImagePlus;
@@ -85,8 +89,16 @@ public final class CommandLine {
 		System.exit(code);
 	}
 
-	/** Runs one command line and returns the exit code. */
+	/** Runs one command line in a new SciJava context and returns the exit code. */
 	public int run(final String[] argv) {
+		return run(argv, null);
+	}
+
+	/**
+	 * Runs one command line and returns the exit code, in {@code existing} (Fiji's context, when the macro
+	 * bridge runs inside Fiji; it is neither changed nor disposed) or, when null, in a new context.
+	 */
+	public int run(final String[] argv, final Context existing) {
 		final List<String> args = new ArrayList<>(java.util.Arrays.asList(argv));
 		quiet = args.remove("--quiet") | args.remove("-q");
 		overwrite = args.remove("--overwrite");
@@ -94,13 +106,10 @@ public final class CommandLine {
 			usage();
 			return args.isEmpty() ? 2 : 0;
 		}
-		final Context context = new Context(CommandService.class, ModuleService.class, StatusService.class,
-			LogService.class, EventService.class);
-		if (quiet) context.service(LogService.class).setLevel(LogLevel.WARN);
-		if (System.getenv("NOISY_LABELS_DEBUG") == null) {
-			// the command line prints a failure as its single "error: ..." line; the command's own error log
-			// (shown in Fiji's log window) would repeat it
-			context.service(LogService.class).setLevel(NoisyLabelsCommand.class.getName(), LogLevel.NONE);
+		final Context context = existing != null ? existing : new Context(CommandService.class, ModuleService.class,
+			StatusService.class, LogService.class, EventService.class);
+		if (existing == null) {
+			if (quiet) context.service(LogService.class).setLevel(LogLevel.WARN);
 		}
 		try {
 			final CommandService commands = context.service(CommandService.class);
@@ -127,7 +136,7 @@ public final class CommandLine {
 			return 1;
 		}
 		finally {
-			context.dispose();
+			if (existing == null) context.dispose();
 		}
 	}
 
@@ -210,7 +219,10 @@ public final class CommandLine {
 		if (info.getDescription() != null && !info.getDescription().isEmpty()) out.println("  " + info.getDescription());
 		for (final ModuleItem<?> item : userInputs(info)) {
 			final StringBuilder sb = new StringBuilder("  ");
-			sb.append(String.format(Locale.ROOT, "%-20s %-8s", item.getName(), typeName(item.getType())));
+			final boolean imageKey = NoisyLabelsCommand.imageKey(module.getDelegateObject().getClass(), item
+				.getName()) != null;
+			sb.append(String.format(Locale.ROOT, "%-20s %-8s", item.getName(), imageKey ? "image" : typeName(item
+				.getType())));
 			final Object def = module.getInput(item.getName());
 			if (def != null) sb.append(" default ").append(def instanceof Double || def instanceof Float ? Check.fmt(
 				((Number) def).doubleValue()) : def);
@@ -252,6 +264,10 @@ public final class CommandLine {
 	private int execute(final Context context, final CommandInfo info, final List<String> args) {
 		final ModuleService modules = context.service(ModuleService.class);
 		final Module module = modules.createModule(info);
+		final Class<?> commandClass = module.getDelegateObject().getClass();
+		if (module.getDelegateObject() instanceof NoisyLabelsCommand) {
+			((NoisyLabelsCommand) module.getDelegateObject()).setCallerReportsErrors(true);
+		}
 		final Map<String, String> given = new LinkedHashMap<>();
 		for (final String a : args) {
 			final int eq = a.indexOf('=');
@@ -304,15 +320,17 @@ public final class CommandLine {
 				}
 			}
 			else {
-				module.setInput(name, convert(item, value));
+				module.setInput(name, NoisyLabelsCommand.imageKey(commandClass, name) != null ? value.trim() : convert(item,
+					value));
 			}
 			module.resolveInput(name);
 		}
 		final StatusPrinter printer = new StatusPrinter(err, quiet);
-		context.service(EventService.class).subscribe(printer);
+		final List<org.scijava.event.EventSubscriber<?>> subscribers = context.service(EventService.class).subscribe(
+			printer);
 		final Module done;
 		try {
-			done = modules.run(module, true).get();
+			done = modules.run(module, preprocessors(context), null, (Map<String, Object>) null).get();
 		}
 		catch (final InterruptedException e) {
 			Thread.currentThread().interrupt();
@@ -325,6 +343,7 @@ public final class CommandLine {
 		}
 		finally {
 			printer.finish();
+			context.service(EventService.class).unsubscribe(subscribers);
 		}
 		if (done instanceof Cancelable && ((Cancelable) done).isCanceled()) {
 			final String reason = ((Cancelable) done).getCancelReason();
@@ -343,6 +362,23 @@ public final class CommandLine {
 	private void refuseExisting(final Path p, final String key) {
 		if (overwrite || !java.nio.file.Files.exists(p)) return;
 		throw new NoisyLabelsException(key + ": " + p + " already exists: give another path, or add --overwrite to replace it (macro bridge: the word overwrite)");
+	}
+
+	/**
+	 * The module preprocessors of a command-line run: services, initializers and the validity check only.
+	 * Not the preferences (the command line neither reads nor writes remembered values), not the input
+	 * dialog, and not Fiji's macro, image and display processors when the macro bridge runs in Fiji's
+	 * context.
+	 */
+	private static List<ModulePreprocessor> preprocessors(final Context context) {
+		final List<ModulePreprocessor> list = new ArrayList<>();
+		for (final ModulePreprocessor p : new ModulePreprocessor[] { new ServicePreprocessor(), new ValidityPreprocessor(),
+			new InitPreprocessor() })
+		{
+			context.inject(p);
+			list.add(p);
+		}
+		return list;
 	}
 
 	private static ModuleItem<?> findInput(final List<ModuleItem<?>> inputs, final String key) {

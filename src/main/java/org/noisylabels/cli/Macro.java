@@ -42,13 +42,45 @@ public final class Macro {
 			return "error: " + e.getMessage();
 		}
 		final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-		final int code = new CommandLine(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
-			StandardCharsets.UTF_8)).run(args.toArray(new String[0]));
+		final org.scijava.Context fiji = fijiContext();
+		// plain ImageJ 1.x loads the suite from its plugins folder: SciJava must find the commands there too
+		final Thread thread = Thread.currentThread();
+		final ClassLoader previous = thread.getContextClassLoader();
+		if (fiji == null) thread.setContextClassLoader(Macro.class.getClassLoader());
+		final int code;
+		try {
+			code = new CommandLine(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
+				StandardCharsets.UTF_8)).run(args.toArray(new String[0]), fiji);
+		}
+		finally {
+			thread.setContextClassLoader(previous);
+		}
 		if (code != 0) {
 			final String msg = err.toString(StandardCharsets.UTF_8).trim();
 			return msg.isEmpty() ? "error: exit code " + code : msg.substring(msg.lastIndexOf('\n') + 1);
 		}
 		return out.toString(StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Fiji's SciJava context when the bridge runs inside Fiji (ImageJ2's legacy layer answers
+	 * {@code IJ.runPlugIn("org.scijava.Context", "")} with it), or null in plain ImageJ 1.x and outside
+	 * ImageJ: then the command line starts its own small context.
+	 */
+	static org.scijava.Context fijiContext() {
+		try {
+			Class.forName("net.imagej.legacy.LegacyService", false, Macro.class.getClassLoader());
+		}
+		catch (final ClassNotFoundException | LinkageError e) {
+			return null; // no legacy layer: asking IJ.runPlugIn would create a full context of its own
+		}
+		try {
+			final Object o = ij.IJ.runPlugIn("org.scijava.Context", "");
+			return o instanceof org.scijava.Context ? (org.scijava.Context) o : null;
+		}
+		catch (final RuntimeException | LinkageError e) {
+			return null;
+		}
 	}
 
 	/** Splits {@code k=v k2=[v w] k3="v w"} into {@code k=v} tokens. */

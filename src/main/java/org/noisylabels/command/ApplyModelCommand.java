@@ -23,11 +23,11 @@ public class ApplyModelCommand extends NoisyLabelsCommand {
 		description = "Folder (or .zip) written by a Noisy Labels training command")
 	private File model;
 
-	@Parameter(label = "Image", description = "2D image or stack to segment (one channel)")
+	@Parameter(label = "Image", description = "2D image or stack to segment (one channel)", persist = false)
 	private ImagePlus image;
 
 	@Parameter(label = "Threshold", min = "0", max = "1", stepSize = "0.05",
-		description = "Foreground probability threshold of the mask (binary models); C-class models use the argmax")
+		description = "Foreground probability threshold of the mask (binary models); C-class models use the argmax", persist = false)
 	private double threshold = 0.5;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Probability")

@@ -15,22 +15,22 @@ import ij.measure.ResultsTable;
 	description = "Perturbs round(noise_rate*N) random slices: dilate or erode r times (cross element, p=.35 each) or distort the edge with discs of radius r; r uniform in [r_min, r_max]")
 public class ContourPerturbationCommand extends NoisyLabelsCommand {
 
-	@Parameter(label = "Label", description = "Clean binary mask; the slices of a stack are perturbed independently")
+	@Parameter(label = "Label", description = "Clean binary mask; the slices of a stack are perturbed independently", persist = false)
 	private ImagePlus label;
 
 	@Parameter(label = "Noise rate", description = "Fraction of the slices that is perturbed", min = "0",
-		max = "1", stepSize = "0.05")
+		max = "1", stepSize = "0.05", persist = false)
 	private double noise_rate = 0.5;
 
 	@Parameter(label = "Smallest radius", description = "Smallest r (iterations or disc radius)", min = "1",
-		max = "1000")
+		max = "1000", persist = false)
 	private int r_min = 5;
 
 	@Parameter(label = "Largest radius", description = "Largest r (iterations or disc radius)", min = "1",
-		max = "1000")
+		max = "1000", persist = false)
 	private int r_max = 18;
 
-	@Parameter(label = "Seed", description = "Random seed: the same seed gives the same result")
+	@Parameter(label = "Seed", description = "Random seed: the same seed gives the same result", persist = false)
 	private long seed = 42;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Noisy label")

@@ -14,14 +14,14 @@ import ij.ImagePlus;
 	description = "Dilates a binary mask with a 3x3 square (3x3x3 cube with three_d) 'iterations' times; outside the image counts as background")
 public class DilationCommand extends NoisyLabelsCommand {
 
-	@Parameter(label = "Label", description = "Clean binary mask (0 = background, one foreground value)")
+	@Parameter(label = "Label", description = "Clean binary mask (0 = background, one foreground value)", persist = false)
 	private ImagePlus label;
 
 	@Parameter(label = "Iterations", description = "How many times the 3x3 (x3) element is applied", min = "1",
-		max = "100")
+		max = "100", persist = false)
 	private int iterations = 1;
 
-	@Parameter(label = "3D", description = "Use a 3x3x3 cube across slices instead of slice-by-slice 3x3 squares")
+	@Parameter(label = "3D", description = "Use a 3x3x3 cube across slices instead of slice-by-slice 3x3 squares", persist = false)
 	private boolean three_d = false;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Noisy label")

@@ -13,7 +13,7 @@ import ij.ImagePlus;
 	menuPath = "Plugins>Noisy Labels>Utilities>Labels to Mask")
 public class LabelsToMaskCommand extends NoisyLabelsCommand {
 
-	@Parameter(label = "Label image", description = "Label image: 0 = background, any other value = object")
+	@Parameter(label = "Label image", description = "Label image: 0 = background, any other value = object", persist = false)
 	private ImagePlus label;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Mask")

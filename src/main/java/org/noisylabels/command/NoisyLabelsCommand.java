@@ -1,25 +1,59 @@
 package org.noisylabels.command;
 
 import java.awt.GraphicsEnvironment;
+import java.io.File;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.Progress;
+import org.noisylabels.io.AtomicFiles;
+import org.noisylabels.io.ImageFiles;
+import org.noisylabels.io.StringToImagePlusConverter;
+import org.noisylabels.io.Tables;
 import org.scijava.app.StatusService;
-import org.scijava.command.ContextCommand;
+import org.scijava.command.DynamicCommand;
 import org.scijava.log.LogService;
+import org.scijava.module.ModuleItem;
+import org.scijava.module.MutableModuleItem;
 import org.scijava.plugin.Parameter;
-import org.scijava.ui.DialogPrompt;
 import org.scijava.ui.UIService;
 
+import ij.ImagePlus;
+import ij.WindowManager;
 import ij.measure.ResultsTable;
 
 /**
  * Base of every Noisy Labels command: a thin wrapper that turns parameters into a call of one
- * algorithm. A {@link NoisyLabelsException} (bad input) cancels the command with its one-line
- * message (shown in a dialog when there is a UI, printed by the command line otherwise); no output is
- * produced. Subclasses implement {@link #execute()}.
+ * algorithm. A {@link NoisyLabelsException} (bad input) cancels the command with its one-line message
+ * (ImageJ2 shows a canceled command's reason once; the command line prints it); no output is produced.
+ * Subclasses implement {@link #execute()}.
+ * <p>
+ * What every command shares, so that it works the same from the menu, a macro, a headless macro, Fiji's
+ * {@code --headless --run} and the suite's command line:
+ * <ul>
+ * <li>optional images are {@link ImageKey} strings: "none" (the default), an open image's title or a file
+ * path, resolved by {@link #image(String)};</li>
+ * <li>an image input that Fiji could not resolve (an empty 0&times;0 image) is an error naming the key and
+ * the missing file or title;</li>
+ * <li>{@code output_folder}: when set, every image output is written there as {@code KEY.tif} and every
+ * table as {@code KEY.csv};</li>
+ * <li>output titles are made unique among the open images;</li>
+ * <li>a failed command in a headless ImageJ launcher run ({@code --headless --run}, {@code -macro},
+ * {@code -batch}) ends the process with exit status 2 (bad input) or 1 (internal error).</li>
+ * </ul>
  */
-public abstract class NoisyLabelsCommand extends ContextCommand {
+public abstract class NoisyLabelsCommand extends DynamicCommand {
+
+	/** The value of an image key that gives no image. */
+	public static final String NONE = "none";
+
+	/** System property overriding whether a failed headless run exits: true or false. */
+	public static final String EXIT_PROPERTY = "noisylabels.exit_on_failure";
 
 	@Parameter
 	protected LogService log;
@@ -27,38 +61,87 @@ public abstract class NoisyLabelsCommand extends ContextCommand {
 	@Parameter
 	protected StatusService status;
 
-	@Parameter(required = false)
+	@Parameter(required = false, persist = false)
 	protected UIService ui;
+
+	@Parameter(label = "Output folder", style = "directory", required = false, persist = false,
+		description = "Optional (headless runs): write every image output as KEY.tif and every table as KEY.csv into this folder (created if needed; existing files are replaced)")
+	protected File output_folder;
+
+	/** Set by a caller (the command line, the macro bridge) that reports failures itself. */
+	private boolean callerReportsErrors;
 
 	/** Runs the command's work; throw {@link NoisyLabelsException} for bad input. */
 	protected abstract void execute();
 
+	/** The command line and the macro bridge report failures themselves: no log, no exit. */
+	public void setCallerReportsErrors(final boolean b) {
+		callerReportsErrors = b;
+	}
+
 	@Override
 	public final void run() {
 		try {
+			checkImageInputs();
 			execute();
+			uniqueTitles();
+			writeOutputFolder();
 		}
 		catch (final NoisyLabelsException e) {
-			fail(e.getMessage());
+			failed(e.getMessage(), 2);
 		}
 		catch (final Progress.CanceledException e) {
 			cancel("canceled by the user");
 		}
 		catch (final RuntimeException | OutOfMemoryError e) {
-			log.error(e);
-			fail("internal error (" + e.getClass().getSimpleName() + "): " + e.getMessage() +
-				" - please report it with the log");
+			if (log != null && (!callerReportsErrors || System.getenv("NOISY_LABELS_DEBUG") != null)) log.error(e);
+			failed("internal error (" + e.getClass().getSimpleName() + "): " + e.getMessage() +
+				" - please report it with the log", 1);
 		}
 		finally {
 			if (status != null) status.clearStatus();
 		}
 	}
 
-	/** Cancels with an error message that the UI shows and the command line prints. */
+	private void failed(final String message, final int exitCode) {
+		fail(message);
+		if (!callerReportsErrors && exitOnFailure()) {
+			System.err.println("error: " + message);
+			System.err.flush();
+			System.exit(exitCode);
+		}
+	}
+
+	/**
+	 * Cancels with an error message. ImageJ2 shows a canceled command's reason itself and the command line
+	 * prints it, so the message is only logged when neither will report it.
+	 */
 	protected void fail(final String message) {
-		if (log != null) log.error(message);
 		cancel(message);
-		if (hasUI()) ui.showDialog(message, "Noisy Labels", DialogPrompt.MessageType.ERROR_MESSAGE);
+		if (!callerReportsErrors && !hasUI() && log != null) log.error(message);
+	}
+
+	/**
+	 * Whether a failed command ends the process: only in a headless run started by the ImageJ launcher
+	 * ({@code --headless} with {@code --run}, {@code -macro} or {@code -batch}), never in a GUI, in the
+	 * suite's command line or when ImageJ is used as a library (PyImageJ); the system property
+	 * {@value #EXIT_PROPERTY} ({@code true}/{@code false}) overrides.
+	 */
+	public static boolean exitOnFailure() {
+		final String p = System.getProperty(EXIT_PROPERTY);
+		if (p != null) return Boolean.parseBoolean(p.trim());
+		if (!GraphicsEnvironment.isHeadless()) return false;
+		final List<String> args = new ArrayList<>();
+		ProcessHandle.current().info().arguments().ifPresent(a -> args.addAll(java.util.Arrays.asList(a)));
+		final String javaCommand = System.getProperty("sun.java.command");
+		if (javaCommand != null) args.addAll(java.util.Arrays.asList(javaCommand.split("\\s+")));
+		return isHeadlessLauncherRun(args);
+	}
+
+	/** Whether these process arguments are a headless ImageJ launcher run of a command or macro. */
+	static boolean isHeadlessLauncherRun(final List<String> args) {
+		return args.contains("--headless") && (args.contains("--run") || args.contains("-macro") || args.contains(
+			"-batch") || args.contains("--jython") || args.contains("--ij2"));
 	}
 
 	/** Whether a graphical user interface is showing (not headless, not the command line). */
@@ -69,6 +152,177 @@ public abstract class NoisyLabelsCommand extends ContextCommand {
 	/** Shows a results table in an ImageJ window when a UI is present (outputs are also returned). */
 	protected void show(final ResultsTable table, final String title) {
 		if (hasUI() && table != null) table.show(title);
+	}
+
+	// -- image keys --
+
+	/** The {@link ImageKey} annotation of input {@code name} of a command class, or null. */
+	public static ImageKey imageKey(final Class<?> commandClass, final String name) {
+		for (Class<?> c = commandClass; c != null && c != Object.class; c = c.getSuperclass()) {
+			try {
+				final Field f = c.getDeclaredField(name);
+				return f.getType() == String.class ? f.getAnnotation(ImageKey.class) : null;
+			}
+			catch (final NoSuchFieldException e) {
+				// look in the superclass
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Resolves the image key {@code key} (the name of a {@link ImageKey} field): null for "none" or empty,
+	 * else the open image of that title, else the image file of that path; an error naming the key
+	 * otherwise.
+	 */
+	protected ImagePlus image(final String key) {
+		final Object v = getInput(key);
+		return resolveImage(key, v == null ? null : v.toString());
+	}
+
+	/** Resolves an image key's value: see {@link #image(String)}. */
+	public static ImagePlus resolveImage(final String key, final String value) {
+		if (value == null || value.trim().isEmpty() || value.trim().equalsIgnoreCase(NONE)) return null;
+		final String v = value.trim();
+		final ImagePlus open = WindowManager.getImage(v);
+		if (open != null) return open;
+		final File f = new File(v);
+		if (f.exists() || looksLikePath(v)) return ImageFiles.open(f, key);
+		throw new NoisyLabelsException(key + ": no open image titled \"" + v + "\" (and no file of that name): give " +
+			key + "=none, the title of an open image or a file path");
+	}
+
+	private static boolean looksLikePath(final String v) {
+		final String l = v.toLowerCase(Locale.ROOT);
+		return v.contains("/") || v.contains("\\") || l.endsWith(".tif") || l.endsWith(".tiff") || l.endsWith(".png");
+	}
+
+	/**
+	 * Called by ImageJ2 before the dialog: the choices of every image key are "none" and the open images
+	 * (the active one first), and, unless a macro gave it, an image key starts at the active image or at
+	 * another open image as its {@link ImageKey} says; with two image inputs or more, required images start
+	 * at the active image and at another open image.
+	 */
+	@Override
+	public void initialize() {
+		try {
+			super.initialize();
+		}
+		catch (final org.scijava.module.MethodCallException e) {
+			throw new IllegalStateException(e);
+		}
+		final List<String> titles = openTitles();
+		final String active = titles.isEmpty() ? null : titles.get(0);
+		final String other = titles.size() > 1 ? titles.get(1) : null;
+		int images = 0;
+		for (final ModuleItem<?> item : getInfo().inputs()) {
+			if (item.getType() == ImagePlus.class) images++;
+		}
+		int imageIndex = 0;
+		for (final ModuleItem<?> item : getInfo().inputs()) {
+			final String name = item.getName();
+			final ImageKey k = imageKey(getClass(), name);
+			if (k != null) {
+				final MutableModuleItem<String> m = getInfo().getMutableInput(name, String.class);
+				final List<String> choices = new ArrayList<>();
+				choices.add(NONE);
+				choices.addAll(titles);
+				m.setChoices(choices);
+				if (isInputResolved(name)) continue;
+				if (ImageKey.ACTIVE.equals(k.value()) && active != null) setInput(name, active);
+				else if (ImageKey.OTHER.equals(k.value()) && (other != null || active != null)) setInput(name, other != null ?
+					other : active);
+			}
+			else if (item.getType() == ImagePlus.class && images >= 2) {
+				final int index = imageIndex++;
+				if (isInputResolved(name) || getInput(name) != null || active == null) continue;
+				final String t = index == 0 ? active : other != null ? other : active;
+				setInput(name, WindowManager.getImage(t));
+			}
+		}
+	}
+
+	/** Titles of the open images, the active one first. */
+	private static List<String> openTitles() {
+		final List<String> titles = new ArrayList<>();
+		final int[] ids = WindowManager.getIDList();
+		if (ids == null) return titles;
+		final ImagePlus current = WindowManager.getCurrentImage();
+		if (current != null) titles.add(current.getTitle());
+		for (final int id : ids) {
+			final ImagePlus imp = WindowManager.getImage(id);
+			if (imp != null && !titles.contains(imp.getTitle())) titles.add(imp.getTitle());
+		}
+		return titles;
+	}
+
+	// -- checks and outputs --
+
+	/**
+	 * An image input that Fiji could not resolve arrives as an empty (0&times;0) image: say which key and
+	 * that the file or the open image does not exist.
+	 */
+	private void checkImageInputs() {
+		for (final ModuleItem<?> item : getInfo().inputs()) {
+			if (item.getType() != ImagePlus.class) continue;
+			final Object v = getInput(item.getName());
+			if (v == null) continue;
+			final ImagePlus imp = (ImagePlus) v;
+			if (imp.getWidth() > 0 && imp.getHeight() > 0 && imp.getStackSize() > 0 && imp.getProcessor() != null) continue;
+			final Object source = imp.getProperty(StringToImagePlusConverter.SOURCE);
+			final String key = item.getName();
+			if (source != null) {
+				final String s = source.toString();
+				if (new File(s).exists() || looksLikePath(s)) {
+					ImageFiles.open(new File(s), key); // throws the reason (not found, folder, unreadable)
+					throw new NoisyLabelsException(key + ": cannot read " + s + " as an image");
+				}
+				throw new NoisyLabelsException(key + ": no open image titled \"" + s +
+					"\" (and no file of that name): give the title of an open image or a file path");
+			}
+			throw new NoisyLabelsException(key + ": the image is empty (0x0): the file does not exist or the title is not an open image" +
+				(imp.getTitle() == null || imp.getTitle().isEmpty() || imp.getTitle().equals("null") ? "" : " (\"" + imp
+					.getTitle() + "\")") +
+				"; give the title of an open image or an existing file path");
+		}
+	}
+
+	/** A second run must not give a second window of the same title. */
+	private void uniqueTitles() {
+		for (final ModuleItem<?> item : getInfo().outputs()) {
+			final Object v = getOutput(item.getName());
+			if (!(v instanceof ImagePlus)) continue;
+			final ImagePlus imp = (ImagePlus) v;
+			final String t = imp.getTitle();
+			if (t == null || t.isEmpty()) continue;
+			final ImagePlus same = WindowManager.getImage(t);
+			if (same != null && same != imp) imp.setTitle(WindowManager.makeUniqueName(t));
+		}
+	}
+
+	/** Writes every image output as KEY.tif and every table as KEY.csv into output_folder, all or nothing. */
+	private void writeOutputFolder() {
+		if (output_folder == null || output_folder.getPath().trim().isEmpty()) return;
+		final Path dir = output_folder.toPath();
+		if (Files.exists(dir) && !Files.isDirectory(dir)) throw new NoisyLabelsException("output_folder: " + dir +
+			" is a file, a folder is expected");
+		try {
+			Files.createDirectories(dir);
+		}
+		catch (final java.io.IOException e) {
+			throw new NoisyLabelsException("output_folder: cannot create " + dir + " (" + e.getMessage() + ")");
+		}
+		try (AtomicFiles batch = new AtomicFiles()) {
+			for (final ModuleItem<?> item : getInfo().outputs()) {
+				final Object v = getOutput(item.getName());
+				if (v instanceof ImagePlus) batch.stage(dir.resolve(item.getName() + ".tif"), tmp -> ImageFiles.write(
+					(ImagePlus) v, tmp));
+				else if (v instanceof ResultsTable) batch.stage(dir.resolve(item.getName() + ".csv"), tmp -> Tables.write(
+					(ResultsTable) v, tmp));
+			}
+			batch.commit();
+		}
+		if (log != null) log.info("outputs written to " + dir);
 	}
 
 	/** A {@link Progress} reporting to the status bar and honouring this command's cancel. */

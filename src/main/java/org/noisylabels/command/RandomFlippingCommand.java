@@ -14,14 +14,14 @@ import ij.ImagePlus;
 	description = "Gives exactly round(p_flip*n) random pixels of each class per slice another class (binary: foreground <-> background)")
 public class RandomFlippingCommand extends NoisyLabelsCommand {
 
-	@Parameter(label = "Label", description = "Clean label: binary mask (0 + one value) or classes 0..C-1 (8/16-bit)")
+	@Parameter(label = "Label", description = "Clean label: binary mask (0 + one value) or classes 0..C-1 (8/16-bit)", persist = false)
 	private ImagePlus label;
 
 	@Parameter(label = "Flipping probability", description = "Fraction of each class's pixels that is flipped",
-		min = "0", max = "1", stepSize = "0.01")
+		min = "0", max = "1", stepSize = "0.01", persist = false)
 	private double p_flip = 0.45;
 
-	@Parameter(label = "Seed", description = "Random seed: the same seed gives the same result")
+	@Parameter(label = "Seed", description = "Random seed: the same seed gives the same result", persist = false)
 	private long seed = 42;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Noisy label")

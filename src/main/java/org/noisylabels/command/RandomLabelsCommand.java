@@ -14,14 +14,14 @@ import ij.ImagePlus;
 	description = "A 0/255 mask of the label's size where every pixel is foreground independently with probability p_generate")
 public class RandomLabelsCommand extends NoisyLabelsCommand {
 
-	@Parameter(label = "Label", description = "Any gray image: only its size and calibration are used")
+	@Parameter(label = "Label", description = "Any gray image: only its size and calibration are used", persist = false)
 	private ImagePlus label;
 
 	@Parameter(label = "Foreground probability", description = "Probability that a pixel is foreground",
-		min = "0", max = "1", stepSize = "0.01")
+		min = "0", max = "1", stepSize = "0.01", persist = false)
 	private double p_generate = 0.1;
 
-	@Parameter(label = "Seed", description = "Random seed: the same seed gives the same result")
+	@Parameter(label = "Seed", description = "Random seed: the same seed gives the same result", persist = false)
 	private long seed = 42;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Noisy label")

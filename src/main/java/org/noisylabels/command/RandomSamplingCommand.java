@@ -14,14 +14,14 @@ import ij.ImagePlus;
 	description = "Keeps exactly ceil(p_sample*n) random pixels of each class per slice; the others are ignored (0 in noisy_label, 255 in ignore_mask)")
 public class RandomSamplingCommand extends NoisyLabelsCommand {
 
-	@Parameter(label = "Label", description = "Clean label: binary mask (0 + one value) or classes 0..C-1 (8/16-bit)")
+	@Parameter(label = "Label", description = "Clean label: binary mask (0 + one value) or classes 0..C-1 (8/16-bit)", persist = false)
 	private ImagePlus label;
 
 	@Parameter(label = "Sampling probability", description = "Fraction of each class's pixels that is kept",
-		min = "0", max = "1", stepSize = "0.01")
+		min = "0", max = "1", stepSize = "0.01", persist = false)
 	private double p_sample = 0.1;
 
-	@Parameter(label = "Seed", description = "Random seed: the same seed gives the same result")
+	@Parameter(label = "Seed", description = "Random seed: the same seed gives the same result", persist = false)
 	private long seed = 42;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Noisy label")

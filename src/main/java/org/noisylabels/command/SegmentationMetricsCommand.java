@@ -16,18 +16,18 @@ import ij.measure.ResultsTable;
 public class SegmentationMetricsCommand extends NoisyLabelsCommand {
 
 	@Parameter(label = "Prediction",
-		description = "Binary mask (0 = background, one other value = object) or 32-bit probability map with values in [0, 1]")
+		description = "Binary mask (0 = background, one other value = object) or 32-bit probability map with values in [0, 1]", persist = false)
 	private ImagePlus prediction;
 
-	@Parameter(label = "Ground truth", description = "Binary mask (0 = background, one other value = object)")
+	@Parameter(label = "Ground truth", description = "Binary mask (0 = background, one other value = object)", persist = false)
 	private ImagePlus ground_truth;
 
 	@Parameter(label = "Threshold", min = "0", max = "1", stepSize = "0.05",
-		description = "A probability map is an object where p > threshold (ignored for masks)")
+		description = "A probability map is an object where p > threshold (ignored for masks)", persist = false)
 	private double threshold = 0.5;
 
 	@Parameter(label = "Multi-class labels", required = false,
-		description = "Both images hold classes 0..C-1: score every class >= 1 one-vs-rest, plus their mean")
+		description = "Both images hold classes 0..C-1: score every class >= 1 one-vs-rest, plus their mean", persist = false)
 	private boolean multi_class = false;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Metrics")

@@ -14,7 +14,7 @@ import ij.ImagePlus;
 	description = "Replaces every object of a binary mask by its one-pixel-wide skeleton (ImageJ skeletonize), slice by slice")
 public class SkeletonCommand extends NoisyLabelsCommand {
 
-	@Parameter(label = "Label", description = "Clean binary mask (0 = background, one foreground value)")
+	@Parameter(label = "Label", description = "Clean binary mask (0 = background, one foreground value)", persist = false)
 	private ImagePlus label;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Noisy label")

@@ -14,28 +14,28 @@ import ij.ImagePlus;
 public class SyntheticMicroscopyCommand extends NoisyLabelsCommand {
 
 	@Parameter(label = "Kind", choices = { "filaments", "blobs", "tubes" },
-		description = "filaments = ER-like network of tubules 2-4 px wide; blobs = nuclei-like ellipses (radius 8-20 px); tubes = mitochondria-like curved tubes 4-7 px wide, 15-40 px long")
+		description = "filaments = ER-like network of tubules 2-4 px wide; blobs = nuclei-like ellipses (radius 8-20 px); tubes = mitochondria-like curved tubes 4-7 px wide, 15-40 px long", persist = false)
 	private String kind = "filaments";
 
-	@Parameter(label = "Size (pixels)", min = "32", max = "8192", description = "Width and height of each image")
+	@Parameter(label = "Size (pixels)", min = "32", max = "8192", description = "Width and height of each image", persist = false)
 	private int size = 256;
 
 	@Parameter(label = "Objects", min = "1", max = "100000",
-		description = "Number of objects (filaments: network segments); blobs and tubes that do not fit are left out")
+		description = "Number of objects (filaments: network segments); blobs and tubes that do not fit are left out", persist = false)
 	private int count = 30;
 
-	@Parameter(label = "Slices", min = "1", max = "100000", description = "Number of independent images in the stack")
+	@Parameter(label = "Slices", min = "1", max = "100000", description = "Number of independent images in the stack", persist = false)
 	private int slices = 1;
 
 	@Parameter(label = "PSF sigma (pixels)", min = "0", max = "50", stepSize = "0.1",
-		description = "Gaussian point spread function, sigma in pixels")
+		description = "Gaussian point spread function, sigma in pixels", persist = false)
 	private double blur = 1.5;
 
 	@Parameter(label = "Peak photons", min = "1", max = "1000000",
-		description = "Expected photon count of the brightest pixel (lower = noisier)")
+		description = "Expected photon count of the brightest pixel (lower = noisier)", persist = false)
 	private double photons = 100;
 
-	@Parameter(label = "Seed", description = "Random seed: the same seed gives the same images")
+	@Parameter(label = "Seed", description = "Random seed: the same seed gives the same images", persist = false)
 	private long seed = 42;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Image")

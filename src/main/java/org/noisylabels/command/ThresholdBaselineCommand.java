@@ -14,33 +14,33 @@ import ij.ImagePlus;
 	description = "Gaussian pre-smoothing, then a global ImageJ auto-threshold (Otsu, ...) or an adaptive Gaussian threshold")
 public class ThresholdBaselineCommand extends NoisyLabelsCommand {
 
-	@Parameter(label = "Image", description = "Grayscale image or stack (8, 16 or 32-bit)")
+	@Parameter(label = "Image", description = "Grayscale image or stack (8, 16 or 32-bit)", persist = false)
 	private ImagePlus image;
 
 	@Parameter(label = "Method", choices = { "Otsu", "Adaptive Gaussian", "Default", "Huang", "Intermodes",
 		"IsoData", "IJ_IsoData", "Li", "MaxEntropy", "Mean", "MinError", "Minimum", "Moments", "Percentile",
 		"RenyiEntropy", "Shanbhag", "Triangle", "Yen" },
-		description = "Otsu, Adaptive Gaussian (local mean - offset), or any ImageJ auto-threshold method")
+		description = "Otsu, Adaptive Gaussian (local mean - offset), or any ImageJ auto-threshold method", persist = false)
 	private String method = "Otsu";
 
 	@Parameter(label = "Smoothing sigma (pixels)", min = "0", max = "1000", stepSize = "0.5",
-		description = "Gaussian pre-smoothing in pixels; 0 = none")
+		description = "Gaussian pre-smoothing in pixels; 0 = none", persist = false)
 	private double sigma = 1.0;
 
 	@Parameter(label = "Adaptive block size (pixels)", min = "3", max = "100001", stepSize = "2",
-		description = "Adaptive Gaussian: odd window size; the local mean is a Gaussian of sigma (block_size - 1)/6")
+		description = "Adaptive Gaussian: odd window size; the local mean is a Gaussian of sigma (block_size - 1)/6", persist = false)
 	private int block_size = 51;
 
 	@Parameter(label = "Adaptive offset (standard deviations)", min = "-1000", max = "1000", stepSize = "0.1",
-		description = "Adaptive Gaussian: object where value > local mean - offset x standard deviation of the image; negative = stricter (default -0.2 keeps the noise of flat background out)")
+		description = "Adaptive Gaussian: object where value > local mean - offset x standard deviation of the image; negative = stricter (default -0.2 keeps the noise of flat background out)", persist = false)
 	private double offset = -0.2;
 
 	@Parameter(label = "Dark objects", required = false,
-		description = "Objects darker than the background (false: bright objects on dark background, as in fluorescence)")
+		description = "Objects darker than the background (false: bright objects on dark background, as in fluorescence)", persist = false)
 	private boolean dark_objects = false;
 
 	@Parameter(label = "Threshold each slice", required = false,
-		description = "One threshold per slice (false: one threshold from the whole stack's histogram)")
+		description = "One threshold per slice (false: one threshold from the whole stack's histogram)", persist = false)
 	private boolean per_slice = false;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Mask")

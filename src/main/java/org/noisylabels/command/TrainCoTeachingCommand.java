@@ -13,19 +13,19 @@ import org.scijava.plugin.Plugin;
 public class TrainCoTeachingCommand extends TrainOptimizerCommand {
 
 	@Parameter(label = "Select ratio", min = "0.01", max = "1", stepSize = "0.01",
-		description = "Fraction of the batch's pixels each network keeps once the ramp is complete (PyMIC 0.8-0.85)")
+		description = "Fraction of the batch's pixels each network keeps once the ramp is complete (PyMIC 0.8-0.85)", persist = false)
 	private double co_teaching_select_ratio = 0.8;
 
 	@Parameter(label = "Ramp-up start", min = "0", max = "100000000",
-		description = "Iteration at which the forget ratio starts rising (sigmoid ramp exp(-5(1-t)^2))")
+		description = "Iteration at which the forget ratio starts rising (sigmoid ramp exp(-5(1-t)^2))", persist = false)
 	private long rampup_start = 1000;
 
 	@Parameter(label = "Ramp-up end", min = "0", max = "100000000",
-		description = "Iteration at which the forget ratio reaches 1 - co_teaching_select_ratio")
+		description = "Iteration at which the forget ratio reaches 1 - co_teaching_select_ratio", persist = false)
 	private long rampup_end = 8000;
 
 	@Parameter(label = "Inference", choices = { "mean", "first" },
-		description = "Apply Model uses the mean of both networks' logits (PyMIC) or the first network")
+		description = "Apply Model uses the mean of both networks' logits (PyMIC) or the first network", persist = false)
 	private String inference = "mean";
 
 	@Override

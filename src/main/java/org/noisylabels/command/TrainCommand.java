@@ -28,20 +28,23 @@ import ij.measure.ResultsTable;
 public abstract class TrainCommand extends NoisyLabelsCommand {
 
 	@Parameter(label = "Image", required = false,
-		description = "Training image (2D or stack, one channel; the slices of a stack are separate images); or give image_folder")
-	protected ImagePlus image;
+		description = "Title of an open image, a file path or none. Training image (2D or stack, one channel; the slices of a stack are separate images); or give image_folder", persist = false)
+	@ImageKey(ImageKey.ACTIVE)
+	protected String image = NONE;
 
 	@Parameter(label = "Label", required = false,
-		description = "Labels of the image: a binary mask (0/255) or classes 0, 1, ..., C-1; may be noisy")
-	protected ImagePlus label;
+		description = "Title of an open image, a file path or none. Labels of the image: a binary mask (0/255) or classes 0, 1, ..., C-1; may be noisy", persist = false)
+	@ImageKey(ImageKey.OTHER)
+	protected String label = NONE;
 
 	@Parameter(label = "Classes", min = "0", max = "255",
 		description = "0 = automatic: a binary mask, or classes 0..7; give N to train N classes 0..N-1 (labels with more values, e.g. instance labels, are refused otherwise)")
 	protected int classes = 0;
 
 	@Parameter(label = "Ignore mask", required = false, persist = false,
-		description = "Optional: non-zero pixels are ignored by the loss (e.g. unlabelled pixels)")
-	protected ImagePlus ignore_mask;
+		description = "Title of an open image, a file path or none. Optional: non-zero pixels are ignored by the loss (e.g. unlabelled pixels)")
+	@ImageKey
+	protected String ignore_mask = NONE;
 
 	@Parameter(label = "Image folder", style = "directory", required = false, persist = false,
 		description = "Instead of image/label: a folder of training images (.tif/.png), each one image")
@@ -52,42 +55,44 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 	protected File label_folder;
 
 	@Parameter(label = "Validation image", required = false, persist = false,
-		description = "Optional held-out image; without it validation_fraction of the training images (or tiles) is held out")
-	protected ImagePlus validation_image;
+		description = "Title of an open image, a file path or none. Optional held-out image; without it validation_fraction of the training images (or tiles) is held out")
+	@ImageKey
+	protected String validation_image = NONE;
 
 	@Parameter(label = "Validation label", required = false, persist = false,
-		description = "Labels of the validation image (clean if you have them); given alone: clean labels of the training image")
-	protected ImagePlus validation_label;
+		description = "Title of an open image, a file path or none. Labels of the validation image (clean if you have them); given alone: clean labels of the training image")
+	@ImageKey
+	protected String validation_label = NONE;
 
-	@Parameter(label = "Batch size", min = "1", max = "1024", description = "Patches per step")
+	@Parameter(label = "Batch size", min = "1", max = "1024", description = "Patches per step", persist = false)
 	protected int batch_size = 4;
 
 	@Parameter(label = "Patch size", min = "8", max = "4096",
-		description = "Side of the random training patches (rounded down to a multiple of 2^depth)")
+		description = "Side of the random training patches (rounded down to a multiple of 2^depth)", persist = false)
 	protected int patch_size = 128;
 
-	@Parameter(label = "Base channels", min = "1", max = "256", description = "U-Net channels of the first level (doubled per level)")
+	@Parameter(label = "Base channels", min = "1", max = "256", description = "U-Net channels of the first level (doubled per level)", persist = false)
 	protected int base_channels = 16;
 
-	@Parameter(label = "Depth", min = "1", max = "6", description = "U-Net poolings")
+	@Parameter(label = "Depth", min = "1", max = "6", description = "U-Net poolings", persist = false)
 	protected int depth = 3;
 
-	@Parameter(label = "Batch norm", description = "Batch normalisation after every convolution")
+	@Parameter(label = "Batch norm", description = "Batch normalisation after every convolution", persist = false)
 	protected boolean batch_norm = true;
 
 	@Parameter(label = "Normalization", choices = { "zscore", "percentile" },
-		description = "Per-image intensity normalisation (recorded in the model)")
+		description = "Per-image intensity normalisation (recorded in the model)", persist = false)
 	protected String normalization = "zscore";
 
 	@Parameter(label = "Validation fraction", min = "0", max = "0.9",
-		description = "Fraction of images (or of tiles of a single image) held out for validation when no validation data is given")
+		description = "Fraction of images (or of tiles of a single image) held out for validation when no validation data is given", persist = false)
 	protected double validation_fraction = 0.2;
 
 	@Parameter(label = "Early stopping", min = "0", max = "1000000",
-		description = "Stop after this many validations without a better Dice (0 = never); the model keeps the best validation")
+		description = "Stop after this many validations without a better Dice (0 = never); the model keeps the best validation", persist = false)
 	protected int early_stopping = 0;
 
-	@Parameter(label = "Seed", description = "Random seed (weights, patches, augmentation, validation split, the method's random choices)")
+	@Parameter(label = "Seed", description = "Random seed (weights, patches, augmentation, validation split, the method's random choices)", persist = false)
 	protected long seed = 42;
 
 	@Parameter(label = "Model folder", style = "save", persist = false,
@@ -105,29 +110,41 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 	 * folder), after checking the inputs' presence and the model target; a subclass sets the optimiser,
 	 * schedule and iterations.
 	 */
+	/** The resolved image keys (set by {@link #config()}). */
+	protected ImagePlus img, lab, ign, vimg, vlab;
+
+	private void resolveImages() {
+		img = image("image");
+		lab = image("label");
+		ign = image("ignore_mask");
+		vimg = image("validation_image");
+		vlab = image("validation_label");
+	}
+
 	protected TrainingConfig config() {
-		final boolean images = image != null || label != null, folders = image_folder != null || label_folder != null;
+		resolveImages();
+		final boolean images = img != null || lab != null, folders = image_folder != null || label_folder != null;
 		if (images && folders) throw new NoisyLabelsException(
 			"give image and label, or image_folder and label_folder, not both");
 		if (folders) {
 			Check.present(image_folder, "image_folder");
 			Check.present(label_folder, "label_folder");
-			if (ignore_mask != null) throw new NoisyLabelsException(
+			if (ign != null) throw new NoisyLabelsException(
 				"ignore_mask works with image/label only: with folders, mark ignored pixels in the labels' own files");
 		}
 		else {
-			if (image == null && label == null) throw new NoisyLabelsException(
+			if (img == null && lab == null) throw new NoisyLabelsException(
 				"no training data: give image and label (or image_folder and label_folder)");
-			Check.present(image, "image");
-			Check.present(label, "label");
+			Check.present(img, "image");
+			Check.present(lab, "label");
 		}
 		if (classes == 1) throw new NoisyLabelsException("classes=1: give 0 (automatic) or the number of classes, at least 2");
 		Check.present(model, "model");
 		ModelFiles.checkTarget(model.toPath(), "model");
 		Check.choice(normalization, "normalization", "zscore", "percentile");
-		if (validation_image != null && validation_label == null) throw new NoisyLabelsException(
+		if (vimg != null && vlab == null) throw new NoisyLabelsException(
 			"validation_image has no validation_label: give both (or validation_label alone for clean labels of the training image)");
-		if (validation_image == null && validation_label != null && image == null) throw new NoisyLabelsException(
+		if (vimg == null && vlab != null && img == null) throw new NoisyLabelsException(
 			"validation_label alone needs the training image: give validation_image too when training from folders");
 		final TrainingConfig cfg = new TrainingConfig();
 		cfg.network.depth = depth;
@@ -135,7 +152,7 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 		cfg.network.batchNorm = batch_norm;
 		cfg.batchSize = batch_size;
 		cfg.patchSize = patch_size;
-		cfg.validationFraction = validation_label != null ? 0 : validation_fraction;
+		cfg.validationFraction = vlab != null ? 0 : validation_fraction;
 		cfg.earlyStopping = early_stopping;
 		cfg.seed = seed;
 		cfg.model = model.toPath();
@@ -150,7 +167,7 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 	/** The training data: image + label (+ ignore mask), or the folders of pairs. */
 	protected TrainingData trainingData(final Normalization n) {
 		if (image_folder != null) return TrainingData.fromFolders(image_folder, label_folder, n, classes);
-		return TrainingData.fromImages(image, label, ignore_mask, null, n, classes, "image", "label");
+		return TrainingData.fromImages(img, lab, ign, null, n, classes, "image", "label");
 	}
 
 	/**
@@ -158,13 +175,13 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 	 * the (clean) labels of the training image; with the training data's classes.
 	 */
 	protected TrainingData validationData(final Normalization n, final TrainingData training) {
-		if (validation_label == null) return null;
-		if (validation_image == null) {
-			Masks.requireSameSize(label, "label (noisy)", validation_label, "validation_label (clean)");
-			return TrainingData.fromImages(image, validation_label, null, null, n, training.classes(), "image",
+		if (vlab == null) return null;
+		if (vimg == null) {
+			Masks.requireSameSize(lab, "label (noisy)", vlab, "validation_label (clean)");
+			return TrainingData.fromImages(img, vlab, null, null, n, training.classes(), "image",
 				"validation_label");
 		}
-		return TrainingData.fromImages(validation_image, validation_label, null, null, n, training.classes(),
+		return TrainingData.fromImages(vimg, vlab, null, null, n, training.classes(),
 			"validation_image", "validation_label");
 	}
 

@@ -30,65 +30,65 @@ import ij.measure.ResultsTable;
 public class TrainPINTCommand extends TrainCommand {
 
 	@Parameter(label = "Mode", choices = { "PINT", "PNT", "INT" },
-		description = "PINT: pixel phase then image phase; PNT: pixel-wise noise-tolerant loss only; INT: image-level only")
+		description = "PINT: pixel phase then image phase; PNT: pixel-wise noise-tolerant loss only; INT: image-level only", persist = false)
 	private String mode = "PINT";
 
 	@Parameter(label = "EMA decay", min = "0", max = "0.9999", stepSize = "0.001",
-		description = "Teacher = exponential moving average of the student with this decay (warm-up min(1 - 1/(step+1), decay))")
+		description = "Teacher = exponential moving average of the student with this decay (warm-up min(1 - 1/(step+1), decay))", persist = false)
 	private double ema_decay = 0.99;
 
 	@Parameter(label = "Perturbations (M)", min = "1", max = "32",
-		description = "Perturbed stochastic teacher passes per step; their mean is the pseudo label, its entropy the uncertainty")
+		description = "Perturbed stochastic teacher passes per step; their mean is the pseudo label, its entropy the uncertainty", persist = false)
 	private int m = 4;
 
 	@Parameter(label = "Noise std", min = "0", max = "10", stepSize = "0.01",
-		description = "Standard deviation of the Gaussian input noise (normalised intensities)")
+		description = "Standard deviation of the Gaussian input noise (normalised intensities)", persist = false)
 	private double noise_std = 0.1;
 
 	@Parameter(label = "Noise clip", min = "0", max = "100", stepSize = "0.01",
-		description = "The input noise is clipped to [-noise_clip, noise_clip]")
+		description = "The input noise is clipped to [-noise_clip, noise_clip]", persist = false)
 	private double noise_clip = 0.2;
 
 	@Parameter(label = "Soft pseudo labels",
-		description = "Pseudo label = mean teacher probability (soft) or its one-hot argmax (hard)")
+		description = "Pseudo label = mean teacher probability (soft) or its one-hot argmax (hard)", persist = false)
 	private boolean soft_pseudo_labels = true;
 
 	@Parameter(label = "Pixel phase iterations", min = "0", max = "10000000",
-		description = "Iterations of the pixel phase (PNT; paper 6000)")
+		description = "Iterations of the pixel phase (PNT; paper 6000)", persist = false)
 	private int pnt_iterations = 6000;
 
 	@Parameter(label = "Pixel phase learning rate", min = "0.00000001", max = "10", stepSize = "0.001",
-		description = "Initial learning rate of the pixel phase")
+		description = "Initial learning rate of the pixel phase", persist = false)
 	private double pnt_lr = 0.01;
 
 	@Parameter(label = "Pixel phase LR step", min = "1", max = "10000000",
-		description = "The pixel phase's learning rate is multiplied by pnt_lr_gamma every this many iterations")
+		description = "The pixel phase's learning rate is multiplied by pnt_lr_gamma every this many iterations", persist = false)
 	private int pnt_lr_step = 2500;
 
 	@Parameter(label = "Pixel phase LR gamma", min = "0.000001", max = "1",
-		description = "Factor of the pixel phase's learning-rate steps")
+		description = "Factor of the pixel phase's learning-rate steps", persist = false)
 	private double pnt_lr_gamma = 0.1;
 
 	@Parameter(label = "Image phase iterations", min = "0", max = "10000000",
-		description = "Iterations of the image phase (INT; paper 2000, early-stopped on validation)")
+		description = "Iterations of the image phase (INT; paper 2000, early-stopped on validation)", persist = false)
 	private int int_iterations = 2000;
 
 	@Parameter(label = "Image phase learning rate", min = "0.00000001", max = "10", stepSize = "0.001",
-		description = "Constant (high) learning rate of the image phase")
+		description = "Constant (high) learning rate of the image phase", persist = false)
 	private double int_lr = 0.01;
 
 	@Parameter(label = "Warm-up iterations", min = "0", max = "10000000",
-		description = "0 = the paper; else the uncertainty is ramped in over these first iterations (the loss starts as plain CE): steadier short runs")
+		description = "0 = the paper; else the uncertainty is ramped in over these first iterations (the loss starts as plain CE): steadier short runs", persist = false)
 	private int warmup_iterations = 0;
 
-	@Parameter(label = "Momentum", min = "0", max = "0.999", description = "SGD momentum")
+	@Parameter(label = "Momentum", min = "0", max = "0.999", description = "SGD momentum", persist = false)
 	private double momentum = 0.9;
 
-	@Parameter(label = "Weight decay", min = "0", max = "1", stepSize = "0.00001", description = "L2 weight decay of SGD")
+	@Parameter(label = "Weight decay", min = "0", max = "1", stepSize = "0.00001", description = "L2 weight decay of SGD", persist = false)
 	private double weight_decay = 1e-4;
 
 	@Parameter(label = "Dropout", min = "0", max = "0.95", stepSize = "0.05",
-		description = "Dropout after the deepest encoder stage and the first decoder stage (student and teacher)")
+		description = "Dropout after the deepest encoder stage and the first decoder stage (student and teacher)", persist = false)
 	private double dropout = 0.5;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Pixel uncertainty",
@@ -152,11 +152,11 @@ public class TrainPINTCommand extends TrainCommand {
 		{
 			curve = out.curve;
 			validation = out.validation;
-			final String title = image != null ? Masks.stripExtension(image.getTitle()) + "-uncertainty" : "uncertainty";
+			final String title = img != null ? Masks.stripExtension(img.getTitle()) + "-uncertainty" : "uncertainty";
 			maps = method.uncertaintyMaps(out.session(), all, weights, cfg.tileSize, title, progress());
 		}
 		uncertainty = maps.uncertainty;
-		if (image != null) uncertainty.setCalibration(image.getCalibration().copy());
+		if (img != null) uncertainty.setCalibration(img.getCalibration().copy());
 		uncertainty_table = maps.table;
 		showResults();
 		show(uncertainty_table, "Uncertainty per image");

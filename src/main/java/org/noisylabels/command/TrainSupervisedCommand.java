@@ -18,16 +18,16 @@ import org.scijava.plugin.Plugin;
 public class TrainSupervisedCommand extends TrainOptimizerCommand {
 
 	@Parameter(label = "Loss", choices = { "CE", "Dice", "GCE", "MAE", "NRDice", "SLSR", "MSE" },
-		description = "CE, Dice, GCE (robust, q), MAE (robust), NRDice (robust, gamma), SLSR (label smoothing of every pixel, epsilon), MSE")
+		description = "CE, Dice, GCE (robust, q), MAE (robust), NRDice (robust, gamma), SLSR (label smoothing of every pixel, epsilon), MSE", persist = false)
 	private String loss_type = "CE";
 
-	@Parameter(label = "GCE q", min = "0.01", max = "1", description = "Exponent q of the GCE loss (PyMIC 0.5, paper 0.7)")
+	@Parameter(label = "GCE q", min = "0.01", max = "1", description = "Exponent q of the GCE loss (PyMIC 0.5, paper 0.7)", persist = false)
 	private double q = 0.5;
 
-	@Parameter(label = "NRDice gamma", min = "1", max = "2", description = "Exponent gamma of the NRDice loss")
+	@Parameter(label = "NRDice gamma", min = "1", max = "2", description = "Exponent gamma of the NRDice loss", persist = false)
 	private double gamma = 1.5;
 
-	@Parameter(label = "SLSR epsilon", min = "0", max = "0.49", description = "Label smoothing epsilon of SLSR")
+	@Parameter(label = "SLSR epsilon", min = "0", max = "0.49", description = "Label smoothing epsilon of SLSR", persist = false)
 	private double epsilon = 0.25;
 
 	@Override

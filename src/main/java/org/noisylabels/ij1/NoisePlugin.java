@@ -33,18 +33,19 @@ public class NoisePlugin implements PlugIn {
 			g = Generator.find(arg);
 		}
 		catch (final NoisyLabelsException e) {
-			IJ.error("Noisy Labels", e.getMessage());
+			error("Noisy Labels", e.getMessage());
 			return;
 		}
 		final ImagePlus imp = WindowManager.getCurrentImage();
 		if (imp == null) {
-			IJ.error(g.title, "There is no image open: open a label image first.");
+			error(g.title, "There is no image open: open a label image first.");
 			return;
 		}
 		try {
 			// no dialog can be shown headless: read the macro options (none = the defaults)
-			final Map<String, Object> values = GraphicsEnvironment.isHeadless() ? fromOptions(g, Macro.getOptions())
-				: fromDialog(g);
+			// a macro never waits on a dialog that has nothing to ask (Skeleton has no parameter)
+			final Map<String, Object> values = GraphicsEnvironment.isHeadless() || !needsDialog(g) ? fromOptions(g, Macro
+				.getOptions()) : fromDialog(g);
 			if (values == null) return; // canceled
 			final Map<String, Object> outputs = g.run(imp, values, progress());
 			// shown in reverse order, so that noisy_label ends up as the current image
@@ -57,7 +58,7 @@ public class NoisePlugin implements PlugIn {
 			}
 		}
 		catch (final NoisyLabelsException e) {
-			IJ.error(g.title, e.getMessage());
+			error(g.title, e.getMessage());
 		}
 		catch (final Progress.CanceledException e) {
 			IJ.showStatus(g.title + ": canceled");
@@ -65,6 +66,23 @@ public class NoisePlugin implements PlugIn {
 		finally {
 			IJ.showProgress(1.0);
 		}
+	}
+
+	/** Whether the generator has anything to ask: a dialog without fields is never shown. */
+	static boolean needsDialog(final Generator g) {
+		return !g.params.isEmpty();
+	}
+
+	/**
+	 * Reports an error: in a macro (batch or not) as a line in the Log window and an aborted macro, never as a
+	 * dialog that would block a batch run; otherwise as ImageJ's error dialog.
+	 */
+	static void error(final String title, final String message) {
+		if (IJ.isMacro() || GraphicsEnvironment.isHeadless()) {
+			IJ.log(title + ": error: " + message);
+			if (IJ.isMacro()) Macro.abort();
+		}
+		else IJ.error(title, message);
 	}
 
 	/** Parameter values from macro options (headless only: ImageJ's dialog reads them otherwise). */

@@ -62,6 +62,13 @@ public class NoisePluginTest {
 		return result[0];
 	}
 
+	/** Issue #20 item 12: Skeleton has nothing to ask, so no dialog (which blocked macros forever). */
+	@Test
+	public void onlyGeneratorsWithParametersShowADialog() {
+		assertTrue(!NoisePlugin.needsDialog(Generator.find("skeleton")));
+		assertTrue(NoisePlugin.needsDialog(Generator.find("flipping")));
+	}
+
 	@Test
 	public void flippingOnTheCurrentImage() {
 		final ImagePlus gt = IJ.openImage(GT2D);

@@ -1,0 +1,286 @@
+package org.noisylabels.command;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.noisylabels.NoisyLabelsException;
+import org.noisylabels.cli.CommandLine;
+import org.noisylabels.cli.Main;
+import org.noisylabels.io.ImageFiles;
+import org.scijava.Context;
+import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+import org.scijava.convert.ConvertService;
+import org.scijava.module.Module;
+import org.scijava.module.ModuleItem;
+import org.scijava.module.ModuleService;
+
+import ij.ImagePlus;
+import ij.measure.ResultsTable;
+
+/**
+ * What Fiji's menus, macros and headless runs need from every command (issue #20), checked through
+ * SciJava as Fiji runs the commands (a context with the suite's module processors and converters).
+ */
+public class FijiNativeTest {
+
+	private static final String GT2D = "test-images/gt2d.tif";
+
+	private static Context context;
+
+	@Rule
+	public TemporaryFolder tmp = new TemporaryFolder();
+
+	@BeforeClass
+	public static void setUp() {
+		System.setProperty("java.awt.headless", "true");
+		System.setProperty(NoisyLabelsCommand.EXIT_PROPERTY, "false");
+		context = new Context();
+	}
+
+	@AfterClass
+	public static void tearDown() {
+		context.dispose();
+		System.clearProperty(NoisyLabelsCommand.EXIT_PROPERTY);
+	}
+
+	private static List<CommandInfo> commands() {
+		final List<CommandInfo> list = CommandLine.suiteCommands(context.service(CommandService.class));
+		assertTrue(list.size() >= 15);
+		return list;
+	}
+
+	private static Module run(final Class<? extends NoisyLabelsCommand> c, final Object... inputs) throws Exception {
+		// DynamicCommand modules: CommandService.run answers null for them, ModuleService.run (what Fiji uses) the module
+		return context.service(ModuleService.class).run(context.service(CommandService.class).getCommand(c), true, inputs)
+			.get();
+	}
+
+	private static String cancelReason(final Module m) {
+		final NoisyLabelsCommand c = (NoisyLabelsCommand) m.getDelegateObject();
+		return c.isCanceled() ? c.getCancelReason() : null;
+	}
+
+	/** Item 1: no optional image input can be pre-filled with an open image; each is "none" by default. */
+	@Test
+	public void everyOptionalImageIsAnImageKeyThatDefaultsToNone() {
+		int keys = 0;
+		for (final CommandInfo info : commands()) {
+			final Module m = context.service(ModuleService.class).createModule(info);
+			for (final ModuleItem<?> item : CommandLine.userInputs(info)) {
+				if (item.getType() == ImagePlus.class) {
+					assertTrue(info.getTitle() + ": optional image '" + item.getName() + "' must be an image key",
+						item.isRequired());
+				}
+				if (NoisyLabelsCommand.imageKey(m.getDelegateObject().getClass(), item.getName()) != null) {
+					keys++;
+					assertEquals(info.getTitle() + " " + item.getName(), "none", m.getInput(item.getName()));
+				}
+			}
+		}
+		// Supervised and PINT: image, label, ignore_mask, validation_image, validation_label; iGTT: image, ground_truth
+		assertEquals(12, keys);
+	}
+
+	/** Items 5 and 7: no parameter is remembered between runs. */
+	@Test
+	public void noInputIsPersisted() {
+		for (final CommandInfo info : commands()) {
+			for (final ModuleItem<?> item : CommandLine.userInputs(info)) {
+				assertFalse(info.getTitle() + ": " + item.getName() + " is persisted", item.isPersisted());
+			}
+		}
+	}
+
+	/** Item 5: a macro call leaves only required images that it did not give for Fiji to fill. */
+	@Test
+	public void aMacroCallResolvesEveryKeyItLeftOut() {
+		for (final CommandInfo info : commands()) {
+			final Module m = context.service(ModuleService.class).createModule(info);
+			MacroDefaultsPreprocessor.resolveDefaults(m);
+			for (final ModuleItem<?> item : info.inputs()) {
+				final boolean requiredImage = item.getType() == ImagePlus.class && item.isRequired();
+				assertEquals(info.getTitle() + ": " + item.getName(), !requiredImage, m.isInputResolved(item.getName()));
+			}
+		}
+		// the keys the issue names
+		final Module seg = context.service(ModuleService.class).createModule(context.service(CommandService.class)
+			.getCommand(SegmentationMetricsCommand.class));
+		MacroDefaultsPreprocessor.resolveDefaults(seg);
+		assertTrue(seg.isInputResolved("multi_class"));
+		assertEquals(false, seg.getInput("multi_class"));
+	}
+
+	/** A menu run: output_folder is neither in the dialog nor asked for by a file chooser. */
+	@Test
+	public void outputFolderIsNeverAskedFor() throws Exception {
+		final Module m = run(SkeletonCommand.class, "label", ImageFiles.open(new File(GT2D), "label"));
+		assertNull(cancelReason(m));
+		assertNotNull(m.getOutput("noisy_label"));
+	}
+
+	/** Item 7: the command line writes no Java preferences (a real process with its own preferences root). */
+	@Test
+	public void theCommandLineWritesNoPreferences() throws Exception {
+		final File prefs = tmp.newFolder("prefs"), out = new File(tmp.getRoot(), "d.tif");
+		final List<String> cmd = new ArrayList<>(Arrays.asList(Paths.get(System.getProperty("java.home"), "bin", "java")
+			.toString(), "-Djava.awt.headless=true", "-Djava.util.prefs.userRoot=" + prefs, "-cp", System.getProperty(
+				"java.class.path"), Main.class.getName(), "--quiet", "Dilation (PCL)", "label=" + GT2D, "iterations=2",
+			"noisy_label=" + out));
+		final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+		final String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertEquals(log, 0, p.waitFor());
+		assertTrue(out.exists());
+		final List<Path> written;
+		try (Stream<Path> s = Files.walk(prefs.toPath())) {
+			written = s.filter(Files::isRegularFile).collect(Collectors.toList());
+		}
+		final List<Path> ours = written.stream().filter(f -> f.toString().toLowerCase().contains("noisylabels")).collect(
+			Collectors.toList());
+		assertTrue("preferences written: " + ours, ours.isEmpty());
+	}
+
+	/** Item 10: a missing file or title is an error naming the key and the value, not a 0x0 image. */
+	@Test
+	public void anUnresolvedImageSaysWhichKeyAndWhichFileOrTitle() throws Exception {
+		final ConvertService convert = context.service(ConvertService.class);
+		final ImagePlus missing = convert.convert("/no/such/folder/gt.tif", ImagePlus.class);
+		assertNotNull(missing);
+		String r = cancelReason(run(DilationCommand.class, "label", missing));
+		assertEquals("label: file not found: /no/such/folder/gt.tif (check the path)", r);
+		final ImagePlus title = convert.convert("gt-not-open", ImagePlus.class);
+		r = cancelReason(run(SkeletonCommand.class, "label", title));
+		assertTrue(r, r.startsWith("label: no open image titled \"gt-not-open\""));
+		// Fiji's own last-resort conversion: an empty image without any hint
+		r = cancelReason(run(SegmentationMetricsCommand.class, "prediction", ImageFiles.open(new File(GT2D), "p"),
+			"ground_truth", new ImagePlus()));
+		assertTrue(r, r.startsWith("ground_truth: the image is empty (0x0): the file does not exist"));
+		// an existing file converts to the image
+		final ImagePlus ok = convert.convert(new File(GT2D).getAbsolutePath(), ImagePlus.class);
+		assertEquals(ImageFiles.open(new File(GT2D), "x").getWidth(), ok.getWidth());
+	}
+
+	@Test
+	public void imageKeysTakeNoneAPathOrAnOpenTitle() throws Exception {
+		assertNull(NoisyLabelsCommand.resolveImage("k", "none"));
+		assertNull(NoisyLabelsCommand.resolveImage("k", " "));
+		assertEquals(ImageFiles.open(new File(GT2D), "x").getWidth(), NoisyLabelsCommand.resolveImage("k", GT2D)
+			.getWidth());
+		try {
+			NoisyLabelsCommand.resolveImage("ignore_mask", "/no/mask.tif");
+			fail();
+		}
+		catch (final NoisyLabelsException e) {
+			assertEquals("ignore_mask: file not found: /no/mask.tif (check the path)", e.getMessage());
+		}
+		try {
+			NoisyLabelsCommand.resolveImage("ground_truth", "mask");
+			fail();
+		}
+		catch (final NoisyLabelsException e) {
+			assertTrue(e.getMessage(), e.getMessage().startsWith("ground_truth: no open image titled \"mask\""));
+		}
+	}
+
+	/** Item 9: output_folder writes every image as KEY.tif and every table as KEY.csv. */
+	@Test
+	public void outputFolderWritesImagesAndTables() throws Exception {
+		final File dir = new File(tmp.getRoot(), "out/sub");
+		final Module m = run(ContourPerturbationCommand.class, "label", ImageFiles.open(new File("test-images/gt3d.tif"),
+			"label"), "r_min", 1, "r_max", 2, "output_folder", dir);
+		assertNull(cancelReason(m));
+		final ImagePlus written = ImageFiles.open(new File(dir, "noisy_label.tif"), "x");
+		final ImagePlus returned = (ImagePlus) m.getOutput("noisy_label");
+		assertEquals(returned.getStackSize(), written.getStackSize());
+		for (int z = 1; z <= returned.getStackSize(); z++) {
+			assertTrue(Arrays.equals((byte[]) returned.getStack().getPixels(z), (byte[]) written.getStack().getPixels(z)));
+		}
+		final List<String> csv = Files.readAllLines(new File(dir, "perturbation.csv").toPath());
+		assertEquals(((ResultsTable) m.getOutput("perturbation")).size() + 1, csv.size());
+		// a failed run writes nothing
+		final File none = new File(tmp.getRoot(), "none");
+		final Module bad = run(SkeletonCommand.class, "label", ImageFiles.open(new File("test-images/img2d.tif"), "l"),
+			"output_folder", none);
+		assertNotNull(cancelReason(bad));
+		assertFalse(new File(none, "noisy_label.tif").exists());
+	}
+
+	/** Item 9: the same key on the command line. */
+	@Test
+	public void outputFolderWorksOnTheCommandLine() throws Exception {
+		final File dir = tmp.newFolder("cli");
+		final Object[] r = org.noisylabels.cli.Cli.cli("Random Sampling (RCL)", "label=" + GT2D, "output_folder=" + dir);
+		assertEquals(r[2].toString(), 0, r[0]);
+		assertTrue(new File(dir, "noisy_label.tif").exists());
+		assertTrue(new File(dir, "ignore_mask.tif").exists());
+	}
+
+	/** Item 11: a failed run in a headless ImageJ launcher run ends the process with status 2. */
+	@Test
+	public void aFailedHeadlessLauncherRunExitsNonZero() throws Exception {
+		assertTrue(NoisyLabelsCommand.isHeadlessLauncherRun(Arrays.asList("ImageJ-linux64", "--headless", "--run",
+			"Skeleton (PCL)", "label=x")));
+		assertTrue(NoisyLabelsCommand.isHeadlessLauncherRun(Arrays.asList("--headless", "--console", "-macro", "a.ijm")));
+		assertFalse(NoisyLabelsCommand.isHeadlessLauncherRun(Arrays.asList("--run", "Skeleton (PCL)")));
+		assertFalse(NoisyLabelsCommand.isHeadlessLauncherRun(Arrays.asList("python", "script.py")));
+		for (final String mode : new String[] { "true", "false" }) {
+			final List<String> cmd = new ArrayList<>(Arrays.asList(Paths.get(System.getProperty("java.home"), "bin",
+				"java").toString(), "-Djava.awt.headless=true", "-D" + NoisyLabelsCommand.EXIT_PROPERTY + "=" + mode, "-cp",
+				System.getProperty("java.class.path"), FailingCommandProbe.class.getName()));
+			final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+			final String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			if (mode.equals("true")) {
+				assertEquals(log, 2, p.waitFor());
+				assertTrue(log, log.contains("error: label is not a binary mask"));
+				assertFalse(log, log.contains("still running"));
+			}
+			else {
+				assertEquals(log, 0, p.waitFor());
+				assertTrue(log, log.contains("still running"));
+			}
+		}
+	}
+
+	/** The command line and the bridge never exit the JVM, whatever the property says. */
+	@Test
+	public void theCommandLineReportsInsteadOfExiting() {
+		System.setProperty(NoisyLabelsCommand.EXIT_PROPERTY, "true");
+		try {
+			final Object[] r = org.noisylabels.cli.Cli.cli("Skeleton (PCL)", "label=test-images/img2d.tif");
+			assertEquals(2, r[0]);
+		}
+		finally {
+			System.setProperty(NoisyLabelsCommand.EXIT_PROPERTY, "false");
+		}
+	}
+
+	/** The commands are DynamicCommands: the image choices are filled in when the dialog opens. */
+	@Test
+	public void commandModulesAreDynamic() {
+		final Module m = context.service(ModuleService.class).createModule(context.service(CommandService.class)
+			.getCommand(TrainSupervisedCommand.class));
+		assertFalse(m instanceof CommandModule);
+		assertTrue(m instanceof NoisyLabelsCommand);
+	}
+}
