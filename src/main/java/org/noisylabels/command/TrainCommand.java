@@ -38,7 +38,7 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 	protected String label = NONE;
 
 	@Parameter(label = "Classes", min = "0", max = "255",
-		description = "0 = automatic: a binary mask, or classes 0..7; give N to train N classes 0..N-1 (labels with more values, e.g. instance labels, are refused otherwise)")
+		description = "0 = automatic: a binary mask, or classes 0..7; give N to train N classes 0..N-1 (labels with more values, e.g. instance labels, are refused otherwise)", persist = false)
 	protected int classes = 0;
 
 	@Parameter(label = "Ignore mask", required = false, persist = false,

@@ -99,8 +99,9 @@ public class FijiNativeTest {
 				}
 			}
 		}
-		// Supervised and PINT: image, label, ignore_mask, validation_image, validation_label; iGTT: image, ground_truth
-		assertEquals(12, keys);
+		// the four Train commands (Supervised, PINT, Co-Teaching, TriNet): image, label, ignore_mask,
+		// validation_image, validation_label; iGTT: image, ground_truth
+		assertEquals(4 * 5 + 2, keys);
 	}
 
 	/** Items 5 and 7: no parameter is remembered between runs. */
