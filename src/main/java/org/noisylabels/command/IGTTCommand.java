@@ -153,7 +153,7 @@ public class IGTTCommand extends NoisyLabelsCommand {
 		final IGTTSegmentation.Settings s = settings();
 		if (model != null) ModelFiles.checkTarget(model.toPath(), "model");
 		final ImagePlus in = image != null ? image : IGTTSegmentation.openFolder(folder, "folder");
-		final IGTTSegmentation.Result res = IGTTSegmentation.run(in, ground_truth, s, progress(), log::info);
+		final IGTTSegmentation.Result res = IGTTSegmentation.run(in, ground_truth, s, progress(), trainingLog());
 		if (res.canceled) {
 			log.warn("iGTT canceled: the outputs are from epoch " + res.epochs + " (the last finished epoch)");
 			ij.IJ.resetEscape();

@@ -42,7 +42,7 @@ public abstract class NoisyLabelsCommand extends ContextCommand {
 			fail(e.getMessage());
 		}
 		catch (final Progress.CanceledException e) {
-			cancel("canceled by the user");
+			cancel(e.getMessage() != null && e.getMessage().startsWith("canceled") ? e.getMessage() : "canceled by the user");
 		}
 		catch (final RuntimeException | OutOfMemoryError e) {
 			log.error(e);
@@ -69,6 +69,18 @@ public abstract class NoisyLabelsCommand extends ContextCommand {
 	/** Shows a results table in an ImageJ window when a UI is present (outputs are also returned). */
 	protected void show(final ResultsTable table, final String title) {
 		if (hasUI() && table != null) table.show(title);
+	}
+
+	/**
+	 * The log of a training run: lines starting with "WARNING: " go to the log as warnings (standard error
+	 * even with --quiet; Fiji's log window), the rest as information.
+	 */
+	protected java.util.function.Consumer<String> trainingLog() {
+		return s -> {
+			if (log == null) return;
+			if (s.startsWith("WARNING: ")) log.warn(s.substring("WARNING: ".length()));
+			else log.info(s);
+		};
 	}
 
 	/** A {@link Progress} reporting to the status bar and honouring this command's cancel. */

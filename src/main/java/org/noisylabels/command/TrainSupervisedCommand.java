@@ -93,7 +93,7 @@ public class TrainSupervisedCommand extends TrainCommand {
 		final TrainingData val = validationData(n, data);
 		final Supervised method = new Supervised(LossType.parse(lt), lp);
 		try (Trainer.Outcome out = new Trainer(cfg, method).train(Collections.singletonList(data), val, progress(),
-			log::info))
+			trainingLog()))
 		{
 			curve = out.curve;
 			validation = out.validation;
