@@ -343,15 +343,13 @@ public final class Trainer {
 			}
 			out.stopped = stopped;
 			// the state to resume from: the weights of the last step, before the best ones are restored
-			final boolean haveModel = keepBest ? ckpt.saved() : it > 0;
+			// keeping the best but canceled before the first validation: the current weights are all there is
+			final boolean fromCheckpoint = keepBest && ckpt.saved();
+			final boolean haveModel = fromCheckpoint || it > 0;
 			final float[][] lastWeights = cfg.model != null && haveModel ? ckpt.snapshot(session) : null;
 			final int bestIteration = (int) out.iterations;
-			if (keepBest) {
-				if (ckpt.saved()) ckpt.restore(session);
-			}
-			else {
-				out.iterations = it;
-			}
+			if (fromCheckpoint) ckpt.restore(session);
+			else out.iterations = it;
 			out.bestDice = best == Double.NEGATIVE_INFINITY ? Double.NaN : best;
 			info.iterations = out.iterations;
 			info.validationDice = out.bestDice;
@@ -381,14 +379,14 @@ public final class Trainer {
 				saved.method = method.methodName();
 				ModelFiles.write(cfg.model, session, Signature.builder().key(Signature.DEFAULT_KEY).input("image", predIn)
 					.output("probability", predOut).build(), info, csv(curve), folder -> saved.write(folder, ckpt, lastWeights,
-						keepBest && ckpt.saved() ? ckpt.values() : null, curve));
+						fromCheckpoint ? ckpt.values() : null, curve));
 				log.accept("model (" + (info.validationDice == info.validationDice ? "validation Dice " + String.format(
 					Locale.ROOT, "%.4f", info.validationDice) + ", " : "") + "iteration " + out.iterations + ", keep_model=" +
-					(keepBest ? "best" : "last") + ") written to " + cfg.model);
+					(fromCheckpoint ? "best" : "last") + ") written to " + cfg.model);
 			}
 			log.accept(stopped);
-			if (canceled) throw new Progress.CanceledException(cfg.model != null && haveModel ? "canceled: " + (keepBest
-				? "best model so far" : "model") + " (iteration " + out.iterations + ") written to " + cfg.model
+			if (canceled) throw new Progress.CanceledException(cfg.model != null && haveModel ? "canceled: " +
+				(fromCheckpoint ? "best model so far" : "model") + " (iteration " + out.iterations + ") written to " + cfg.model
 				: "canceled by the user");
 			success = true;
 			return out;

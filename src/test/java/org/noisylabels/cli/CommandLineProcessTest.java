@@ -62,6 +62,52 @@ public class CommandLineProcessTest {
 		assertTrue(r[2], r[2].contains("not saved: noisy_label"));
 	}
 
+	/**
+	 * Ctrl-C during training: the command line cancels the run, which writes its model so far (atomically)
+	 * and says where; exit 130.
+	 */
+	@Test
+	public void sigintDuringTrainingWritesTheModelSoFarAndExits130() throws Exception {
+		final File model = new File(tmp.getRoot(), "model");
+		final List<String> cmd = new ArrayList<>(Arrays.asList(Paths.get(System.getProperty("java.home"), "bin", "java")
+			.toString(), "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+			"Supervised (Robust Loss)", "image=test-images/nuclei-train.tif", "label=test-images/nuclei-train-gt.tif",
+			"iterations=100000", "base_channels=4", "depth=2", "patch_size=32", "batch_size=2", "model=" + model));
+		final File out = tmp.newFile(), err = tmp.newFile();
+		final ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out).redirectError(err);
+		pb.environment().remove("NOISY_LABELS_DEBUG");
+		final Process p = pb.start();
+		try {
+			// wait until training runs (its progress lines reach standard error); generous for a busy machine
+			final long deadline = System.nanoTime() + 300_000_000_000L;
+			String log = "";
+			while (!log.contains("Training: iteration ") && p.isAlive() && System.nanoTime() < deadline) {
+				Thread.sleep(200);
+				log = new String(Files.readAllBytes(err.toPath()), StandardCharsets.UTF_8);
+			}
+			assertTrue("alive " + p.isAlive() + ", standard error: " + log + ", standard output: " + new String(Files
+				.readAllBytes(out.toPath()), StandardCharsets.UTF_8), log.contains("Training: iteration "));
+			assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor());
+			assertTrue("no exit within 120 s of SIGINT", p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+		}
+		finally {
+			p.destroyForcibly();
+		}
+		final String log = new String(Files.readAllBytes(err.toPath()), StandardCharsets.UTF_8);
+		assertEquals(log, 130, p.exitValue());
+		final java.util.regex.Matcher m = java.util.regex.Pattern.compile("canceled: model \\(iteration (\\d+)\\) written to " +
+			java.util.regex.Pattern.quote(model.toString())).matcher(log);
+		assertTrue(log, m.find());
+		final long iteration = Long.parseLong(m.group(1));
+		assertTrue(log, iteration >= 1 && iteration < 100000);
+		try (org.noisylabels.train.Predictor pr = org.noisylabels.train.Predictor.load(model.toPath())) {
+			assertEquals(iteration, pr.info().iterations);
+			assertTrue(pr.info().stopped, pr.info().stopped.startsWith("canceled at iteration " + iteration));
+		}
+		// nothing half-written next to it
+		assertEquals(0, tmp.getRoot().list((d, n) -> n.startsWith(".")).length);
+	}
+
 	@Test
 	public void usageErrorsExit2() throws Exception {
 		assertEquals("2", run()[0]);
