@@ -76,10 +76,11 @@ public abstract class NoisyLabelsCommand extends ContextCommand {
 	 * even with --quiet; Fiji's log window), the rest as information.
 	 */
 	protected java.util.function.Consumer<String> trainingLog() {
+		if (log == null) return s -> {};
+		final java.util.function.Consumer<String> info = log::info;
 		return s -> {
-			if (log == null) return;
-			if (s.startsWith("WARNING: ")) log.warn(s.substring("WARNING: ".length()));
-			else log.info(s);
+			if (s.startsWith("WARNING: ")) TrainingWarning.warn(log, s.substring("WARNING: ".length()));
+			else info.accept(s);
 		};
 	}
 

@@ -131,6 +131,23 @@ public class CommandLineProcessTest {
 		assertEquals(0, tmp.getRoot().list((d, n) -> n.startsWith(".")).length);
 	}
 
+	/** An all-zero label trains, writes its model, exits 0, and says on standard error (even --quiet) why it learned nothing. */
+	@Test
+	public void allZeroLabelWarnsOnStandardErrorEvenWhenQuiet() throws Exception {
+		final int w = 64;
+		final float[] px = new float[w * w];
+		for (int i = 0; i < px.length; i++) px[i] = (i % w / 8 + i / w / 8) % 2 == 0 ? 10 : 60;
+		final File img = new File(tmp.getRoot(), "img.tif"), zero = new File(tmp.getRoot(), "zero.tif"), model = new File(
+			tmp.getRoot(), "model");
+		ij.IJ.saveAsTiff(new ij.ImagePlus("img", new ij.process.FloatProcessor(w, w, px)), img.getPath());
+		ij.IJ.saveAsTiff(new ij.ImagePlus("zero", new ij.process.ByteProcessor(w, w)), zero.getPath());
+		final String[] r = run("--quiet", "Supervised (Robust Loss)", "image=" + img, "label=" + zero, "iterations=10",
+			"batch_size=1", "patch_size=32", "base_channels=4", "depth=2", "model=" + model);
+		assertEquals(r[2], "0", r[0]);
+		assertTrue(r[2], r[2].contains("[WARNING] the training learned nothing") && r[2].contains("all zero"));
+		assertTrue(new File(model, "model.json").isFile());
+	}
+
 	@Test
 	public void usageErrorsExit2() throws Exception {
 		assertEquals("2", run()[0]);
