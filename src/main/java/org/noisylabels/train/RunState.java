@@ -77,7 +77,8 @@ final class RunState {
 	 * {@code session}, its best weights into {@code ckpt}, the schedule's state and the curve so far.
 	 */
 	void resume(final Path model, final Checkpoint ckpt, final Session session, final Schedule sched,
-		final ResultsTable curve, final String methodName, final long runTotal, final Consumer<String> log)
+		final ResultsTable curve, final String methodName, final Map<String, Object> methodParameters,
+		final long runTotal, final Consumer<String> log)
 	{
 		if (!Files.exists(model)) throw new NoisyLabelsException("resume: " + model +
 			" does not exist: give the model folder (or .zip) of the run to continue");
@@ -99,6 +100,14 @@ final class RunState {
 			method = String.valueOf(m.get("method"));
 			if (!method.equals(methodName)) throw new NoisyLabelsException("resume: " + model + " was trained with '" +
 				method + "', not '" + methodName + "': resume it with the same command");
+			// the method's keys must be those of the first run (a PINT schedule, a loss, ...)
+			final ModelInfo first = ModelInfo.read(folder);
+			for (final Map.Entry<String, Object> e : methodParameters.entrySet()) {
+				final Object was = first.methodParameters.get(e.getKey());
+				if (was != null && !Json.write(was).equals(Json.write(e.getValue()))) throw new NoisyLabelsException(
+					"resume: " + e.getKey() + " was " + Json.write(was).trim() + " in the run in " + model + ", now " + Json
+						.write(e.getValue()).trim() + ": resume with the first run's keys");
+			}
 			step = (long) num(m, "step");
 			total = (long) num(m, "total");
 			if (step >= runTotal) throw new NoisyLabelsException("resume: the run in " + model + " already did " + step +

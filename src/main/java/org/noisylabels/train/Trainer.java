@@ -264,7 +264,8 @@ public final class Trainer {
 			out.curve = curve;
 			final RunState state = new RunState();
 			if (cfg.resume != null) {
-				state.resume(cfg.resume, ckpt, session, schedule, curve, method.methodName(), total, log);
+				state.resume(cfg.resume, ckpt, session, schedule, curve, method.methodName(), method.parameters(), total,
+					log);
 				for (final PatchSampler sp : samplers) sp.skip(state.step, cfg.batchSize);
 				out.iterations = state.bestIteration;
 			}
