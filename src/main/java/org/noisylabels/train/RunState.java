@@ -28,6 +28,8 @@ import ij.measure.ResultsTable;
 final class RunState {
 
 	static final String FOLDER = "checkpoint";
+	/** Prefix of the keys to compare that are trainer settings (model.json's "training") rather than the method's. */
+	static final String TRAINING = "training.";
 	private static final String[] CURVE = { "iteration", "epoch", "loss", "learning_rate", "gradient_norm",
 		"validation_dice", "seconds" };
 
@@ -103,9 +105,11 @@ final class RunState {
 			// the method's keys must be those of the first run (a PINT schedule, a loss, ...)
 			final ModelInfo first = ModelInfo.read(folder);
 			for (final Map.Entry<String, Object> e : methodParameters.entrySet()) {
-				final Object was = first.methodParameters.get(e.getKey());
+				final boolean trainer = e.getKey().startsWith(TRAINING);
+				final String key = trainer ? e.getKey().substring(TRAINING.length()) : e.getKey();
+				final Object was = trainer ? first.training.get(key) : first.methodParameters.get(key);
 				if (was != null && !Json.write(was).equals(Json.write(e.getValue()))) throw new NoisyLabelsException(
-					"resume: " + e.getKey() + " was " + Json.write(was).trim() + " in the run in " + model + ", now " + Json
+					"resume: " + key + " was " + Json.write(was).trim() + " in the run in " + model + ", now " + Json
 						.write(e.getValue()).trim() + ": resume with the first run's keys");
 			}
 			step = (long) num(m, "step");

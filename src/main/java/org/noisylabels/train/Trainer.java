@@ -264,8 +264,11 @@ public final class Trainer {
 			out.curve = curve;
 			final RunState state = new RunState();
 			if (cfg.resume != null) {
-				state.resume(cfg.resume, ckpt, session, schedule, curve, method.methodName(), method.parameters(), total,
-					log);
+				final Map<String, Object> same = new LinkedHashMap<>(method.parameters());
+				for (final String k : new String[] { "seed", "batch_size", "patch_size", "validation_fraction", "flip",
+					"rotate", "optimizer", "schedule" })
+					same.put(RunState.TRAINING + k, info.training.get(k));
+				state.resume(cfg.resume, ckpt, session, schedule, curve, method.methodName(), same, total, log);
 				for (final PatchSampler sp : samplers) sp.skip(state.step, cfg.batchSize);
 				out.iterations = state.bestIteration;
 			}

@@ -171,6 +171,8 @@ public class TrainCommandsTest {
 			"keep_model=first")), "keep_model", other);
 		assertBadInput(cli(args("Supervised (Robust Loss)", six, "image=" + img, "label=" + lab, "model=" + other,
 			"loss_type=GCE", "resume=" + first)), "loss_type was \"CE\" in the run in", other);
+		assertBadInput(cli(args("Supervised (Robust Loss)", six, "image=" + img, "label=" + lab, "model=" + other,
+			"seed=7", "resume=" + first)), "seed was 42 in the run in", other);
 		assertBadInput(cli(args("PINT", new String[] { "pnt_iterations=4", "int_iterations=2", "batch_size=1",
 			"patch_size=32", "base_channels=4", "depth=2" }, "image=" + img, "label=" + lab, "model=" + other, "resume=" +
 				first)), "was trained with 'supervised'", other);
