@@ -37,5 +37,10 @@ public interface Progress {
 		public CanceledException() {
 			super("canceled by the user");
 		}
+
+		/** A cancel with its own message, e.g. "canceled: best model so far (iteration 40) written to /m". */
+		public CanceledException(final String message) {
+			super(message);
+		}
 	}
 }

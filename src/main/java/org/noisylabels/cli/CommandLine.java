@@ -83,10 +83,47 @@ public final class CommandLine {
 		System.setOut(System.err);
 		// "Couldn't flush user prefs" from a read-only home: the command line keeps no preferences anyway
 		PREFS_LOG.setLevel(java.util.logging.Level.OFF);
-		final int code = new CommandLine(data, System.err).run(args);
+		final CommandLine cl = new CommandLine(data, System.err);
+		cl.handleSignals();
+		final int code = cl.run(args);
 		org.noisylabels.train.ModelCache.release(); // frees the model and its files before the process ends
 		data.flush();
 		System.exit(code);
+	}
+
+	/** The running command's module (null before and after), for Ctrl-C. */
+	private volatile Module running;
+	private volatile boolean signalled;
+
+	/**
+	 * Ctrl-C (SIGINT) and SIGTERM cancel the running command as Fiji's cancel does: a training run stops after
+	 * its current step and writes the best model so far (atomically), then the command line says where and
+	 * exits 130. A second signal stops at once (nothing more is written).
+	 */
+	private void handleSignals() {
+		for (final String name : new String[] { "INT", "TERM" }) {
+			try {
+				sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> interrupted(sig.getName()));
+			}
+			catch (final IllegalArgumentException e) {
+				// the signal is reserved here (e.g. java -Xrs): keep the JVM's own handling
+			}
+		}
+	}
+
+	private void interrupted(final String signal) {
+		final Module m = running;
+		if (signalled || m == null) {
+			err.println(signalled ? "canceled: stopped at once (second SIG" + signal + ")" : "canceled");
+			err.flush();
+			Runtime.getRuntime().halt(130);
+		}
+		signalled = true;
+		if (m instanceof Cancelable) {
+			err.println("SIG" + signal + ": canceling; a training run stops after its current step and writes the best model so far (send it again to stop at once)");
+			err.flush();
+			((Cancelable) m).cancel("canceled by the user");
+		}
 	}
 
 	/** Runs one command line in a new SciJava context and returns the exit code. */
@@ -330,6 +367,7 @@ public final class CommandLine {
 			printer);
 		final Module done;
 		try {
+			running = module;
 			done = modules.run(module, preprocessors(context), null, (Map<String, Object>) null).get();
 		}
 		catch (final InterruptedException e) {
@@ -342,13 +380,15 @@ public final class CommandLine {
 			throw new RuntimeException(cause);
 		}
 		finally {
+			running = null;
 			printer.finish();
 			context.service(EventService.class).unsubscribe(subscribers);
 		}
 		if (done instanceof Cancelable && ((Cancelable) done).isCanceled()) {
 			final String reason = ((Cancelable) done).getCancelReason();
 			if (reason == null || reason.isEmpty() || reason.startsWith("canceled")) {
-				err.println("canceled" + (reason == null || reason.isEmpty() ? "" : ": " + reason));
+				err.println(reason != null && reason.startsWith("canceled:") ? reason : "canceled" + (reason == null || reason
+					.isEmpty() ? "" : ": " + reason));
 				return 130;
 			}
 			err.println("error: " + reason);

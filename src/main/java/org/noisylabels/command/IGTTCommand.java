@@ -156,7 +156,7 @@ public class IGTTCommand extends NoisyLabelsCommand {
 		final IGTTSegmentation.Settings s = settings();
 		if (model != null) ModelFiles.checkTarget(model.toPath(), "model");
 		final ImagePlus in = img != null ? img : IGTTSegmentation.openFolder(folder, "folder");
-		final IGTTSegmentation.Result res = IGTTSegmentation.run(in, gt, s, progress(), log::info);
+		final IGTTSegmentation.Result res = IGTTSegmentation.run(in, gt, s, progress(), trainingLog());
 		if (res.canceled) {
 			log.warn("iGTT canceled: the outputs are from epoch " + res.epochs + " (the last finished epoch)");
 			ij.IJ.resetEscape();

@@ -91,7 +91,7 @@ public abstract class NoisyLabelsCommand extends DynamicCommand {
 			failed(e.getMessage(), 2);
 		}
 		catch (final Progress.CanceledException e) {
-			cancel("canceled by the user");
+			cancel(e.getMessage() != null && e.getMessage().startsWith("canceled") ? e.getMessage() : "canceled by the user");
 		}
 		catch (final RuntimeException | OutOfMemoryError e) {
 			if (log != null && (!callerReportsErrors || System.getenv("NOISY_LABELS_DEBUG") != null)) log.error(e);
@@ -323,6 +323,19 @@ public abstract class NoisyLabelsCommand extends DynamicCommand {
 			batch.commit();
 		}
 		if (log != null) log.info("outputs written to " + dir);
+	}
+
+	/**
+	 * The log of a training run: lines starting with "WARNING: " go to the log as warnings (standard error
+	 * even with --quiet; Fiji's log window), the rest as information.
+	 */
+	protected java.util.function.Consumer<String> trainingLog() {
+		if (log == null) return s -> {};
+		final java.util.function.Consumer<String> info = log::info;
+		return s -> {
+			if (s.startsWith("WARNING: ")) TrainingWarning.warn(log, s.substring("WARNING: ".length()));
+			else info.accept(s);
+		};
 	}
 
 	/** A {@link Progress} reporting to the status bar and honouring this command's cancel. */

@@ -99,6 +99,14 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 		description = "Where the trained model is written (a new folder, or a .zip file)")
 	protected File model;
 
+	@Parameter(label = "Keep model", choices = { "auto", "best", "last" },
+		description = "Which weights the model keeps: best = the validation with the best Dice, last = the last step; auto = best when validation_label is given (clean labels), else last (a best Dice against held-out noisy labels rewards agreeing with the noise)", persist = false)
+	protected String keep_model = "auto";
+
+	@Parameter(label = "Resume from", required = false, persist = false,
+		description = "Optional: the model folder (or .zip) of an interrupted run with the same keys: continue it to the configured iterations")
+	protected File resume;
+
 	@Parameter(type = ItemIO.OUTPUT, label = "Training curve")
 	protected ResultsTable curve;
 
@@ -156,6 +164,12 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 		cfg.earlyStopping = early_stopping;
 		cfg.seed = seed;
 		cfg.model = model.toPath();
+		cfg.keepModel = TrainingConfig.KeepModel.parse(keep_model);
+		if (resume != null && !resume.getPath().isEmpty()) {
+			if (!resume.exists()) throw new NoisyLabelsException("resume: " + resume +
+				" does not exist: give the model folder (or .zip) of the run to continue");
+			cfg.resume = resume.toPath();
+		}
 		return cfg;
 	}
 

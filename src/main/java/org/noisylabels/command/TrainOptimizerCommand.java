@@ -78,7 +78,7 @@ public abstract class TrainOptimizerCommand extends TrainCommand {
 		final TrainingData data = trainingData(n);
 		final TrainingData val = validationData(n, data);
 		try (Trainer.Outcome out = new Trainer(cfg, method).train(Collections.singletonList(data), val, progress(),
-			log::info))
+			trainingLog()))
 		{
 			curve = out.curve;
 			validation = out.validation;

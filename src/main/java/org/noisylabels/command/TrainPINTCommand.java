@@ -148,7 +148,7 @@ public class TrainPINTCommand extends TrainCommand {
 		final PINT method = new PINT(p).setLog(log::info);
 		final PINT.Maps maps;
 		try (Trainer.Outcome out = new Trainer(cfg, method).train(Collections.singletonList(data), val, progress(),
-			log::info))
+			trainingLog()))
 		{
 			curve = out.curve;
 			validation = out.validation;

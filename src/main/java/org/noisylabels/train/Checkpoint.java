@@ -1,9 +1,17 @@
 package org.noisylabels.train;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
+import org.noisylabels.NoisyLabelsException;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
@@ -33,6 +41,7 @@ final class Checkpoint {
 	private final List<Output<TFloat32>> variables = new ArrayList<>();
 	private final List<Placeholder<TFloat32>> feeds = new ArrayList<>();
 	private final List<Shape> shapes = new ArrayList<>();
+	private final List<String> names = new ArrayList<>();
 	private final Op restore;
 	private float[][] values;
 
@@ -56,6 +65,7 @@ final class Checkpoint {
 				" has no static shape");
 			final Placeholder<TFloat32> p = c.placeholder(TFloat32.class, Placeholder.shape(shape));
 			variables.add(fv);
+			names.add(op.name());
 			feeds.add(p);
 			shapes.add(shape);
 			assigns.add(c.assign(fv, p));
@@ -65,6 +75,11 @@ final class Checkpoint {
 
 	/** Copies the current value of every variable. */
 	void save(final Session session) {
+		values = snapshot(session);
+	}
+
+	/** The current value of every variable (a copy, in graph order). */
+	float[][] snapshot(final Session session) {
 		final Session.Runner r = session.runner();
 		for (final Operand<TFloat32> v : variables) r.fetch(v);
 		final float[][] copy = new float[variables.size()][];
@@ -74,7 +89,81 @@ final class Checkpoint {
 				((TFloat32) res.get(i)).copyTo(DataBuffers.of(copy[i], false, false));
 			}
 		}
-		values = copy;
+		return copy;
+	}
+
+	/** Makes {@code v} the saved values (e.g. the best weights of a resumed run); checked like {@link #load}. */
+	void set(final float[][] v, final String what) {
+		check(v, what);
+		values = v;
+	}
+
+	/** Sets every variable to {@code v} (same order and sizes as {@link #snapshot}). */
+	void load(final Session session, final float[][] v, final String what) {
+		check(v, what);
+		final float[][] keep = values;
+		values = v;
+		try {
+			restore(session);
+		}
+		finally {
+			values = keep;
+		}
+	}
+
+	private void check(final float[][] v, final String what) {
+		if (v.length != shapes.size()) throw new NoisyLabelsException(what + " holds " + v.length +
+			" variables but this network has " + shapes.size() + ": resume with the same method and network keys as the first run");
+		for (int i = 0; i < v.length; i++)
+			if (v[i].length != shapes.get(i).size()) throw new NoisyLabelsException(what + ": variable " + names.get(i) +
+				" has " + v[i].length + " values, this network " + shapes.get(i).size() +
+				": resume with the same method and network keys as the first run");
+	}
+
+	/** Writes values in graph order: count, then per variable its name, size and floats. */
+	void write(final float[][] v, final Path file) throws IOException {
+		try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
+			out.writeInt(MAGIC);
+			out.writeInt(v.length);
+			for (int i = 0; i < v.length; i++) {
+				out.writeUTF(names.get(i));
+				out.writeInt(v[i].length);
+				for (final float f : v[i]) out.writeFloat(f);
+			}
+		}
+	}
+
+	/** Reads a file of {@link #write}, checking the names and sizes against this graph. */
+	float[][] read(final Path file) {
+		try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+			if (in.readInt() != MAGIC) throw new NoisyLabelsException("resume: " + file + " is not a training checkpoint");
+			final int n = in.readInt();
+			if (n != names.size()) throw new NoisyLabelsException("resume: " + file + " holds " + n +
+				" variables but this network has " + names.size() +
+				": resume with the same method and network keys as the first run");
+			final float[][] v = new float[n][];
+			for (int i = 0; i < n; i++) {
+				final String name = in.readUTF();
+				final int size = in.readInt();
+				if (!name.equals(names.get(i)) || size != shapes.get(i).size()) throw new NoisyLabelsException("resume: " +
+					file + " has variable " + name + " (" + size + " values) where this network has " + names.get(i) + " (" +
+					shapes.get(i).size() + "): resume with the same method and network keys as the first run");
+				v[i] = new float[size];
+				for (int k = 0; k < size; k++) v[i][k] = in.readFloat();
+			}
+			return v;
+		}
+		catch (final IOException e) {
+			throw new NoisyLabelsException("resume: cannot read " + file + " (" + e.getMessage() +
+				"): the checkpoint is incomplete; train again without resume");
+		}
+	}
+
+	private static final int MAGIC = 0x4e4c434b; // "NLCK"
+
+	/** The values of the last {@link #save} (not a copy), or null. */
+	float[][] values() {
+		return values;
 	}
 
 	/** Whether {@link #save} ran at least once. */

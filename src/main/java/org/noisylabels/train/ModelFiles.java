@@ -66,6 +66,19 @@ public final class ModelFiles {
 	public static void write(final Path target, final Session session, final Signature signature, final ModelInfo info,
 		final String curveCsv)
 	{
+		write(target, session, signature, info, curveCsv, null);
+	}
+
+	/** Writes more files into a model folder before it is renamed into place. */
+	public interface Extra {
+
+		void write(Path folder) throws IOException;
+	}
+
+	/** As {@link #write(Path, Session, Signature, ModelInfo, String)}, plus {@code extra} files (may be null). */
+	public static void write(final Path target, final Session session, final Signature signature, final ModelInfo info,
+		final String curveCsv, final Extra extra)
+	{
 		AtomicFiles.write(target, tmp -> {
 			final Path folder = isZip(target) ? Files.createTempDirectory("noisylabels-model") : tmp;
 			try {
@@ -76,6 +89,7 @@ public final class ModelFiles {
 				if (fail != null) throw fail;
 				Files.write(folder.resolve(ModelInfo.JSON), info.toJson().getBytes(StandardCharsets.UTF_8));
 				if (curveCsv != null) Files.write(folder.resolve("curve.csv"), curveCsv.getBytes(StandardCharsets.UTF_8));
+				if (extra != null) extra.write(folder);
 				if (isZip(target)) zip(folder, tmp);
 			}
 			finally {

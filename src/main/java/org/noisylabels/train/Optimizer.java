@@ -118,18 +118,22 @@ public final class Optimizer {
 			if (clipScale != null) g = o.math.mul(g, clipScale);
 			if (config.weightDecay > 0) g = o.math.add(g, o.math.mul(o.identity(v), o.constant((float) config.weightDecay)));
 			final Ops s = o.withSubScope("slot" + i);
+			// every update waits for every gradient (through the global norm, which needs them all): the
+			// backward pass reads the weights, and an update applied in place before a gradient that still reads
+			// the old weights would make the step depend on TensorFlow's op order (runs were not repeatable)
+			final Ops a = s.withControlDependencies(java.util.Collections.<Op>singletonList((Op) gradientNorm));
 			if (config.type == Type.ADAM) {
 				final Variable<TFloat32> m = s.withName("m").variable(zeros(s, v));
 				final Variable<TFloat32> vv = s.withName("v").variable(zeros(s, v));
 				slots.add(m);
 				slots.add(vv);
-				updates.add(s.train.applyAdam(v, m, vv, beta1Power, beta2Power, lr, s.constant((float) config.beta1), s
+				updates.add(a.train.applyAdam(v, m, vv, beta1Power, beta2Power, lr, s.constant((float) config.beta1), s
 					.constant((float) config.beta2), s.constant((float) config.epsilon), g));
 			}
 			else {
 				final Variable<TFloat32> acc = s.withName("momentum").variable(zeros(s, v));
 				slots.add(acc);
-				updates.add(s.train.applyMomentum(v, acc, lr, g, s.constant((float) config.momentum)));
+				updates.add(a.train.applyMomentum(v, acc, lr, g, s.constant((float) config.momentum)));
 			}
 		}
 		updates.addAll(extra);

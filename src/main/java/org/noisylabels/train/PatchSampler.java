@@ -73,12 +73,37 @@ public final class PatchSampler {
 		return b;
 	}
 
-	private void fill(final Batch b, final int k, final Sample s) {
+	/**
+	 * Draws the random numbers of {@code batches} batches of {@code n} patches without filling them, so that
+	 * a resumed run continues with exactly the patches an uninterrupted run would draw next.
+	 */
+	public void skip(final long batches, final int n) {
+		for (long b = 0; b < batches; b++)
+			for (int k = 0; k < n; k++) {
+				final double r = rnd.nextDouble() * cumulative[cumulative.length - 1];
+				int idx = Arrays.binarySearch(cumulative, r);
+				idx = idx < 0 ? -idx - 1 : idx + 1;
+				idx = Math.min(idx, cumulative.length - 1);
+				while (idx > 0 && cumulative[idx] == cumulative[idx - 1]) idx--;
+				draws(data.sample(idx));
+			}
+	}
+
+	/** The random draws of one patch of {@code s}: {x0, y0, rotation, flip x, flip y}. */
+	private int[] draws(final Sample s) {
 		final int p = patch;
 		final int x0 = s.width > p ? rnd.nextInt(s.width - p + 1) : 0;
 		final int y0 = s.height > p ? rnd.nextInt(s.height - p + 1) : 0;
 		final int rot = rotate ? rnd.nextInt(4) : 0;
 		final boolean fx = flip && rnd.nextBoolean(), fy = flip && rnd.nextBoolean();
+		return new int[] { x0, y0, rot, fx ? 1 : 0, fy ? 1 : 0 };
+	}
+
+	private void fill(final Batch b, final int k, final Sample s) {
+		final int p = patch;
+		final int[] d = draws(s);
+		final int x0 = d[0], y0 = d[1], rot = d[2];
+		final boolean fx = d[3] == 1, fy = d[4] == 1;
 		final byte[] labels = s.labels();
 		final float[] weights = s.weights();
 		final float[][] extras = new float[extraKeys.size()][];

@@ -106,6 +106,18 @@ public final class Schedule {
 		}
 	}
 
+	/** The state that {@link #validated} changes: {plateau lr, best metric, validations without gain}. */
+	public double[] state() {
+		return new double[] { plateauLr, best, bad };
+	}
+
+	/** Restores a {@link #state()} (resuming a run). */
+	public void restore(final double[] state) {
+		plateauLr = state[0];
+		best = state[1];
+		bad = (int) state[2];
+	}
+
 	public Type type() {
 		return type;
 	}

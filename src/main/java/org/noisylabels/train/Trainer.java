@@ -64,6 +64,8 @@ public final class Trainer {
 		public String device;
 		public ModelInfo info;
 		public Path model;
+		/** The learned-nothing warning (also logged), or null when the run learned something. */
+		public String learnedNothing;
 		Graph graph;
 		Session session;
 		Predictor predictor;
@@ -150,6 +152,8 @@ public final class Trainer {
 		if (patch > Tiler.roundUp(maxDim, multiple)) patch = Tiler.roundUp(maxDim, multiple);
 		if (patch != cfg.patchSize) log.accept("patch size " + cfg.patchSize + " -> " + patch +
 			" (a multiple of 2^depth = " + multiple + ", at most the image size)");
+		final boolean validationGiven = validation != null;
+		final boolean keepBest = cfg.keepModel.keepsBest(validationGiven);
 		if (validation == null && cfg.validationFraction > 0) {
 			validation = main.splitValidation(cfg.validationFraction, patch, cfg.seed);
 			log.accept("validation: " + validation.size() + " held-out " + (main.size() >= 5 ? "images" : "tiles of " +
@@ -165,6 +169,11 @@ public final class Trainer {
 		final Outcome out = new Outcome();
 		out.device = Device.describe();
 		log.accept("Noisy Labels " + ModelInfo.suiteVersion() + ": training '" + method.methodName() + "' on " + out.device);
+		log.accept("the model keeps " + (keepBest ? "the best validation Dice (keep_model=" + cfg.keepModel.name()
+			.toLowerCase(Locale.ROOT) + ")" : "the last step's weights (keep_model=" + cfg.keepModel.name().toLowerCase(
+				Locale.ROOT) + (cfg.keepModel == TrainingConfig.KeepModel.AUTO
+					? ": no validation_label given, and a best Dice against held-out noisy labels rewards agreeing with the noise"
+					: "") + ")"));
 		log.accept(net + "; patch " + patch + ", batch " + cfg.batchSize + ", " + total + " iterations (" + stepsPerEpoch +
 			" per epoch), " + cfg.optimizer + ", schedule " + cfg.schedule() + ", seed " + cfg.seed);
 
@@ -224,10 +233,20 @@ public final class Trainer {
 			info.margin = net.receptiveMargin();
 			info.device = Device.name();
 			info.training.putAll(trainingParameters(patch, total, stepsPerEpoch));
+			info.training.put("keep_model", keepBest ? "best" : "last");
+			info.training.put("keep_model_rule", cfg.keepModel.name().toLowerCase(Locale.ROOT) + ": " + (keepBest
+				? "the weights of the validation with the best Dice" + (!validationGiven
+					? " (validation labels held out from the training labels)" : " (validation labels given)")
+				: "the weights of the last step" + (cfg.keepModel == TrainingConfig.KeepModel.AUTO ? (!validationGiven
+					? " (no validation labels given: a best Dice against held-out noisy labels would reward agreeing with the noise)"
+					: "") : "")));
+			if (cfg.resume != null) info.training.put("resumed_from", cfg.resume.toString());
 			out.info = info;
 
 			final Checkpoint ckpt = new Checkpoint(graph, tf);
-			final Session session = new Session(graph, Device.sessionConfig());
+			final Session session = new Session(graph, cfg.threads > 0 ? org.tensorflow.proto.ConfigProto.newBuilder()
+				.setIntraOpParallelismThreads(cfg.threads).setInterOpParallelismThreads(cfg.threads).build() : Device
+					.sessionConfig());
 			out.session = session;
 			session.initialize();
 			if (ema != null) runEma(session, ema, emaDecay, 0f);
@@ -243,15 +262,27 @@ public final class Trainer {
 			final StepContext ctx = new StepContext(total, stepsPerEpoch, scalarValues);
 			final ResultsTable curve = new ResultsTable();
 			out.curve = curve;
-			double best = Double.NEGATIVE_INFINITY;
-			int sinceBest = 0;
-			double lossSum = 0, normSum = 0;
-			int lossCount = 0;
+			final RunState state = new RunState();
+			if (cfg.resume != null) {
+				final Map<String, Object> same = new LinkedHashMap<>(method.parameters());
+				for (final String k : new String[] { "seed", "batch_size", "patch_size", "validation_fraction", "flip",
+					"rotate", "optimizer", "schedule" })
+					same.put(RunState.TRAINING + k, info.training.get(k));
+				state.resume(cfg.resume, ckpt, session, schedule, curve, method.methodName(), same, total, log);
+				for (final PatchSampler sp : samplers) sp.skip(state.step, cfg.batchSize);
+				out.iterations = state.bestIteration;
+			}
+			double best = state.best;
+			int sinceBest = state.sinceBest;
+			double lossSum = state.lossSum, normSum = state.normSum;
+			int lossCount = state.lossCount;
+			final double secondsBefore = state.seconds;
 			final long t0 = System.nanoTime();
+			final long start = state.step;
 			long it = 0;
 			String stopped = "finished after " + total + " iterations";
 			boolean canceled = false;
-			for (it = 0; it < total; it++) {
+			for (it = start; it < total; it++) {
 				if (progress.isCanceled()) {
 					canceled = true;
 					stopped = "canceled at iteration " + it;
@@ -275,7 +306,8 @@ public final class Trainer {
 					final double secs = (System.nanoTime() - t0) / 1e9;
 					progress.update(String.format(Locale.ROOT, "Training: iteration %d/%d  loss %.4f%s  (%s left)", it + 1, total,
 						lossSum / lossCount, best == Double.NEGATIVE_INFINITY ? "" : String.format(Locale.ROOT,
-							"  best validation Dice %.4f", best), time(secs / (it + 1) * (total - it - 1))), (double) (it + 1) / total);
+							"  best validation Dice %.4f", best), time(secs / (it + 1 - start) * (total - it - 1))), (double) (it +
+								1) / total);
 				}
 				if ((it + 1) % stepsPerEpoch == 0) method.afterEpoch(new EpochContext(ctx.epoch, it + 1, streams, liveView,
 					log));
@@ -290,11 +322,11 @@ public final class Trainer {
 					curve.addValue("learning_rate", ctx.learningRate);
 					curve.addValue("gradient_norm", normSum / lossCount);
 					curve.addValue("validation_dice", dice);
-					curve.addValue("seconds", secs);
-					final double left = secs / (it + 1) * (total - it - 1);
+					curve.addValue("seconds", secondsBefore + secs);
+					final double left = secs / (it + 1 - start) * (total - it - 1);
 					final String msg = String.format(Locale.ROOT, "iteration %d/%d  loss %.4f  lr %.3g%s  (%s, %s left)", it + 1,
 						total, lossSum / lossCount, ctx.learningRate, Double.isNaN(dice) ? "" : String.format(Locale.ROOT,
-							"  validation Dice %.4f", dice), time(secs), time(left));
+							"  validation Dice %.4f", dice), time(secondsBefore + secs), time(left));
 					log.accept(msg);
 					lossSum = 0;
 					normSum = 0;
@@ -303,7 +335,7 @@ public final class Trainer {
 					if (Double.isNaN(dice) || dice > best) {
 						if (!Double.isNaN(dice)) best = dice;
 						sinceBest = 0;
-						ckpt.save(session);
+						if (keepBest) ckpt.save(session);
 						out.iterations = it + 1;
 					}
 					else if (cfg.earlyStopping > 0 && ctx.earlyStopping && ++sinceBest >= cfg.earlyStopping) {
@@ -314,31 +346,122 @@ public final class Trainer {
 				}
 			}
 			out.stopped = stopped;
-			if (ckpt.saved()) ckpt.restore(session);
+			// the state to resume from: the weights of the last step, before the best ones are restored
+			// keeping the best but canceled before the first validation: the current weights are all there is
+			final boolean fromCheckpoint = keepBest && ckpt.saved();
+			final boolean haveModel = fromCheckpoint || it > 0;
+			final float[][] lastWeights = cfg.model != null && haveModel ? ckpt.snapshot(session) : null;
+			final int bestIteration = (int) out.iterations;
+			if (fromCheckpoint) ckpt.restore(session);
+			else out.iterations = it;
 			out.bestDice = best == Double.NEGATIVE_INFINITY ? Double.NaN : best;
 			info.iterations = out.iterations;
 			info.validationDice = out.bestDice;
 			info.stopped = stopped;
-			if (validation != null && ckpt.saved()) {
+			if (validation != null && haveModel) {
 				final ResultsTable vt = new ResultsTable();
-				dice(validation, liveView, vt);
+				info.validationDice = dice(validation, liveView, vt);
 				out.validation = vt;
 			}
-			if (cfg.model != null && ckpt.saved()) {
+			if (haveModel) {
+				out.learnedNothing = learnedNothing(streams, validation, liveView, curve, cfg.learningRate);
+				if (out.learnedNothing != null) log.accept(out.learnedNothing);
+			}
+			if (cfg.model != null && haveModel) {
 				out.model = cfg.model;
+				final RunState saved = new RunState();
+				saved.step = it;
+				saved.total = total;
+				saved.best = best;
+				saved.bestIteration = bestIteration;
+				saved.sinceBest = sinceBest;
+				saved.lossSum = lossSum;
+				saved.normSum = normSum;
+				saved.lossCount = lossCount;
+				saved.seconds = secondsBefore + (System.nanoTime() - t0) / 1e9;
+				saved.schedule = schedule.state();
+				saved.method = method.methodName();
 				ModelFiles.write(cfg.model, session, Signature.builder().key(Signature.DEFAULT_KEY).input("image", predIn)
-					.output("probability", predOut).build(), info, csv(curve));
-				log.accept("model (" + (out.bestDice == out.bestDice ? "validation Dice " + String.format(Locale.ROOT, "%.4f",
-					out.bestDice) + ", " : "") + "iteration " + out.iterations + ") written to " + cfg.model);
+					.output("probability", predOut).build(), info, csv(curve), folder -> saved.write(folder, ckpt, lastWeights,
+						fromCheckpoint ? ckpt.values() : null, curve));
+				log.accept("model (" + (info.validationDice == info.validationDice ? "validation Dice " + String.format(
+					Locale.ROOT, "%.4f", info.validationDice) + ", " : "") + "iteration " + out.iterations + ", keep_model=" +
+					(fromCheckpoint ? "best" : "last") + ") written to " + cfg.model);
 			}
 			log.accept(stopped);
-			if (canceled) throw new Progress.CanceledException();
+			if (canceled) throw new Progress.CanceledException(cfg.model != null && haveModel ? "canceled: " +
+				(fromCheckpoint ? "best model so far" : "model") + " (iteration " + out.iterations + ") written to " + cfg.model
+				: "canceled by the user");
 			success = true;
 			return out;
 		}
 		finally {
 			if (!success) out.close();
 		}
+	}
+
+	/**
+	 * The warning for a run that learned nothing, or null: the kept model predicts one class everywhere (on
+	 * the validation data, or on up to 4 training images without validation), or the validation Dice stayed
+	 * 0 at every validation, or the loss never fell below 95 % of its first logged value. It names the likely
+	 * cause: labels without foreground, a learning rate too high, or too little training.
+	 */
+	static String learnedNothing(final List<TrainingData> streams, final TrainingData validation, final Live live,
+		final ResultsTable curve, final double learningRate)
+	{
+		final TrainingData main = streams.get(0);
+		final int c = main.classes();
+		// predicted classes of the kept model
+		final long[] predicted = new long[c];
+		final List<Sample> check = validation != null ? validation.samples() : main.samples().subList(0, Math.min(4, main
+			.size()));
+		for (final Sample s : check) {
+			final float[][] p = live.predict(s);
+			for (int i = 0; i < s.width * s.height; i++)
+				if (s.weight(i) > 0) predicted[Math.min(c - 1, predictedClass(p, i))]++;
+		}
+		int classesPredicted = 0, only = -1;
+		for (int k = 0; k < c; k++)
+			if (predicted[k] > 0) {
+				classesPredicted++;
+				only = k;
+			}
+		final boolean constant = classesPredicted == 1;
+		boolean diceZero = true, anyDice = false;
+		double firstLoss = Double.NaN, minLater = Double.POSITIVE_INFINITY;
+		for (int r = 0; r < curve.size(); r++) {
+			final double d = curve.getValue("validation_dice", r);
+			if (!Double.isNaN(d)) {
+				anyDice = true;
+				if (d > 1e-6) diceZero = false;
+			}
+			final double l = curve.getValue("loss", r);
+			if (r == 0) firstLoss = l;
+			else minLater = Math.min(minLater, l);
+		}
+		diceZero &= anyDice;
+		final boolean lossFlat = curve.size() >= 3 && !(minLater < 0.95 * firstLoss);
+		if (!constant && !diceZero && !lossFlat) return null;
+		// the training labels' classes (pixels with a non-zero weight)
+		final long[] labelled = new long[c];
+		for (final Sample s : main.samples())
+			for (int i = 0; i < s.width * s.height; i++)
+				if (s.weight(i) > 0) labelled[Math.min(c - 1, s.label(i))]++;
+		int labelClasses = 0;
+		for (final long n : labelled)
+			if (n > 0) labelClasses++;
+		final List<String> signs = new ArrayList<>();
+		if (constant) signs.add("the model predicts class " + only + (only == 0 ? " (background)" : "") + " everywhere");
+		if (diceZero) signs.add("the validation Dice stayed 0");
+		if (lossFlat) signs.add(String.format(Locale.ROOT, "the loss did not fall (first %.4g, lowest later %.4g)",
+			firstLoss, minLater));
+		final String cause;
+		if (labelClasses <= 1) cause = "the labels hold only class " + (labelled[0] > 0 ? "0 (all zero: no foreground)"
+			: "other than 0") + ": give labels with foreground (a mask 0/255 or classes 0..C-1)";
+		else if (lossFlat || learningRate >= 0.1) cause = "learning_rate " + org.noisylabels.Check.fmt(learningRate) +
+			" is probably too high: try 10 times lower";
+		else cause = "too little training or labels that do not match the image: train longer or check the labels";
+		return "WARNING: the training learned nothing: " + String.join(", ", signs) + ". Likely cause: " + cause;
 	}
 
 	/**

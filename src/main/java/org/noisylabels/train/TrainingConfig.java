@@ -37,6 +37,36 @@ public final class TrainingConfig {
 	public long seed = 42;
 	/** Where the model folder (or .zip) is written; null = nowhere. */
 	public Path model;
+	/**
+	 * TensorFlow threads per operation and between operations (0 = TensorFlow's default: all cores). One
+	 * thread makes a run repeatable (tests); not a user key.
+	 */
+	public int threads = 0;
+	/** Which weights the model keeps (key keep_model). */
+	public KeepModel keepModel = KeepModel.AUTO;
+	/** A model folder (or .zip) of an earlier run of the same settings to continue from; null = start afresh. */
+	public Path resume;
+
+	/**
+	 * Which weights the written model keeps: those of the validation with the best Dice, or those of the last
+	 * step. AUTO: best when validation labels were given (validation_label: typically clean labels), last when
+	 * the validation labels are a held-out part of the (possibly noisy) training labels or there is no
+	 * validation, because a best Dice against noisy labels rewards agreeing with the noise.
+	 */
+	public enum KeepModel {
+		AUTO, BEST, LAST;
+
+		public static KeepModel parse(final String s) {
+			if (s != null) for (final KeepModel k : values())
+				if (k.name().equalsIgnoreCase(s.trim())) return k;
+			throw new org.noisylabels.NoisyLabelsException("keep_model=" + s + " is not known: use auto, best or last");
+		}
+
+		/** Resolves AUTO: best with explicitly given validation data, else last. */
+		public boolean keepsBest(final boolean validationGiven) {
+			return this == BEST || this == AUTO && validationGiven;
+		}
+	}
 
 	public void validate() {
 		network.validate();

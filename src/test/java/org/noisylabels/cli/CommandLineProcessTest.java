@@ -88,6 +88,92 @@ public class CommandLineProcessTest {
 		assertTrue(new File(model, "model.json").isFile());
 	}
 
+	/**
+	 * Ctrl-C during training: the command line cancels the run, which writes its model so far (atomically)
+	 * and says where; exit 130. A process started with SIGINT ignored (e.g. by a non-interactive shell's
+	 * {@code &}) passes that on to the child, which then cannot see Ctrl-C: the test is skipped there, and
+	 * the SIGTERM test below covers the same handler.
+	 */
+	@Test
+	public void sigintDuringTrainingWritesTheModelSoFarAndExits130() throws Exception {
+		org.junit.Assume.assumeFalse("SIGINT is ignored by this process (and so by its children)", ignored(2));
+		signalDuringTraining("INT");
+	}
+
+	@Test
+	public void sigtermDuringTrainingWritesTheModelSoFarAndExits130() throws Exception {
+		org.junit.Assume.assumeFalse("SIGTERM is ignored by this process (and so by its children)", ignored(15));
+		signalDuringTraining("TERM");
+	}
+
+	/** Whether signal {@code sig} is ignored by this process (Linux: the SigIgn mask of /proc/self/status). */
+	private static boolean ignored(final int sig) throws Exception {
+		final java.nio.file.Path status = Paths.get("/proc/self/status");
+		if (!Files.isReadable(status)) return false;
+		for (final String line : Files.readAllLines(status))
+			if (line.startsWith("SigIgn:")) return (Long.parseUnsignedLong(line.substring(7).trim(), 16) >> (sig - 1) &
+				1) == 1;
+		return false;
+	}
+
+	private void signalDuringTraining(final String signal) throws Exception {
+		final File model = new File(tmp.getRoot(), "model");
+		final List<String> cmd = new ArrayList<>(Arrays.asList(Paths.get(System.getProperty("java.home"), "bin", "java")
+			.toString(), "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+			"Supervised (Robust Loss)", "image=test-images/nuclei-train.tif", "label=test-images/nuclei-train-gt.tif",
+			"iterations=100000", "base_channels=4", "depth=2", "patch_size=32", "batch_size=2", "model=" + model));
+		final File out = tmp.newFile(), err = tmp.newFile();
+		final ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out).redirectError(err);
+		pb.environment().remove("NOISY_LABELS_DEBUG");
+		final Process p = pb.start();
+		try {
+			// wait until training runs (its progress lines reach standard error); generous for a busy machine
+			final long deadline = System.nanoTime() + 300_000_000_000L;
+			String log = "";
+			while (!log.contains("Training: iteration ") && p.isAlive() && System.nanoTime() < deadline) {
+				Thread.sleep(200);
+				log = new String(Files.readAllBytes(err.toPath()), StandardCharsets.UTF_8);
+			}
+			assertTrue("alive " + p.isAlive() + ", standard error: " + log + ", standard output: " + new String(Files
+				.readAllBytes(out.toPath()), StandardCharsets.UTF_8), log.contains("Training: iteration "));
+			assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor());
+			assertTrue("no exit within 120 s of SIG" + signal, p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+		}
+		finally {
+			p.destroyForcibly();
+		}
+		final String log = new String(Files.readAllBytes(err.toPath()), StandardCharsets.UTF_8);
+		assertEquals(log, 130, p.exitValue());
+		final java.util.regex.Matcher m = java.util.regex.Pattern.compile("canceled: model \\(iteration (\\d+)\\) written to " +
+			java.util.regex.Pattern.quote(model.toString())).matcher(log);
+		assertTrue(log, m.find());
+		final long iteration = Long.parseLong(m.group(1));
+		assertTrue(log, iteration >= 1 && iteration < 100000);
+		try (org.noisylabels.train.Predictor pr = org.noisylabels.train.Predictor.load(model.toPath())) {
+			assertEquals(iteration, pr.info().iterations);
+			assertTrue(pr.info().stopped, pr.info().stopped.startsWith("canceled at iteration " + iteration));
+		}
+		// nothing half-written next to it
+		assertEquals(0, tmp.getRoot().list((d, n) -> n.startsWith(".")).length);
+	}
+
+	/** An all-zero label trains, writes its model, exits 0, and says on standard error (even --quiet) why it learned nothing. */
+	@Test
+	public void allZeroLabelWarnsOnStandardErrorEvenWhenQuiet() throws Exception {
+		final int w = 64;
+		final float[] px = new float[w * w];
+		for (int i = 0; i < px.length; i++) px[i] = (i % w / 8 + i / w / 8) % 2 == 0 ? 10 : 60;
+		final File img = new File(tmp.getRoot(), "img.tif"), zero = new File(tmp.getRoot(), "zero.tif"), model = new File(
+			tmp.getRoot(), "model");
+		ij.IJ.saveAsTiff(new ij.ImagePlus("img", new ij.process.FloatProcessor(w, w, px)), img.getPath());
+		ij.IJ.saveAsTiff(new ij.ImagePlus("zero", new ij.process.ByteProcessor(w, w)), zero.getPath());
+		final String[] r = run("--quiet", "Supervised (Robust Loss)", "image=" + img, "label=" + zero, "iterations=10",
+			"batch_size=1", "patch_size=32", "base_channels=4", "depth=2", "model=" + model);
+		assertEquals(r[2], "0", r[0]);
+		assertTrue(r[2], r[2].contains("[WARNING] the training learned nothing") && r[2].contains("all zero"));
+		assertTrue(new File(model, "model.json").isFile());
+	}
+
 	@Test
 	public void usageErrorsExit2() throws Exception {
 		assertEquals("2", run()[0]);

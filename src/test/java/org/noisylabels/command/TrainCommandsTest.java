@@ -168,6 +168,46 @@ public class TrainCommandsTest {
 	}
 
 	@Test
+	public void keepModelAndResumeKeys() throws Exception {
+		final File img = image("img64.tif", 64, 64), lab = label("lab64.tif", 64, 64, 0, 255);
+		final File first = new File(tmp.getRoot(), "first"), second = new File(tmp.getRoot(), "second");
+		final String[] six = { "iterations=6", "batch_size=1", "patch_size=32", "base_channels=4", "depth=2" };
+		final Object[] r0 = cli(args("Supervised (Robust Loss)", TINY, "image=" + img, "label=" + lab, "model=" + first,
+			"keep_model=best"));
+		assertEquals(r0[2].toString(), 0, r0[0]);
+		String json = new String(Files.readAllBytes(new File(first, ModelInfo.JSON).toPath()), StandardCharsets.UTF_8);
+		assertTrue(json, json.contains("\"keep_model\": \"best\""));
+		assertTrue(new File(first, "checkpoint/state.json").isFile());
+		// continue the 4-iteration run to 6 iterations
+		final Object[] r = cli(args("Supervised (Robust Loss)", six, "image=" + img, "label=" + lab, "model=" + second,
+			"keep_model=best", "resume=" + first));
+		assertEquals(r[2].toString(), 0, r[0]);
+		json = new String(Files.readAllBytes(new File(second, ModelInfo.JSON).toPath()), StandardCharsets.UTF_8);
+		assertTrue(json, json.contains("\"resumed_from\""));
+		// auto: held-out (noisy) labels -> the last step
+		final File third = new File(tmp.getRoot(), "third");
+		final Object[] r3 = cli(args("Supervised (Robust Loss)", TINY, "image=" + img, "label=" + lab, "model=" + third));
+		assertEquals(r3[2].toString(), 0, r3[0]);
+		json = new String(Files.readAllBytes(new File(third, ModelInfo.JSON).toPath()), StandardCharsets.UTF_8);
+		assertTrue(json, json.contains("\"keep_model\": \"last\"") && json.contains("\"iterations\": 4,"));
+		// bad input: a finished run, a missing folder, an unknown choice, another method
+		final File other = new File(tmp.getRoot(), "other");
+		assertBadInput(cli(args("Supervised (Robust Loss)", TINY, "image=" + img, "label=" + lab, "model=" + other,
+			"resume=" + first)), "already did 4 of the 4 iterations", other);
+		assertBadInput(cli(args("Supervised (Robust Loss)", TINY, "image=" + img, "label=" + lab, "model=" + other,
+			"resume=" + new File(tmp.getRoot(), "nothing"))), "does not exist", other);
+		assertBadInput(cli(args("Supervised (Robust Loss)", TINY, "image=" + img, "label=" + lab, "model=" + other,
+			"keep_model=first")), "keep_model", other);
+		assertBadInput(cli(args("Supervised (Robust Loss)", six, "image=" + img, "label=" + lab, "model=" + other,
+			"loss_type=GCE", "resume=" + first)), "loss_type was \"CE\" in the run in", other);
+		assertBadInput(cli(args("Supervised (Robust Loss)", six, "image=" + img, "label=" + lab, "model=" + other,
+			"seed=7", "resume=" + first)), "seed was 42 in the run in", other);
+		assertBadInput(cli(args("PINT", new String[] { "pnt_iterations=4", "int_iterations=2", "batch_size=1",
+			"patch_size=32", "base_channels=4", "depth=2" }, "image=" + img, "label=" + lab, "model=" + other, "resume=" +
+				first)), "was trained with 'supervised'", other);
+	}
+
+	@Test
 	public void badChoicesAndFolders() throws Exception {
 		final File model = new File(tmp.getRoot(), "model");
 		final File img = image("i.tif", 32, 32), lab = label("l.tif", 32, 32, 0, 255);
