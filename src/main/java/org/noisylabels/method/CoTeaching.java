@@ -1,14 +1,7 @@
 package org.noisylabels.method;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.Map;
 
-import org.noisylabels.Check;
-import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.loss.Losses;
-import org.noisylabels.train.PredictionGraph;
-import org.noisylabels.train.StepContext;
 import org.noisylabels.train.StepGraph;
 import org.scijava.plugin.Plugin;
 import org.tensorflow.Operand;
@@ -25,38 +18,29 @@ import org.tensorflow.types.TFloat32;
  * inference) or network 1 alone ({@code inference=first}).
  */
 @Plugin(type = NoisyLabelMethod.class, name = CoTeaching.NAME)
-public class CoTeaching extends AbstractNoisyLabelMethod {
+public class CoTeaching extends SmallLossMethod {
 
 	public static final String NAME = "co_teaching";
-	/** The fed scalar: the fraction of valid pixels each network keeps. */
-	static final String KEEP = "keep_ratio";
 
-	/** Parameters with PyMIC's key names. */
-	public static final class Params {
+	/** Parameters with PyMIC's key names: co_teaching_select_ratio 0.8, rampup_start, rampup_end, inference. */
+	public static final class Params extends SmallLossMethod.Params {
 
-		public double selectRatio = 0.8;
-		public long rampupStart = 1000, rampupEnd = 8000;
-		/** "mean" (PyMIC) or "first". */
-		public String inference = "mean";
+		public Params() {
+			super(0.8);
+		}
 
 		public Params validate() {
-			Check.range(selectRatio, 0.01, 1, "co_teaching_select_ratio");
-			if (rampupStart < 0) throw new NoisyLabelsException("rampup_start=" + rampupStart + " must be at least 0");
-			if (rampupEnd < rampupStart) throw new NoisyLabelsException("rampup_end=" + rampupEnd +
-				" must be at least rampup_start (" + rampupStart + ")");
-			inference = Check.choice(inference, "inference", "mean", "first");
+			validate("co_teaching_select_ratio");
 			return this;
 		}
 	}
-
-	private final Params params;
 
 	public CoTeaching() {
 		this(new Params());
 	}
 
 	public CoTeaching(final Params params) {
-		this.params = params;
+		super(params, "co_teaching_select_ratio", 2, true);
 	}
 
 	@Override
@@ -64,34 +48,9 @@ public class CoTeaching extends AbstractNoisyLabelMethod {
 		return NAME;
 	}
 
-	@Override
-	public int networks() {
-		return 2;
-	}
-
-	@Override
-	public Map<String, Object> parameters() {
-		final Map<String, Object> m = super.parameters();
-		m.put("co_teaching_select_ratio", params.selectRatio);
-		m.put("rampup_start", params.rampupStart);
-		m.put("rampup_end", params.rampupEnd);
-		m.put("inference", params.inference);
-		return m;
-	}
-
-	@Override
-	public void validate() {
-		params.validate();
-	}
-
 	/** The fraction of pixels each network keeps at iteration {@code it}: 1 − (1 − select_ratio)·r(t). */
 	public double keepRatio(final long it) {
-		return 1 - (1 - params.selectRatio) * SmallLoss.rampUp(it, params.rampupStart, params.rampupEnd, true);
-	}
-
-	@Override
-	public void beforeStep(final StepContext context) {
-		context.setScalar(KEEP, keepRatio(context.step()));
+		return selection(it);
 	}
 
 	@Override
@@ -99,7 +58,7 @@ public class CoTeaching extends AbstractNoisyLabelMethod {
 		final Ops tf = g.tf();
 		final Operand<TFloat32> l1 = Losses.pixelCE(tf, g.forward(0, 0).probabilities(0), g.target(0));
 		final Operand<TFloat32> l2 = Losses.pixelCE(tf, g.forward(1, 0).probabilities(0), g.target(0));
-		return selection(tf, l1, l2, g.weight(0), g.scalar(KEEP, 1f)).loss;
+		return selection(tf, l1, l2, g.weight(0), g.scalar(SELECT, 1f)).loss;
 	}
 
 	/** The two selections and the step loss. */
@@ -132,17 +91,5 @@ public class CoTeaching extends AbstractNoisyLabelMethod {
 		final Operand<TFloat32> loss = tf.math.add(SmallLoss.selectedMean(tf, a, s2, w), SmallLoss.selectedMean(tf, b,
 			s1, w));
 		return new Selection(s1, s2, loss);
-	}
-
-	@Override
-	public Operand<TFloat32> prediction(final PredictionGraph g) {
-		if (params.inference.equals("first")) return g.forward(0).probabilities(0);
-		return SmallLoss.meanOfLogits(g.tf(), Arrays.asList(g.forward(0).logits(0), g.forward(1).logits(0)));
-	}
-
-	@Override
-	public String toString() {
-		return String.format(Locale.ROOT, "Co-Teaching (select ratio %s, ramp-up %d-%d, inference %s)", Check.fmt(
-			params.selectRatio), params.rampupStart, params.rampupEnd, params.inference);
 	}
 }

@@ -1,14 +1,7 @@
 package org.noisylabels.method;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.Map;
 
-import org.noisylabels.Check;
-import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.loss.Losses;
-import org.noisylabels.train.PredictionGraph;
-import org.noisylabels.train.StepContext;
 import org.noisylabels.train.StepGraph;
 import org.scijava.plugin.Plugin;
 import org.tensorflow.Operand;
@@ -26,38 +19,29 @@ import org.tensorflow.types.TFloat32;
  * alone ({@code inference=first}).
  */
 @Plugin(type = NoisyLabelMethod.class, name = TriNet.NAME)
-public class TriNet extends AbstractNoisyLabelMethod {
+public class TriNet extends SmallLossMethod {
 
 	public static final String NAME = "trinet";
-	/** The fed scalar: the quantile below which a pixel's loss counts as small. */
-	static final String QUANTILE = "confidence_quantile";
 
-	/** Parameters with PyMIC's key names. */
-	public static final class Params {
+	/** Parameters with PyMIC's key names: trinet_select_ratio 0.9, rampup_start, rampup_end, inference. */
+	public static final class Params extends SmallLossMethod.Params {
 
-		public double selectRatio = 0.9;
-		public long rampupStart = 1000, rampupEnd = 8000;
-		/** "mean" (PyMIC) or "first". */
-		public String inference = "mean";
+		public Params() {
+			super(0.9);
+		}
 
 		public Params validate() {
-			Check.range(selectRatio, 0.01, 1, "trinet_select_ratio");
-			if (rampupStart < 0) throw new NoisyLabelsException("rampup_start=" + rampupStart + " must be at least 0");
-			if (rampupEnd < rampupStart) throw new NoisyLabelsException("rampup_end=" + rampupEnd +
-				" must be at least rampup_start (" + rampupStart + ")");
-			inference = Check.choice(inference, "inference", "mean", "first");
+			validate("trinet_select_ratio");
 			return this;
 		}
 	}
-
-	private final Params params;
 
 	public TriNet() {
 		this(new Params());
 	}
 
 	public TriNet(final Params params) {
-		this.params = params;
+		super(params, "trinet_select_ratio", 3, false);
 	}
 
 	@Override
@@ -65,34 +49,9 @@ public class TriNet extends AbstractNoisyLabelMethod {
 		return NAME;
 	}
 
-	@Override
-	public int networks() {
-		return 3;
-	}
-
-	@Override
-	public Map<String, Object> parameters() {
-		final Map<String, Object> m = super.parameters();
-		m.put("trinet_select_ratio", params.selectRatio);
-		m.put("rampup_start", params.rampupStart);
-		m.put("rampup_end", params.rampupEnd);
-		m.put("inference", params.inference);
-		return m;
-	}
-
-	@Override
-	public void validate() {
-		params.validate();
-	}
-
 	/** The quantile of small losses at iteration {@code it}: 1 − (1 − select_ratio)·t. */
 	public double quantile(final long it) {
-		return 1 - (1 - params.selectRatio) * SmallLoss.rampUp(it, params.rampupStart, params.rampupEnd, false);
-	}
-
-	@Override
-	public void beforeStep(final StepContext context) {
-		context.setScalar(QUANTILE, quantile(context.step()));
+		return selection(it);
 	}
 
 	@Override
@@ -101,7 +60,7 @@ public class TriNet extends AbstractNoisyLabelMethod {
 		final Operand<TFloat32> l1 = Losses.pixelCE(tf, g.forward(0, 0).probabilities(0), g.target(0));
 		final Operand<TFloat32> l2 = Losses.pixelCE(tf, g.forward(1, 0).probabilities(0), g.target(0));
 		final Operand<TFloat32> l3 = Losses.pixelCE(tf, g.forward(2, 0).probabilities(0), g.target(0));
-		return selection(tf, l1, l2, l3, g.weight(0), g.scalar(QUANTILE, 1f)).loss;
+		return selection(tf, l1, l2, l3, g.weight(0), g.scalar(SELECT, 1f)).loss;
 	}
 
 	/** The three masks, the pair masks each network learns on, and the step loss. */
@@ -140,18 +99,5 @@ public class TriNet extends AbstractNoisyLabelMethod {
 			total = total == null ? lk : tf.math.add(total, lk);
 		}
 		return new Selection(m, teach, tf.math.div(total, tf.constant(3f)));
-	}
-
-	@Override
-	public Operand<TFloat32> prediction(final PredictionGraph g) {
-		if (params.inference.equals("first")) return g.forward(0).probabilities(0);
-		return SmallLoss.meanOfLogits(g.tf(), Arrays.asList(g.forward(0).logits(0), g.forward(1).logits(0), g.forward(2)
-			.logits(0)));
-	}
-
-	@Override
-	public String toString() {
-		return String.format(Locale.ROOT, "TriNet (select ratio %s, ramp-up %d-%d, inference %s)", Check.fmt(
-			params.selectRatio), params.rampupStart, params.rampupEnd, params.inference);
 	}
 }
