@@ -403,8 +403,8 @@ public final class Trainer {
 	/**
 	 * The warning for a run that learned nothing, or null: the kept model predicts one class everywhere (on
 	 * the validation data, or on up to 4 training images without validation), or the validation Dice stayed
-	 * 0 at every validation, or the loss never fell below 95 % of its first logged value. It names the likely
-	 * cause: labels without foreground, a learning rate too high, or too little training.
+	 * 0 at every validation. It names the likely cause: labels without foreground, a learning rate too high
+	 * (also when the loss never fell below 95 % of its first logged value), or too little training.
 	 */
 	static String learnedNothing(final List<TrainingData> streams, final TrainingData validation, final Live live,
 		final ResultsTable curve, final double learningRate)
@@ -420,6 +420,22 @@ public final class Trainer {
 			for (int i = 0; i < s.width * s.height; i++)
 				if (s.weight(i) > 0) predicted[Math.min(c - 1, predictedClass(p, i))]++;
 		}
+		// the training labels' classes (pixels with a non-zero weight)
+		final long[] labelled = new long[c];
+		for (final Sample s : main.samples())
+			for (int i = 0; i < s.width * s.height; i++)
+				if (s.weight(i) > 0) labelled[Math.min(c - 1, s.label(i))]++;
+		return diagnose(predicted, labelled, curve, learningRate);
+	}
+
+	/**
+	 * {@link #learnedNothing}'s decision from the kept model's predicted class counts, the training labels'
+	 * class counts and the curve.
+	 */
+	static String diagnose(final long[] predicted, final long[] labelled, final ResultsTable curve,
+		final double learningRate)
+	{
+		final int c = predicted.length;
 		int classesPredicted = 0, only = -1;
 		for (int k = 0; k < c; k++)
 			if (predicted[k] > 0) {
@@ -441,12 +457,9 @@ public final class Trainer {
 		}
 		diceZero &= anyDice;
 		final boolean lossFlat = curve.size() >= 3 && !(minLater < 0.95 * firstLoss);
-		if (!constant && !diceZero && !lossFlat) return null;
-		// the training labels' classes (pixels with a non-zero weight)
-		final long[] labelled = new long[c];
-		for (final Sample s : main.samples())
-			for (int i = 0; i < s.width * s.height; i++)
-				if (s.weight(i) > 0) labelled[Math.min(c - 1, s.label(i))]++;
+		// a loss that stays high alone is no sign: with heavily noisy labels (45 % flipped) the best reachable
+		// loss is high, and robust losses (GCE, MAE) are bounded; it only helps to name the cause
+		if (!constant && !diceZero) return null;
 		int labelClasses = 0;
 		for (final long n : labelled)
 			if (n > 0) labelClasses++;

@@ -25,6 +25,7 @@ import org.noisylabels.loss.LossType;
 import org.noisylabels.method.Supervised;
 
 import ij.ImagePlus;
+import ij.measure.ResultsTable;
 
 public class TrainerTest {
 
@@ -270,6 +271,35 @@ public class TrainerTest {
 			assertTrue(String.valueOf(out.learnedNothing), out.learnedNothing != null && out.learnedNothing.contains(
 				"learning_rate 10 is probably too high"));
 		}
+	}
+
+	/**
+	 * The warning's decision: a loss that stays high is no sign by itself (with 45 % flipped labels the best
+	 * reachable loss is high, and GCE/MAE are bounded), so a flat curve with two predicted classes and a
+	 * positive Dice gives no warning; a constant prediction or a Dice of 0 throughout does, and the flat loss
+	 * then points to the learning rate.
+	 */
+	@Test
+	public void aFlatLossAloneIsNoLearnedNothingSign() {
+		final ResultsTable flat = new ResultsTable();
+		for (final double[] row : new double[][] { { 0.60, 0.80 }, { 0.59, 0.85 }, { 0.58, 0.86 } }) {
+			flat.incrementCounter();
+			flat.addValue("loss", row[0]);
+			flat.addValue("validation_dice", row[1]);
+		}
+		final long[] labelled = { 500, 500 };
+		assertEquals(null, Trainer.diagnose(new long[] { 700, 300 }, labelled, flat, 0.001));
+		final String constant = Trainer.diagnose(new long[] { 1000, 0 }, labelled, flat, 0.001);
+		assertTrue(constant, constant.startsWith("WARNING: the training learned nothing: the model predicts class 0"));
+		assertTrue(constant, constant.contains("the loss did not fall") && constant.contains("learning_rate 0.001"));
+		final ResultsTable zero = new ResultsTable();
+		for (final double[] row : new double[][] { { 0.60, 0 }, { 0.30, 0 }, { 0.20, 0 } }) {
+			zero.incrementCounter();
+			zero.addValue("loss", row[0]);
+			zero.addValue("validation_dice", row[1]);
+		}
+		final String diceZero = Trainer.diagnose(new long[] { 700, 300 }, labelled, zero, 0.001);
+		assertTrue(diceZero, diceZero.contains("the validation Dice stayed 0") && diceZero.contains("train longer"));
 	}
 
 	/** Probability maps of a model on an image. */
