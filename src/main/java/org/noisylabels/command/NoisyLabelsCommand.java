@@ -79,6 +79,11 @@ public abstract class NoisyLabelsCommand extends DynamicCommand {
 		callerReportsErrors = b;
 	}
 
+	/** Whether a caller (the command line, the macro bridge) reports failures and handles outputs itself. */
+	boolean callerReportsErrors() {
+		return callerReportsErrors;
+	}
+
 	@Override
 	public final void run() {
 		try {
@@ -104,12 +109,15 @@ public abstract class NoisyLabelsCommand extends DynamicCommand {
 	}
 
 	private void failed(final String message, final int exitCode) {
-		fail(message);
-		if (!callerReportsErrors && exitOnFailure()) {
-			System.err.println("error: " + message);
-			System.err.flush();
-			System.exit(exitCode);
+		if (callerReportsErrors || !exitOnFailure()) {
+			fail(message);
+			return;
 		}
+		// a headless launcher run ends here: the message once, as "error: ...", not also logged
+		cancel(message);
+		System.err.println("error: " + message);
+		System.err.flush();
+		System.exit(exitCode);
 	}
 
 	/**
