@@ -91,6 +91,7 @@ public abstract class NoisyLabelsCommand extends DynamicCommand {
 			execute();
 			uniqueTitles();
 			writeOutputFolder();
+			tablesHandled();
 		}
 		catch (final NoisyLabelsException e) {
 			failed(e.getMessage(), 2);
@@ -309,6 +310,18 @@ public abstract class NoisyLabelsCommand extends DynamicCommand {
 	}
 
 	/** Writes every image output as KEY.tif and every table as KEY.csv into output_folder, all or nothing. */
+	/**
+	 * Marks the table outputs as handled: the command shows them itself (when a UI shows) and writes them
+	 * (output_folder); SciJava has no display for an ImageJ 1.x table, so its display postprocessor would
+	 * otherwise warn "Ignoring unsupported output" for each, which pops up Fiji's console window. The values
+	 * stay readable.
+	 */
+	private void tablesHandled() {
+		for (final ModuleItem<?> item : getInfo().outputs()) {
+			if (getOutput(item.getName()) instanceof ResultsTable) resolveOutput(item.getName());
+		}
+	}
+
 	private void writeOutputFolder() {
 		if (output_folder == null || output_folder.getPath().trim().isEmpty()) return;
 		final Path dir = output_folder.toPath();

@@ -111,6 +111,22 @@ public class HeadlessLauncherTest {
 		}
 	}
 
+	/**
+	 * Table outputs are shown and written by the command itself; left unresolved, SciJava's display
+	 * postprocessor warned "Ignoring unsupported output: Metrics [ij.measure.ResultsTable]" on every run,
+	 * which in Fiji pops up the console window.
+	 */
+	@Test
+	public void tableOutputsAreHandledAndStillReadable() throws Exception {
+		final String gt = new File("test-images/gt2d.tif").getAbsolutePath();
+		final Module m = context.service(ModuleService.class).run(context.service(CommandService.class).getCommand(
+			SegmentationMetricsCommand.class), true, "prediction", gt, "ground_truth", gt).get();
+		assertTrue(m.isOutputResolved("metrics"));
+		final ij.measure.ResultsTable t = (ij.measure.ResultsTable) m.getOutput("metrics");
+		assertNotNull(t);
+		assertEquals(1.0, t.getValue("dice", 0), 0.0); // the same image twice: exact by definition
+	}
+
 	private static long foreground(final ImagePlus imp) {
 		long n = 0;
 		final byte[] px = (byte[]) imp.getProcessor().convertToByte(false).getPixels();
