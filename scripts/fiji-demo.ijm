@@ -20,7 +20,7 @@ saveAs("Tiff", out + "noisy.tif");
 noisy = getTitle();
 
 // 2. train on the noisy labels with a robust loss (a short run; raise iterations for real use)
-model = out + "model-" + getTime();
+model = out + "model-" + d2s(getTime(), 0);   // d2s: "" + getTime() would give 4 digits (1.7962E12)
 run("Supervised (Robust Loss)", "image=img2d.tif label=" + noisy + " loss_type=GCE iterations=60 patch_size=64 base_channels=8 depth=2 model=[" + model + "]");
 
 // 3. apply the model to the image; output_folder writes probability.tif and mask.tif

@@ -79,6 +79,11 @@ public abstract class NoisyLabelsCommand extends DynamicCommand {
 		callerReportsErrors = b;
 	}
 
+	/** Whether a caller (the command line, the macro bridge) reports failures and handles outputs itself. */
+	boolean callerReportsErrors() {
+		return callerReportsErrors;
+	}
+
 	@Override
 	public final void run() {
 		try {
@@ -86,6 +91,7 @@ public abstract class NoisyLabelsCommand extends DynamicCommand {
 			execute();
 			uniqueTitles();
 			writeOutputFolder();
+			tablesHandled();
 		}
 		catch (final NoisyLabelsException e) {
 			failed(e.getMessage(), 2);
@@ -104,12 +110,15 @@ public abstract class NoisyLabelsCommand extends DynamicCommand {
 	}
 
 	private void failed(final String message, final int exitCode) {
-		fail(message);
-		if (!callerReportsErrors && exitOnFailure()) {
-			System.err.println("error: " + message);
-			System.err.flush();
-			System.exit(exitCode);
+		if (callerReportsErrors || !exitOnFailure()) {
+			fail(message);
+			return;
 		}
+		// a headless launcher run ends here: the message once, as "error: ...", not also logged
+		cancel(message);
+		System.err.println("error: " + message);
+		System.err.flush();
+		System.exit(exitCode);
 	}
 
 	/**
@@ -301,6 +310,18 @@ public abstract class NoisyLabelsCommand extends DynamicCommand {
 	}
 
 	/** Writes every image output as KEY.tif and every table as KEY.csv into output_folder, all or nothing. */
+	/**
+	 * Marks the table outputs as handled: the command shows them itself (when a UI shows) and writes them
+	 * (output_folder); SciJava has no display for an ImageJ 1.x table, so its display postprocessor would
+	 * otherwise warn "Ignoring unsupported output" for each, which pops up Fiji's console window. The values
+	 * stay readable.
+	 */
+	private void tablesHandled() {
+		for (final ModuleItem<?> item : getInfo().outputs()) {
+			if (getOutput(item.getName()) instanceof ResultsTable) resolveOutput(item.getName());
+		}
+	}
+
 	private void writeOutputFolder() {
 		if (output_folder == null || output_folder.getPath().trim().isEmpty()) return;
 		final Path dir = output_folder.toPath();

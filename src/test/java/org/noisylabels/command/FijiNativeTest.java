@@ -254,6 +254,8 @@ public class FijiNativeTest {
 			if (mode.equals("true")) {
 				assertEquals(log, 2, p.waitFor());
 				assertTrue(log, log.contains("error: label is not a binary mask"));
+				// reported once: the "error:" line only, not also logged
+				assertEquals(log, 1, log.split("label is not a binary mask", -1).length - 1);
 				assertFalse(log, log.contains("still running"));
 			}
 			else {
