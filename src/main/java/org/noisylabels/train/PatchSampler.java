@@ -62,15 +62,18 @@ public final class PatchSampler {
 	/** Draws the next batch of {@code n} patches. */
 	public Batch next(final int n) {
 		final Batch b = new Batch(n, patch, extraKeys.size());
-		for (int k = 0; k < n; k++) {
-			final double r = rnd.nextDouble() * cumulative[cumulative.length - 1];
-			int idx = Arrays.binarySearch(cumulative, r);
-			idx = idx < 0 ? -idx - 1 : idx + 1;
-			idx = Math.min(idx, cumulative.length - 1);
-			while (idx > 0 && cumulative[idx] == cumulative[idx - 1]) idx--;
-			fill(b, k, data.sample(idx));
-		}
+		for (int k = 0; k < n; k++) fill(b, k, drawSample());
 		return b;
+	}
+
+	/** The sample of the next patch, drawn with probability proportional to its weight. */
+	private Sample drawSample() {
+		final double r = rnd.nextDouble() * cumulative[cumulative.length - 1];
+		int idx = Arrays.binarySearch(cumulative, r);
+		idx = idx < 0 ? -idx - 1 : idx + 1;
+		idx = Math.min(idx, cumulative.length - 1);
+		while (idx > 0 && cumulative[idx] == cumulative[idx - 1]) idx--;
+		return data.sample(idx);
 	}
 
 	/**
@@ -79,14 +82,7 @@ public final class PatchSampler {
 	 */
 	public void skip(final long batches, final int n) {
 		for (long b = 0; b < batches; b++)
-			for (int k = 0; k < n; k++) {
-				final double r = rnd.nextDouble() * cumulative[cumulative.length - 1];
-				int idx = Arrays.binarySearch(cumulative, r);
-				idx = idx < 0 ? -idx - 1 : idx + 1;
-				idx = Math.min(idx, cumulative.length - 1);
-				while (idx > 0 && cumulative[idx] == cumulative[idx - 1]) idx--;
-				draws(data.sample(idx));
-			}
+			for (int k = 0; k < n; k++) draws(drawSample());
 	}
 
 	/** The random draws of one patch of {@code s}: {x0, y0, rotation, flip x, flip y}. */
