@@ -32,6 +32,8 @@ import ij.process.FloatProcessor;
 /**
  * Co-Teaching and TriNet: ramps, kept fractions, selections and which network learns from which pixels,
  * on hand-made per-pixel losses (the values below are worked out by hand), and a short training run.
+ * Masks and their sums are compared exactly: they hold only the values 0 and 1 (a selection, not
+ * arithmetic), so they are the same on every CPU; losses and gradients get a tolerance.
  */
 public class SmallLossMethodsTest {
 
