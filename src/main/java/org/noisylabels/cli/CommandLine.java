@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import org.noisylabels.Check;
 import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.command.NoisyLabelsCommand;
+import org.noisylabels.command.TrainMenuService;
 import org.noisylabels.io.AtomicFiles;
 import org.noisylabels.io.ImageFiles;
 import org.noisylabels.io.Tables;
@@ -33,6 +34,7 @@ import org.scijava.event.EventService;
 import org.scijava.log.LogLevel;
 import org.scijava.log.LogService;
 import org.scijava.module.Module;
+import org.scijava.module.ModuleInfo;
 import org.scijava.module.ModuleItem;
 import org.scijava.module.ModuleService;
 import org.scijava.module.process.InitPreprocessor;
@@ -144,7 +146,7 @@ public final class CommandLine {
 			return args.isEmpty() ? 2 : 0;
 		}
 		final Context context = existing != null ? existing : new Context(CommandService.class, ModuleService.class,
-			StatusService.class, LogService.class, EventService.class);
+			StatusService.class, LogService.class, EventService.class, TrainMenuService.class);
 		if (existing == null) {
 			if (quiet) context.service(LogService.class).setLevel(LogLevel.WARN);
 		}
@@ -240,7 +242,7 @@ public final class CommandLine {
 	}
 
 	/** The user-facing inputs of a command (no services, no context). */
-	public static List<ModuleItem<?>> userInputs(final CommandInfo info) {
+	public static List<ModuleItem<?>> userInputs(final ModuleInfo info) {
 		final List<ModuleItem<?>> list = new ArrayList<>();
 		for (final ModuleItem<?> item : info.inputs()) {
 			if (Service.class.isAssignableFrom(item.getType()) || Context.class.isAssignableFrom(item.getType())) continue;
@@ -254,7 +256,7 @@ public final class CommandLine {
 		out.println(info.getTitle());
 		out.println("  menu: " + info.getMenuPath().getMenuString(true));
 		if (info.getDescription() != null && !info.getDescription().isEmpty()) out.println("  " + info.getDescription());
-		for (final ModuleItem<?> item : userInputs(info)) {
+		for (final ModuleItem<?> item : userInputs(module.getInfo())) {
 			final StringBuilder sb = new StringBuilder("  ");
 			final boolean imageKey = NoisyLabelsCommand.imageKey(module.getDelegateObject().getClass(), item
 				.getName()) != null;
@@ -274,7 +276,7 @@ public final class CommandLine {
 				.getDescription());
 			out.println(sb);
 		}
-		for (final ModuleItem<?> item : info.outputs()) {
+		for (final ModuleItem<?> item : module.getInfo().outputs()) {
 			out.println(String.format(Locale.ROOT, "  -> %-17s %-8s", item.getName(), typeName(item.getType())) + (item
 				.getLabel() != null && !item.getLabel().isEmpty() ? "  " + item.getLabel() : ""));
 		}
@@ -314,9 +316,9 @@ public final class CommandLine {
 			if (given.containsKey(key)) throw new NoisyLabelsException("key '" + key + "' is given twice");
 			given.put(key, a.substring(eq + 1));
 		}
-		final List<ModuleItem<?>> inputs = userInputs(info);
+		final List<ModuleItem<?>> inputs = userInputs(module.getInfo());
 		final Map<String, ModuleItem<?>> outputs = new LinkedHashMap<>();
-		for (final ModuleItem<?> o : info.outputs()) outputs.put(o.getName(), o);
+		for (final ModuleItem<?> o : module.getInfo().outputs()) outputs.put(o.getName(), o);
 		// unknown keys first, so that nothing is read before the whole line is known to be valid
 		for (final String key : given.keySet()) {
 			if (findInput(inputs, key) == null && !outputs.containsKey(key)) {

@@ -3,6 +3,7 @@ package org.noisylabels.method;
 
 import org.noisylabels.loss.Losses;
 import org.noisylabels.train.StepGraph;
+import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -17,30 +18,28 @@ import org.tensorflow.types.TFloat32;
  * the sum of the two selected means. Apply Model uses the mean of both networks' logits (PyMIC's
  * inference) or network 1 alone ({@code inference=first}).
  */
-@Plugin(type = NoisyLabelMethod.class, name = CoTeaching.NAME)
+@Plugin(type = NoisyLabelMethod.class, name = CoTeaching.NAME, label = "Co-Teaching")
 public class CoTeaching extends SmallLossMethod {
 
 	public static final String NAME = "co_teaching";
 
-	/** Parameters with PyMIC's key names: co_teaching_select_ratio 0.8, rampup_start, rampup_end, inference. */
-	public static final class Params extends SmallLossMethod.Params {
-
-		public Params() {
-			super(0.8);
-		}
-
-		public Params validate() {
-			validate("co_teaching_select_ratio");
-			return this;
-		}
-	}
+	@Parameter(label = "Select ratio", min = "0.01", max = "1", stepSize = "0.01",
+		description = "Fraction of the batch's pixels each network keeps once the ramp is complete (PyMIC 0.8-0.85); sigmoid ramp exp(-5(1-t)^2)")
+	public double co_teaching_select_ratio = 0.8;
 
 	public CoTeaching() {
-		this(new Params());
+		super("co_teaching_select_ratio", 2, true);
 	}
 
-	public CoTeaching(final Params params) {
-		super(params, "co_teaching_select_ratio", 2, true);
+	/** A CoTeaching with select ratio {@code ratio} (a shortcut for tests and scripts). */
+	public CoTeaching(final double ratio) {
+		this();
+		co_teaching_select_ratio = ratio;
+	}
+
+	@Override
+	protected double selectRatio() {
+		return co_teaching_select_ratio;
 	}
 
 	@Override

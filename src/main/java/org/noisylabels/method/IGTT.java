@@ -61,7 +61,7 @@ import ij.process.ByteProcessor;
  * therefore that set, or the candidate next to it (the thresholds on either side of mean(P)); among
  * candidates giving the same set the smallest k is taken.
  */
-@Plugin(type = NoisyLabelMethod.class, name = "igtt")
+@Plugin(type = NoisyLabelMethod.class, name = "igtt", label = "iGTT", visible = false)
 public class IGTT extends AbstractNoisyLabelMethod {
 
 	/** Number of thresholds K (paper and reference code: 30). */

@@ -98,7 +98,7 @@ import ij.process.ImageProcessor;
  * The static functions below also work without the trainer (graph building blocks with their own
  * {@link #ema} ops, and {@link Plain} in double precision for the tests).
  */
-@Plugin(type = NoisyLabelMethod.class, name = "pint")
+@Plugin(type = NoisyLabelMethod.class, name = "pint", label = "PINT", visible = false)
 public final class PINT extends AbstractNoisyLabelMethod {
 
 	/** Added to p̂ inside the entropy's log: u = −Σ_c p̂ log(p̂ + 1e-6). */

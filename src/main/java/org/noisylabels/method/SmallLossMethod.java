@@ -3,12 +3,12 @@ package org.noisylabels.method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import org.noisylabels.Check;
 import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.train.PredictionGraph;
 import org.noisylabels.train.StepContext;
+import org.scijava.plugin.Parameter;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 
@@ -23,39 +23,36 @@ public abstract class SmallLossMethod extends AbstractNoisyLabelMethod {
 	/** The fed scalar: 1 − (1 − select_ratio)·ramp at the current step. */
 	static final String SELECT = "select";
 
-	/** Parameters with PyMIC's key names. */
-	public static class Params {
+	@Parameter(label = "Ramp-up start", min = "0", max = "100000000",
+		description = "Iteration at which the selection starts tightening (PyMIC 1000)")
+	public long rampup_start = 1000;
 
-		public double selectRatio;
-		public long rampupStart = 1000, rampupEnd = 8000;
-		/** "mean" (PyMIC) or "first". */
-		public String inference = "mean";
+	@Parameter(label = "Ramp-up end", min = "0", max = "100000000",
+		description = "Iteration at which the selection reaches the select ratio (PyMIC 8000; about half of iterations for short runs)")
+	public long rampup_end = 8000;
 
-		protected Params(final double selectRatio) {
-			this.selectRatio = selectRatio;
-		}
+	@Parameter(label = "Inference", choices = { "mean", "first" },
+		description = "Apply Model uses the mean of the networks' logits (PyMIC) or the first network")
+	public String inference = "mean";
 
-		void validate(final String selectKey) {
-			Check.range(selectRatio, 0.01, 1, selectKey);
-			if (rampupStart < 0) throw new NoisyLabelsException("rampup_start=" + rampupStart + " must be at least 0");
-			if (rampupEnd < rampupStart) throw new NoisyLabelsException("rampup_end=" + rampupEnd +
-				" must be at least rampup_start (" + rampupStart + ")");
-			inference = Check.choice(inference, "inference", "mean", "first");
-		}
-	}
-
-	private final Params params;
 	private final String selectKey;
 	private final int networks;
 	private final boolean sigmoidRamp;
 
-	protected SmallLossMethod(final Params params, final String selectKey, final int networks,
-		final boolean sigmoidRamp)
-	{
-		this.params = params;
+	protected SmallLossMethod(final String selectKey, final int networks, final boolean sigmoidRamp) {
 		this.selectKey = selectKey;
 		this.networks = networks;
 		this.sigmoidRamp = sigmoidRamp;
+	}
+
+	/** The select ratio reached at the end of the ramp (the subclass's own key). */
+	protected abstract double selectRatio();
+
+	/** Sets the ramp (a shortcut for tests and scripts). */
+	public SmallLossMethod ramp(final long start, final long end) {
+		rampup_start = start;
+		rampup_end = end;
+		return this;
 	}
 
 	@Override
@@ -64,23 +61,15 @@ public abstract class SmallLossMethod extends AbstractNoisyLabelMethod {
 	}
 
 	@Override
-	public Map<String, Object> parameters() {
-		final Map<String, Object> m = super.parameters();
-		m.put(selectKey, params.selectRatio);
-		m.put("rampup_start", params.rampupStart);
-		m.put("rampup_end", params.rampupEnd);
-		m.put("inference", params.inference);
-		return m;
-	}
-
-	@Override
 	public void validate() {
-		params.validate(selectKey);
+		super.validate();
+		if (rampup_end < rampup_start) throw new NoisyLabelsException("rampup_end=" + rampup_end +
+			" must be at least rampup_start (" + rampup_start + ")");
 	}
 
 	/** The fed scalar at iteration {@code it}: 1 − (1 − select_ratio)·r(t). */
 	public double selection(final long it) {
-		return 1 - (1 - params.selectRatio) * SmallLoss.rampUp(it, params.rampupStart, params.rampupEnd, sigmoidRamp);
+		return 1 - (1 - selectRatio()) * SmallLoss.rampUp(it, rampup_start, rampup_end, sigmoidRamp);
 	}
 
 	@Override
@@ -90,7 +79,7 @@ public abstract class SmallLossMethod extends AbstractNoisyLabelMethod {
 
 	@Override
 	public Operand<TFloat32> prediction(final PredictionGraph g) {
-		if (params.inference.equals("first")) return g.forward(0).probabilities(0);
+		if (inference.equalsIgnoreCase("first")) return g.forward(0).probabilities(0);
 		final List<Operand<TFloat32>> logits = new ArrayList<>();
 		for (int i = 0; i < networks; i++) logits.add(g.forward(i).logits(0));
 		return SmallLoss.meanOfLogits(g.tf(), logits);
@@ -99,6 +88,6 @@ public abstract class SmallLossMethod extends AbstractNoisyLabelMethod {
 	@Override
 	public String toString() {
 		return String.format(Locale.ROOT, "%s (%s %s, ramp-up %d-%d, inference %s)", methodName(), selectKey, Check.fmt(
-			params.selectRatio), params.rampupStart, params.rampupEnd, params.inference);
+			selectRatio()), rampup_start, rampup_end, inference);
 	}
 }

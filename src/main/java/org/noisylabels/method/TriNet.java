@@ -3,6 +3,7 @@ package org.noisylabels.method;
 
 import org.noisylabels.loss.Losses;
 import org.noisylabels.train.StepGraph;
+import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -18,30 +19,28 @@ import org.tensorflow.types.TFloat32;
  * PyTorch code would divide by zero). Apply Model uses the mean of the three networks' logits or network 1
  * alone ({@code inference=first}).
  */
-@Plugin(type = NoisyLabelMethod.class, name = TriNet.NAME)
+@Plugin(type = NoisyLabelMethod.class, name = TriNet.NAME, label = "TriNet")
 public class TriNet extends SmallLossMethod {
 
 	public static final String NAME = "trinet";
 
-	/** Parameters with PyMIC's key names: trinet_select_ratio 0.9, rampup_start, rampup_end, inference. */
-	public static final class Params extends SmallLossMethod.Params {
-
-		public Params() {
-			super(0.9);
-		}
-
-		public Params validate() {
-			validate("trinet_select_ratio");
-			return this;
-		}
-	}
+	@Parameter(label = "Select ratio", min = "0.01", max = "1", stepSize = "0.01",
+		description = "Quantile of small losses each network keeps once the ramp is complete (PyMIC 0.9); linear ramp")
+	public double trinet_select_ratio = 0.9;
 
 	public TriNet() {
-		this(new Params());
+		super("trinet_select_ratio", 3, false);
 	}
 
-	public TriNet(final Params params) {
-		super(params, "trinet_select_ratio", 3, false);
+	/** A TriNet with select ratio {@code ratio} (a shortcut for tests and scripts). */
+	public TriNet(final double ratio) {
+		this();
+		trinet_select_ratio = ratio;
+	}
+
+	@Override
+	protected double selectRatio() {
+		return trinet_select_ratio;
 	}
 
 	@Override

@@ -88,7 +88,7 @@ public class FijiNativeTest {
 		int keys = 0;
 		for (final CommandInfo info : commands()) {
 			final Module m = context.service(ModuleService.class).createModule(info);
-			for (final ModuleItem<?> item : CommandLine.userInputs(info)) {
+			for (final ModuleItem<?> item : CommandLine.userInputs(m.getInfo())) {
 				if (item.getType() == ImagePlus.class) {
 					assertTrue(info.getTitle() + ": optional image '" + item.getName() + "' must be an image key",
 						item.isRequired());
@@ -108,7 +108,9 @@ public class FijiNativeTest {
 	@Test
 	public void noInputIsPersisted() {
 		for (final CommandInfo info : commands()) {
-			for (final ModuleItem<?> item : CommandLine.userInputs(info)) {
+			// the module's inputs: a method's entry adds the method's own keys to the command's
+			final Module m = context.service(ModuleService.class).createModule(info);
+			for (final ModuleItem<?> item : CommandLine.userInputs(m.getInfo())) {
 				assertFalse(info.getTitle() + ": " + item.getName() + " is persisted", item.isPersisted());
 			}
 		}
@@ -120,7 +122,7 @@ public class FijiNativeTest {
 		for (final CommandInfo info : commands()) {
 			final Module m = context.service(ModuleService.class).createModule(info);
 			MacroDefaultsPreprocessor.resolveDefaults(m);
-			for (final ModuleItem<?> item : info.inputs()) {
+			for (final ModuleItem<?> item : m.getInfo().inputs()) {
 				final boolean requiredImage = item.getType() == ImagePlus.class && item.isRequired();
 				assertEquals(info.getTitle() + ": " + item.getName(), !requiredImage, m.isInputResolved(item.getName()));
 			}
@@ -281,8 +283,8 @@ public class FijiNativeTest {
 	/** The commands are DynamicCommands: the image choices are filled in when the dialog opens. */
 	@Test
 	public void commandModulesAreDynamic() {
-		final Module m = context.service(ModuleService.class).createModule(context.service(CommandService.class)
-			.getCommand(TrainSupervisedCommand.class));
+		final Module m = context.service(ModuleService.class).createModule(CommandLine.find(context.service(
+			CommandService.class), "Supervised (Robust Loss)"));
 		assertFalse(m instanceof CommandModule);
 		assertTrue(m instanceof NoisyLabelsCommand);
 	}

@@ -125,20 +125,15 @@ public class SmallLossMethodsTest {
 		assertEquals(1, SmallLoss.rampUp(7, 5, 5, false), 1e-12);
 		assertEquals(0, SmallLoss.rampUp(4, 5, 5, false), 1e-12);
 
-		final CoTeaching.Params cp = new CoTeaching.Params();
-		cp.selectRatio = 0.8;
-		cp.rampupStart = 100;
-		cp.rampupEnd = 300;
-		final CoTeaching ct = new CoTeaching(cp.validate());
+		final CoTeaching ct = new CoTeaching(0.8);
+		ct.ramp(100, 300).validate();
 		assertEquals(1 - 0.2 * Math.exp(-5), ct.keepRatio(0), 1e-12);
 		assertEquals(1 - 0.2 * Math.exp(-1.25), ct.keepRatio(200), 1e-12);
 		assertEquals(0.8, ct.keepRatio(300), 1e-12);
 		assertEquals(0.8, ct.keepRatio(10_000), 1e-12);
 
-		final TriNet.Params tp = new TriNet.Params();
-		tp.rampupStart = 100;
-		tp.rampupEnd = 300;
-		final TriNet tn = new TriNet(tp.validate());
+		final TriNet tn = new TriNet();
+		tn.ramp(100, 300).validate();
 		assertEquals(1, tn.quantile(50), 1e-12);
 		assertEquals(1 - 0.1 * 0.5, tn.quantile(200), 1e-12);
 		assertEquals(0.9, tn.quantile(300), 1e-12);
@@ -146,11 +141,8 @@ public class SmallLossMethodsTest {
 
 	@Test
 	public void coTeachingKeepsTheSmallLossPixelsOfTheOtherNetworkAtEveryStepOfTheRamp() {
-		final CoTeaching.Params p = new CoTeaching.Params();
-		p.selectRatio = 0.5;
-		p.rampupStart = 0;
-		p.rampupEnd = 100;
-		final CoTeaching method = new CoTeaching(p.validate());
+		final CoTeaching method = new CoTeaching(0.5);
+		method.ramp(0, 100).validate();
 		try (Fixture f = new Fixture(10)) {
 			final CoTeaching.Selection sel = CoTeaching.selection(f.tf, f.l1, f.l2, f.w, f.s);
 			final Output<?>[] grads = f.gradients(sel.loss, 2);
@@ -220,13 +212,7 @@ public class SmallLossMethodsTest {
 		final ImagePlus[] d = discs();
 		final TrainingData data = TrainingData.fromImages(d[0], d[1], null, null, Normalization.zscore(), 0, "image",
 			"label");
-		final CoTeaching.Params cp = new CoTeaching.Params();
-		cp.rampupStart = 0;
-		cp.rampupEnd = 20;
-		final TriNet.Params tp = new TriNet.Params();
-		tp.rampupStart = 0;
-		tp.rampupEnd = 20;
-		for (final NoisyLabelMethod method : Arrays.asList(new CoTeaching(cp), new TriNet(tp))) {
+		for (final NoisyLabelMethod method : Arrays.asList(new CoTeaching().ramp(0, 20), new TriNet().ramp(0, 20))) {
 			final TrainingConfig cfg = new TrainingConfig();
 			cfg.network.depth = 1;
 			cfg.network.baseChannels = 4;
