@@ -23,13 +23,13 @@ import ij.measure.ResultsTable;
 public class IGTTCommand extends NoisyLabelsCommand {
 
 	@Parameter(label = "Image", required = false, persist = false,
-		description = "Title of an open image, a file path or none. The image(s) to segment: a 2D image or a stack (each slice is one training image); or give folder")
+		description = "Title of an open image, a file path or none. The image(s) to segment: a 2D image or a stack (each slice is one training image); or give image_folder")
 	@ImageKey(ImageKey.ACTIVE)
 	private String image = NONE;
 
 	@Parameter(label = "Folder", required = false, persist = false, style = "directory",
 		description = "Instead of image: a folder of .tif/.png images of one size (stacks count slice by slice)")
-	private File folder;
+	private File image_folder;
 
 	@Parameter(label = "Ground truth", required = false, persist = false,
 		description = "Title of an open image, a file path or none. Optional binary mask of the same size, only to score every epoch (metrics table, Dice plot)")
@@ -75,7 +75,7 @@ public class IGTTCommand extends NoisyLabelsCommand {
 
 	@Parameter(label = "LR step (epochs)", min = "0", max = "100000",
 		description = "The learning rate is multiplied by 0.1 every this many epochs (0 = constant)", persist = false)
-	private int lr_step = 20;
+	private int lr_step_epochs = 20;
 
 	@Parameter(label = "Base channels", min = "1", max = "256",
 		description = "U-Net channels of the first level (doubled per level)", persist = false)
@@ -136,7 +136,7 @@ public class IGTTCommand extends NoisyLabelsCommand {
 		s.momentum = momentum;
 		s.weightDecay = weight_decay;
 		s.clipNorm = clip_norm;
-		s.lrStep = lr_step;
+		s.lrStep = lr_step_epochs;
 		s.baseChannels = base_channels;
 		s.depth = depth;
 		s.batchSize = batch_size;
@@ -149,13 +149,13 @@ public class IGTTCommand extends NoisyLabelsCommand {
 	@Override
 	protected void execute() {
 		final ImagePlus img = image("image"), gt = image("ground_truth");
-		if (img != null && folder != null) throw new NoisyLabelsException(
-			"give either image or folder, not both");
-		if (img == null && folder == null) throw new NoisyLabelsException(
-			"missing input: give image (a 2D image or stack) or folder (a folder of images)");
+		if (img != null && image_folder != null) throw new NoisyLabelsException(
+			"give either image or image_folder, not both");
+		if (img == null && image_folder == null) throw new NoisyLabelsException(
+			"missing input: give image (a 2D image or stack) or image_folder (a folder of images)");
 		final IGTTSegmentation.Settings s = settings();
 		if (model != null) ModelFiles.checkTarget(model.toPath(), "model");
-		final ImagePlus in = img != null ? img : IGTTSegmentation.openFolder(folder, "folder");
+		final ImagePlus in = img != null ? img : IGTTSegmentation.openFolder(image_folder, "image_folder");
 		final IGTTSegmentation.Result res = IGTTSegmentation.run(in, gt, s, progress(), trainingLog());
 		if (res.canceled) {
 			log.warn("iGTT canceled: the outputs are from epoch " + res.epochs + " (the last finished epoch)");

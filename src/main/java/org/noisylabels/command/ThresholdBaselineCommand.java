@@ -35,9 +35,9 @@ public class ThresholdBaselineCommand extends NoisyLabelsCommand {
 		description = "Adaptive Gaussian: object where value > local mean - offset x standard deviation of the image; negative = stricter (default -0.2 keeps the noise of flat background out)", persist = false)
 	private double offset = -0.2;
 
-	@Parameter(label = "Dark objects", required = false,
-		description = "Objects darker than the background (false: bright objects on dark background, as in fluorescence)", persist = false)
-	private boolean dark_objects = false;
+	@Parameter(label = "Bright objects", required = false,
+		description = "Objects brighter than the background, as in fluorescence (false: dark objects on a bright background); the same key as iGTT's", persist = false)
+	private boolean bright_objects = true;
 
 	@Parameter(label = "Threshold each slice", required = false,
 		description = "One threshold per slice (false: one threshold from the whole stack's histogram)", persist = false)
@@ -48,7 +48,7 @@ public class ThresholdBaselineCommand extends NoisyLabelsCommand {
 
 	@Override
 	protected void execute() {
-		mask = ThresholdBaseline.apply(image, method, sigma, block_size, offset, dark_objects, per_slice,
+		mask = ThresholdBaseline.apply(image, method, sigma, block_size, offset, !bright_objects, per_slice,
 			progress()).mask;
 	}
 }

@@ -42,9 +42,11 @@ import org.tensorflow.types.TFloat32;
  * <li><b>Prediction</b> ({@link #prediction(PredictionGraph)}): which network or head, or the mean of
  * logits, Apply Model uses. It is built in inference mode and exported with the model.</li>
  * </ol>
- * A method is a SciJava plugin ({@code @Plugin(type = NoisyLabelMethod.class, name = "...")}); an
- * instance is used for ONE training run (configure it through its fields or constructor before
- * training). Extend {@link AbstractNoisyLabelMethod}; see {@link Supervised} for the simplest example.
+ * A method is a SciJava plugin ({@code @Plugin(type = NoisyLabelMethod.class, name = "...", label = "...")}),
+ * discovered by {@link NoisyLabelMethodService}; its keys are its {@code @Parameter} fields, declared once
+ * ({@link MethodParameters}), and every visible method gets the menu entry Plugins › Noisy Labels › Train ›
+ * label with the shared Train keys and its own. An instance is used for ONE training run. Extend
+ * {@link AbstractNoisyLabelMethod}; see {@link Supervised} and examples/user-method/WeightedCE.java.
  */
 public interface NoisyLabelMethod extends SciJavaPlugin {
 

@@ -85,14 +85,14 @@ public class IGTTCommandTest {
 		// both image and folder
 		final File dir = tmp.newFolder("imgs");
 		Files.copy(img.toPath(), dir.toPath().resolve("a.tif"));
-		assertBadInput(cli(args("image=" + img, "folder=" + dir, "probability=" + prob, "mask=" + mask)),
+		assertBadInput(cli(args("image=" + img, "image_folder=" + dir, "probability=" + prob, "mask=" + mask)),
 			"either image or folder", prob, mask);
 		// ground truth of another size
 		assertBadInput(cli(args("image=" + img, "ground_truth=" + mask("gt.tif", 40, 32), "probability=" + prob,
 			"mask=" + mask)), "ground_truth", prob, mask);
 		// folder of images of different sizes
 		Files.copy(image("b.tif", 40, 32, false).toPath(), dir.toPath().resolve("b.tif"));
-		assertBadInput(cli(TITLE, "folder=" + dir, "probability=" + prob, "epochs=1"), "one size", prob);
+		assertBadInput(cli(TITLE, "image_folder=" + dir, "probability=" + prob, "epochs=1"), "one size", prob);
 		// bad parameter values
 		assertBadInput(cli(args("image=" + img, "p=0", "probability=" + prob)), "p", prob);
 		assertBadInput(cli(args("image=" + img, "k=2", "probability=" + prob)), "k", prob);
