@@ -160,6 +160,12 @@ public final class CommandLine {
 				describe(context, find(commands, args.get(1)));
 				return 0;
 			}
+			if ((args.get(0).equals("train") || args.get(0).equals("test")) && args.size() >= 2 && args.get(1)
+				.matches("(?i).*\\.(cfg|ini|conf|txt)$"))
+			{
+				if (args.size() > 2) throw new NoisyLabelsException(args.get(0) + " CONFIG.cfg takes no key=value: write the keys into the configuration file");
+				return runConfig(context, args.get(0), new File(args.get(1)));
+			}
 			if (args.get(0).startsWith("-")) {
 				throw new NoisyLabelsException("unknown option " + args.get(0) + ": use --list, --help \"Title\" or \"Title\" key=value ...");
 			}
@@ -179,12 +185,72 @@ public final class CommandLine {
 		}
 	}
 
+	/**
+	 * Runs a PyMIC configuration file: checks all of it first ({@link ConfigRun}; warnings for unknown
+	 * keys), then runs its calls.
+	 */
+	private int runConfig(final Context context, final String stage, final File file) {
+		final ConfigFile cfg = ConfigFile.read(file);
+		final ConfigRun plan = ConfigRun.plan(cfg, stage, context.service(
+			org.noisylabels.method.NoisyLabelMethodService.class));
+		final CommandService commands = context.service(CommandService.class);
+		// keys the target command does not have (e.g. PINT has no learning_rate) are dropped with a warning
+		for (final ConfigRun.Call call : plan.calls) {
+			final CommandInfo info = find(commands, call.title);
+			final Module module = context.service(ModuleService.class).createModule(info);
+			final List<ModuleItem<?>> inputs = userInputs(module.getInfo());
+			for (final ModuleItem<?> o : module.getInfo().outputs()) inputs.add(o);
+			for (final String key : new ArrayList<>(call.keys.keySet())) {
+				if (findInput(inputs, key) == null) {
+					plan.warnings.add(file.getName() + ": " + key + " has no meaning for \"" + call.title + "\" (ignored)");
+					call.keys.remove(key);
+				}
+			}
+		}
+		for (final String w : plan.warnings) err.println("warning: " + w);
+		if (stage.equals("test")) {
+			// every output is checked before the first is written
+			for (final ConfigRun.Call call : plan.calls) refuseExisting(Paths.get(call.keys.get("mask")), "mask");
+		}
+		// PyMIC creates ckpt_save_dir and output_dir; so does the suite, once everything is checked, and it
+		// removes the folders it created (when still empty) if the run fails
+		final List<File> created = new ArrayList<>();
+		boolean ok = false;
+		try {
+			for (final ConfigRun.Call call : plan.calls) {
+				final String target = call.title.equals("Apply Model") ? call.keys.get("mask") : call.keys.get("model");
+				if (target != null) mkdirs(new File(target).getAbsoluteFile().getParentFile(), created);
+				if (!quiet) err.println("config: " + call);
+				final int code = execute(context, find(commands, call.title), call.argv().subList(1, call.argv().size()));
+				if (code != 0) return code;
+			}
+			ok = true;
+			return 0;
+		}
+		finally {
+			if (!ok) for (int i = created.size() - 1; i >= 0; i--) {
+				final String[] left = created.get(i).list();
+				if (left != null && left.length == 0) created.get(i).delete();
+			}
+		}
+	}
+
+	private static void mkdirs(final File dir, final List<File> created) {
+		if (dir == null || dir.isDirectory()) return;
+		mkdirs(dir.getParentFile(), created);
+		if (!dir.mkdir() && !dir.isDirectory()) throw new NoisyLabelsException("cannot create " + dir +
+			": check the permissions of its parent folder");
+		created.add(dir);
+	}
+
 	private void usage() {
 		out.println("Noisy Labels command line");
 		out.println("  noisy-labels --list                      every command with its keys, defaults and ranges");
 		out.println("  noisy-labels --help \"Title\"              one command");
 		out.println("  noisy-labels \"Title\" key=value ...       run a command (images are file paths;");
 		out.println("                                           outputs go to the path given by their key)");
+		out.println("  noisy-labels train CONFIG.cfg           train as a PyMIC configuration file says");
+		out.println("  noisy-labels test CONFIG.cfg            segment its test_csv images into its output_dir");
 		out.println("  options: --quiet (no progress and no informational log on standard error)");
 		out.println("           --overwrite (replace existing output files and model folders; without it they are refused)");
 	}

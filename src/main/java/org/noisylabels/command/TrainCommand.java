@@ -7,6 +7,7 @@ import java.util.List;
 import org.noisylabels.Check;
 import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.io.Masks;
+import org.noisylabels.io.PairList;
 import org.noisylabels.train.ModelFiles;
 import org.noisylabels.train.Normalization;
 import org.noisylabels.train.TrainingConfig;
@@ -54,6 +55,18 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 		description = "With image_folder: a folder holding a label file with the same name for every image")
 	protected File label_folder;
 
+	@Parameter(label = "Training pairs (CSV)", required = false, persist = false,
+		description = "Instead of image/label or folders: a CSV file (PyMIC's train_csv) with the columns image,label, one pair per row; relative paths are relative to root_dir, or to the CSV's folder")
+	protected File train_csv;
+
+	@Parameter(label = "Validation pairs (CSV)", required = false, persist = false,
+		description = "Optional: a CSV file (PyMIC's valid_csv) of held-out image,label pairs, as train_csv")
+	protected File valid_csv;
+
+	@Parameter(label = "Root folder of the CSV paths", style = "directory", required = false, persist = false,
+		description = "Optional (PyMIC's root_dir): the folder the relative paths of train_csv and valid_csv start from")
+	protected File root_dir;
+
 	@Parameter(label = "Validation image", required = false, persist = false,
 		description = "Title of an open image, a file path or none. Optional held-out image; without it validation_fraction of the training images (or tiles) is held out")
 	@ImageKey
@@ -92,6 +105,10 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 		description = "Stop after this many validations without a better Dice (0 = never); the model keeps the best validation", persist = false)
 	protected int early_stopping = 0;
 
+	@Parameter(label = "Validation interval", min = "0", max = "10000000",
+		description = "Validate every this many iterations (PyMIC's iter_valid); 0 = automatic (about 20 validations per run)", persist = false)
+	protected int validation_interval = 0;
+
 	@Parameter(label = "Seed", description = "Random seed (weights, patches, augmentation, validation split, the method's random choices)", persist = false)
 	protected long seed = 42;
 
@@ -120,6 +137,8 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 	 */
 	/** The resolved image keys (set by {@link #config()}). */
 	protected ImagePlus img, lab, ign, vimg, vlab;
+	/** The pairs of train_csv and valid_csv, or null (set by {@link #config()}). */
+	protected PairList csvPairs, validPairs;
 
 	private void resolveImages() {
 		img = image("image");
@@ -134,7 +153,20 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 		final boolean images = img != null || lab != null, folders = image_folder != null || label_folder != null;
 		if (images && folders) throw new NoisyLabelsException(
 			"give image and label, or image_folder and label_folder, not both");
-		if (folders) {
+		if (train_csv != null && (images || folders)) throw new NoisyLabelsException(
+			"give train_csv, or image and label, or image_folder and label_folder: one of them");
+		if (valid_csv != null && (vimg != null || vlab != null)) throw new NoisyLabelsException(
+			"give valid_csv or validation_image/validation_label, not both");
+		if (root_dir != null && !root_dir.isDirectory()) throw new NoisyLabelsException("root_dir: " + root_dir +
+			" is not a folder: give the folder the CSV's relative paths start from");
+		if (train_csv != null) {
+			csvPairs = PairList.read(train_csv, root_dir, "train_csv", true);
+			if (ign != null) throw new NoisyLabelsException(
+				"ignore_mask works with image/label only: with train_csv, mark ignored pixels in the labels' own files");
+			if (valid_csv != null) validPairs = PairList.read(valid_csv, root_dir, "valid_csv", true);
+		}
+		else if (valid_csv != null) throw new NoisyLabelsException("valid_csv works with train_csv: give train_csv too, or validation_image and validation_label");
+		else if (folders) {
 			Check.present(image_folder, "image_folder");
 			Check.present(label_folder, "label_folder");
 			if (ign != null) throw new NoisyLabelsException(
@@ -142,7 +174,7 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 		}
 		else {
 			if (img == null && lab == null) throw new NoisyLabelsException(
-				"no training data: give image and label (or image_folder and label_folder)");
+				"no training data: give image and label (or image_folder and label_folder, or train_csv)");
 			Check.present(img, "image");
 			Check.present(lab, "label");
 		}
@@ -160,8 +192,9 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 		cfg.network.batchNorm = batch_norm;
 		cfg.batchSize = batch_size;
 		cfg.patchSize = patch_size;
-		cfg.validationFraction = vlab != null ? 0 : validation_fraction;
+		cfg.validationFraction = vlab != null || validPairs != null ? 0 : validation_fraction;
 		cfg.earlyStopping = early_stopping;
+		cfg.validationInterval = validation_interval;
 		cfg.seed = seed;
 		cfg.model = model.toPath();
 		cfg.keepModel = TrainingConfig.KeepModel.parse(keep_model);
@@ -180,6 +213,8 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 
 	/** The training data: image + label (+ ignore mask), or the folders of pairs. */
 	protected TrainingData trainingData(final Normalization n) {
+		if (csvPairs != null) return TrainingData.fromFiles(csvPairs.images, csvPairs.labels, n, classes, "train_csv",
+			"train_csv");
 		if (image_folder != null) return TrainingData.fromFolders(image_folder, label_folder, n, classes);
 		return TrainingData.fromImages(img, lab, ign, null, n, classes, "image", "label");
 	}
@@ -189,6 +224,8 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 	 * the (clean) labels of the training image; with the training data's classes.
 	 */
 	protected TrainingData validationData(final Normalization n, final TrainingData training) {
+		if (validPairs != null) return TrainingData.fromFiles(validPairs.images, validPairs.labels, n, training.classes(),
+			"valid_csv", "valid_csv");
 		if (vlab == null) return null;
 		if (vimg == null) {
 			Masks.requireSameSize(lab, "label (noisy)", vlab, "validation_label (clean)");

@@ -122,12 +122,30 @@ public final class TrainingData {
 		if (files == null || files.length == 0) throw new NoisyLabelsException("image_folder " + images +
 			" holds no .tif/.png image: the training set is empty");
 		Arrays.sort(files);
-		final List<ImagePlus[]> pairs = new ArrayList<>();
+		final List<File> imageFiles = new ArrayList<>(), labelFiles = new ArrayList<>();
 		for (final File f : files) {
 			final File l = findPartner(labels, f.getName());
 			if (l == null) throw new NoisyLabelsException("no label for " + f.getName() + " in " + labels +
 				": give each image a label file with the same name");
-			pairs.add(new ImagePlus[] { ImageFiles.open(f, "image_folder"), ImageFiles.open(l, "label_folder") });
+			imageFiles.add(f);
+			labelFiles.add(l);
+		}
+		return fromFiles(imageFiles, labelFiles, normalization, classes, "image_folder", "label_folder");
+	}
+
+	/**
+	 * Builds training data from lists of image and label files (pair i = images[i], labels[i]; each file
+	 * a 2D image or a stack), e.g. the rows of a PyMIC CSV file; {@code imageKey}/{@code labelKey} name the
+	 * source in errors.
+	 */
+	public static TrainingData fromFiles(final List<File> images, final List<File> labels,
+		final Normalization normalization, final int classes, final String imageKey, final String labelKey)
+	{
+		if (images.isEmpty()) throw new NoisyLabelsException(imageKey + ": the training set is empty");
+		final List<ImagePlus[]> pairs = new ArrayList<>();
+		for (int i = 0; i < images.size(); i++) {
+			pairs.add(new ImagePlus[] { ImageFiles.open(images.get(i), imageKey), ImageFiles.open(labels.get(i),
+				labelKey) });
 		}
 		// one class count for all pairs
 		// one class count for all pairs, from the union of their label values
@@ -139,7 +157,7 @@ public final class TrainingData {
 				union.addAll(LabelMap.values(p[1]));
 			}
 			final boolean binary = union.size() <= 2 && (union.size() == 1 || union.first() == 0);
-			c = binary ? 2 : LabelMap.checkClasses(union, "label_folder", 0);
+			c = binary ? 2 : LabelMap.checkClasses(union, labelKey, 0);
 		}
 		final List<Sample> list = new ArrayList<>();
 		final List<String> names = new ArrayList<>();
