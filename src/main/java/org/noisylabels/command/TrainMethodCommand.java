@@ -10,30 +10,52 @@ import org.scijava.plugin.PluginInfo;
 /**
  * Trains with one discovered {@link NoisyLabelMethod}: the shared Train keys ({@link TrainCommand},
  * {@link TrainOptimizerCommand}) plus the method's own keys, read from its {@code @Parameter} fields
- * ({@link MethodParameters}). There is one menu entry per method ({@link MethodCommandInfo}); this class
- * has no {@code @Plugin} annotation of its own.
+ * ({@link MethodParameters}), never copied. This class itself has no {@code @Plugin} annotation: each
+ * visible method gets an entry ({@link MethodCommandInfo}). A method that needs more inputs or outputs
+ * than the Train keys (a second data set, extra result images) has a command of its own that extends this
+ * class, names its method in {@link #boundMethod()} and adds only those fields; the method's keys still
+ * come from the method.
  */
 public class TrainMethodCommand extends TrainOptimizerCommand {
 
 	private MethodCommandInfo commandInfo;
+	private PluginInfo<NoisyLabelMethod> method;
 	private DynamicCommandInfo info;
 
 	/** Binds this instance to its menu entry (before anything else is called). */
 	void bind(final MethodCommandInfo ci) {
 		this.commandInfo = ci;
+		this.method = ci.method();
+	}
+
+	/**
+	 * For a command class of its own: the name of its method (the {@code name} of the method's
+	 * {@code @Plugin}); null for the generic entries.
+	 */
+	protected String boundMethod() {
+		return null;
 	}
 
 	/** The method this instance trains with. */
 	public PluginInfo<NoisyLabelMethod> method() {
-		return commandInfo == null ? null : commandInfo.method();
+		if (method == null && boundMethod() != null) {
+			for (final PluginInfo<NoisyLabelMethod> m : pluginService.getPluginsOfType(NoisyLabelMethod.class)) {
+				if (org.noisylabels.method.NoisyLabelMethodService.name(m).equals(boundMethod())) method = m;
+			}
+			if (method == null) throw new IllegalStateException("no NoisyLabelMethod plugin named " + boundMethod());
+		}
+		return method;
 	}
 
 	@Override
 	public DynamicCommandInfo getInfo() {
 		if (info == null) {
-			if (commandInfo == null) throw new IllegalStateException(
-				"TrainMethodCommand runs through a method's entry (MethodCommandInfo)");
-			info = new DynamicCommandInfo(commandInfo, getClass());
+			final org.scijava.command.CommandInfo base;
+			if (commandInfo != null) base = commandInfo;
+			else if (boundMethod() != null) base = new org.scijava.command.CommandInfo(getClass());
+			else throw new IllegalStateException(
+				"TrainMethodCommand runs through a method's entry (MethodCommandInfo) or a subclass naming its method");
+			info = new DynamicCommandInfo(base, getClass());
 			for (final MethodParameters.Key k : keys()) {
 				info.addInput(item(info, k));
 				setInput(k.name, k.defaultValue);
@@ -44,10 +66,10 @@ public class TrainMethodCommand extends TrainOptimizerCommand {
 
 	private java.util.List<MethodParameters.Key> keys() {
 		try {
-			return MethodParameters.keys(commandInfo.method().loadClass());
+			return MethodParameters.keys(method().loadClass());
 		}
 		catch (final org.scijava.InstantiableException e) {
-			throw new IllegalStateException("cannot load method " + commandInfo.method().getClassName(), e);
+			throw new IllegalStateException("cannot load method " + method().getClassName(), e);
 		}
 	}
 
@@ -68,9 +90,9 @@ public class TrainMethodCommand extends TrainOptimizerCommand {
 	}
 
 	/** A new instance of the method with this command's values of its keys, checked. */
-	NoisyLabelMethod method(final org.scijava.plugin.PluginService plugins) {
-		final NoisyLabelMethod m = plugins.createInstance(commandInfo.method());
-		if (m == null) throw new NoisyLabelsException("method " + commandInfo.method().getClassName() +
+	protected NoisyLabelMethod method(final org.scijava.plugin.PluginService plugins) {
+		final NoisyLabelMethod m = plugins.createInstance(method());
+		if (m == null) throw new NoisyLabelsException("method " + method().getClassName() +
 			" cannot be created (see the log)");
 		for (final MethodParameters.Key k : keys()) MethodParameters.set(m, k.name, getInput(k.name));
 		m.validate();
