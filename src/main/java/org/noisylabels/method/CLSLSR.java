@@ -57,6 +57,14 @@ public class CLSLSR extends AbstractNoisyLabelMethod {
 
 	/** Pixels flagged in stage 2 (recorded in the model), or -1 before. */
 	private long flaggedPixels = -1;
+	/** Where stage 1's CE baseline is written, or null (not a key: for benchmarks and scripts). */
+	private java.nio.file.Path baselineModel;
+
+	/** Also writes stage 1's CE baseline model to {@code folder} (null = not written, the default). */
+	public CLSLSR saveBaselineTo(final java.nio.file.Path folder) {
+		this.baselineModel = folder;
+		return this;
+	}
 
 	@Override
 	public String methodName() {
@@ -117,7 +125,7 @@ public class CLSLSR extends AbstractNoisyLabelMethod {
 		if (cfg.resume != null) throw new NoisyLabelsException(
 			"resume: CLSLSR cannot continue an interrupted run yet (it trains twice): start it again without resume");
 		final TrainingConfig first = copy(cfg);
-		first.model = null;
+		first.model = baselineModel;
 		if (stage1_iterations > 0) {
 			first.iterations = stage1_iterations;
 			first.epochs = 0;
