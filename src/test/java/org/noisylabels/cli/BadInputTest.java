@@ -172,6 +172,8 @@ public class BadInputTest {
 			"label_folder={in}", "flagged={out}/f.tif"));
 		rows.add(row("Find Label Errors: model that does not exist", 2, "does not exist", "Find Label Errors",
 			"model={in}/no-model", "image={in}/image.tif", "label={in}/mask.tif", "output_folder={out}/labels"));
+		rows.add(row("CLSLSR asked to resume", 2, "CLSLSR cannot continue an interrupted run", "CLSLSR",
+			"image={in}/image.tif", "label={in}/mask.tif", "iterations=1", "resume={in}/image.tif", "model={out}/model"));
 		rows.add(row("Find Label Errors: folder that holds no model", 2, "has no model.json", "Find Label Errors",
 			"model={in}", "image={in}/image.tif", "label={in}/mask.tif", "flagged={out}/f.tif"));
 		return rows;
