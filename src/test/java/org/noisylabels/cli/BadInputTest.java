@@ -162,6 +162,20 @@ public class BadInputTest {
 			"image={in}/image.tif", "mask={out}/m.tif"));
 		rows.add(row("model folder that holds no model", 2, "has no model.json", "Apply Model", "model={in}",
 			"image={in}/image.tif", "mask={out}/m.tif"));
+		// Find Label Errors: the data are checked before the model is loaded
+		rows.add(row("Find Label Errors: label of another size", 2, "give images of the same size", "Find Label Errors",
+			"model={in}/no-model", "image={in}/image.tif", "label={in}/small.tif", "flagged={out}/f.tif"));
+		rows.add(row("Find Label Errors without labels", 2, "no labelled images", "Find Label Errors",
+			"model={in}/no-model", "flagged={out}/f.tif"));
+		rows.add(row("Find Label Errors: image and image_folder", 2, "not both", "Find Label Errors",
+			"model={in}/no-model", "image={in}/image.tif", "label={in}/mask.tif", "image_folder={in}",
+			"label_folder={in}", "flagged={out}/f.tif"));
+		rows.add(row("Find Label Errors: model that does not exist", 2, "does not exist", "Find Label Errors",
+			"model={in}/no-model", "image={in}/image.tif", "label={in}/mask.tif", "output_folder={out}/labels"));
+		rows.add(row("CLSLSR asked to resume", 2, "CLSLSR cannot continue an interrupted run", "CLSLSR",
+			"image={in}/image.tif", "label={in}/mask.tif", "iterations=1", "resume={in}/image.tif", "model={out}/model"));
+		rows.add(row("Find Label Errors: folder that holds no model", 2, "has no model.json", "Find Label Errors",
+			"model={in}", "image={in}/image.tif", "label={in}/mask.tif", "flagged={out}/f.tif"));
 		return rows;
 	}
 
