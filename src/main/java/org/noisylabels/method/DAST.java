@@ -70,7 +70,12 @@ public class DAST extends AbstractNoisyLabelMethod {
 	public static final float DIVERGENCE_SCALE = 16f;
 
 	static final String QUEUE_NOISY = "dast_queue_noisy", QUEUE_CLEAN = "dast_queue_clean", RANKED = "dast_ranked",
-		RAMP = "dast_ramp", FETCH = "dast";
+		RAMP = "dast_ramp";
+	/**
+	 * The name of the vector fetched after every step ({@link StepContext#fetched}): score_noisy, score_clean,
+	 * rank_noisy, rank_clean, divergence term on (1/0), self-training term on (1/0).
+	 */
+	public static final String FETCH = "dast";
 
 	@Parameter(label = "Clean batch size", min = "1", max = "1024", persist = false,
 		description = "Patches of the clean set per step (PyMIC's train_batch_size; the noisy set takes batch_size, PyMIC's train_batch_size_noise)")

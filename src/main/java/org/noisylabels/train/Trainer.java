@@ -17,6 +17,7 @@ import org.noisylabels.io.Tables;
 import org.noisylabels.method.NoisyLabelMethod;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
@@ -581,12 +582,20 @@ public final class Trainer {
 				r.feed(e.getValue(), t);
 			}
 			opt.feed(r, tensors, ctx.step, ctx.learningRate);
-			r.fetch(loss).fetch(opt.gradientNorm());
-			for (final Operand<TFloat32> f : sg.fetches.values()) r.fetch(f);
+			// a tensor is fetched once (a run refuses the same output twice), e.g. when a method also fetches the loss
+			final List<Output<?>> outputs = new ArrayList<>(Arrays.asList(loss.asOutput(), opt.gradientNorm().asOutput()));
+			final int[] at = new int[sg.fetches.size()];
+			int k = 0;
+			for (final Operand<TFloat32> f : sg.fetches.values()) {
+				final int i = outputs.indexOf(f.asOutput());
+				if (i < 0) outputs.add(f.asOutput());
+				at[k++] = i < 0 ? outputs.size() - 1 : i;
+			}
+			for (final Output<?> o : outputs) r.fetch(o);
 			try (Result res = r.addTarget(opt.trainOp()).run()) {
-				int i = 2;
+				k = 0;
 				for (final String name : sg.fetches.keySet()) {
-					final TFloat32 t = (TFloat32) res.get(i++);
+					final TFloat32 t = (TFloat32) res.get(at[k++]);
 					final float[] v = new float[(int) t.shape().size()];
 					t.copyTo(DataBuffers.of(v, false, false));
 					ctx.fetchedValues.put(name, v);

@@ -99,9 +99,9 @@ public class FijiNativeTest {
 				}
 			}
 		}
-		// the four Train commands (Supervised, PINT, Co-Teaching, TriNet): image, label, ignore_mask,
-		// validation_image, validation_label; iGTT: image, ground_truth
-		assertEquals(4 * 5 + 2, keys);
+		// the five Train commands (Supervised, PINT, Co-Teaching, TriNet, DAST): image, label, ignore_mask,
+		// validation_image, validation_label; DAST also clean_image, clean_label; iGTT: image, ground_truth
+		assertEquals(5 * 5 + 2 + 2, keys);
 	}
 
 	/** Items 5 and 7: no parameter is remembered between runs. */
