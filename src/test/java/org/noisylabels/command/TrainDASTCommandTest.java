@@ -26,6 +26,15 @@ import org.noisylabels.train.Trainer;
 import org.noisylabels.train.TrainingConfig;
 import org.noisylabels.train.TrainingData;
 
+import org.noisylabels.train.UNet;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+
 import ij.IJ;
 import ij.ImagePlus;
 import ij.process.ByteProcessor;
@@ -165,7 +174,14 @@ public class TrainDASTCommandTest {
 		cfg.iterations = 20;
 		cfg.threads = 1;
 		final List<float[]> steps = new ArrayList<>();
+		final org.noisylabels.train.StepGraph[] graph = new org.noisylabels.train.StepGraph[1];
 		final DAST d = new DAST() {
+
+			@Override
+			public Operand<TFloat32> buildLoss(final org.noisylabels.train.StepGraph g) {
+				graph[0] = g;
+				return super.buildLoss(g);
+			}
 
 			@Override
 			public void afterStep(final org.noisylabels.train.StepContext context, final double loss) {
@@ -200,6 +216,33 @@ public class TrainDASTCommandTest {
 			assertTrue("some step added an extra term: " + s, terms > 0);
 			assertEquals(2, out.info.heads);
 			assertTrue(Double.isFinite(out.curve.getValue("loss", out.curve.size() - 1)));
+			// the model predicts with the clean head: both heads of the trained network on a clean image
+			final Ops tf = graph[0].tf();
+			final Placeholder<TFloat32> in = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(1, 32, 32, 1)));
+			final UNet.Forward f = graph[0].network(0).forward(in, false);
+			final org.noisylabels.train.Sample sample = c.sample(0);
+			final float[][] heads = new float[2][];
+			try (TFloat32 t = TFloat32.tensorOf(Shape.of(1, 32, 32, 1), DataBuffers.of(sample.image, true, false));
+				Result r = out.session().runner().feed(in, t).fetch(f.probabilities(DAST.CLEAN_HEAD)).fetch(f.probabilities(
+					DAST.NOISY_HEAD)).run())
+			{
+				for (int h = 0; h < 2; h++) {
+					final TFloat32 p = (TFloat32) r.get(h);
+					final float[] all = new float[32 * 32 * 2];
+					p.copyTo(DataBuffers.of(all, false, false));
+					heads[h] = new float[32 * 32];
+					for (int i = 0; i < heads[h].length; i++) heads[h][i] = all[2 * i + 1]; // foreground
+				}
+			}
+			final float[] predicted = out.predictor().predictNormalized(sample.image, 32, 32, Progress.NONE)[0];
+			double toClean = 0, toNoisy = 0;
+			for (int i = 0; i < predicted.length; i++) {
+				toClean = Math.max(toClean, Math.abs(predicted[i] - heads[0][i]));
+				toNoisy = Math.max(toNoisy, Math.abs(predicted[i] - heads[1][i]));
+			}
+			// tolerance: the same weights through the exported path, whose kernels (tile batch) may differ in the last bits
+			assertTrue("clean head differs by " + toClean, toClean < 1e-4);
+			assertTrue("noisy head differs by only " + toNoisy, toNoisy > 1e-3);
 		}
 	}
 }
