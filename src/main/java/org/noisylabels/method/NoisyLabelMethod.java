@@ -54,8 +54,10 @@ import org.tensorflow.types.TFloat32;
  * what the step computed: one run per step, no second forward pass. A decision that needs both a value
  * of this step and Java state (DAST: the rank of this step's score among the queue of earlier scores) is
  * made in the graph from the fed state (the queue) and the step's value (the score), and repeated in Java
- * in {@code afterStep} from the fetched value to update the state. Methods that register no feed or
- * fetch run exactly as before.
+ * in {@code afterStep} from the fetched value to update the state. (There is no two-phase step, a
+ * forward-only run whose results Java turns into inputs of the training run: it would cost a second
+ * forward pass and see other dropout masks and batch statistics than the step it decides for.) Methods
+ * that register no feed or fetch run exactly as before.
  * <p>
  * A method is a SciJava plugin ({@code @Plugin(type = NoisyLabelMethod.class, name = "...")}); an
  * instance is used for ONE training run (configure it through its fields or constructor before
