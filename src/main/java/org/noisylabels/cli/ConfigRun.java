@@ -110,17 +110,27 @@ public final class ConfigRun {
 		final File root = c.path(d, "root_dir");
 		if (root != null && !root.isDirectory()) throw c.bad(d, "root_dir", "not a folder (relative paths start at " + c.file
 			.getParentFile() + ")");
-		final File trainCsv = c.path(d, "train_csv");
-		if (trainCsv == null) throw new NoisyLabelsException(c.file.getName() +
-			": [dataset] train_csv is missing: give a CSV file of image,label pairs");
-		if (!trainCsv.isFile()) throw c.bad(d, "train_csv", "the file " + trainCsv + " does not exist");
-		PairList.read(trainCsv, root, "[dataset] train_csv", true); // every row names existing files
+		final String methodName = c.string("noisy_label_learning", "method_name", c.string("noisy_label_learning",
+			"nll_method", ""));
+		final boolean dast = supervise.equals("noisy_label") && methodName.equalsIgnoreCase("DAST");
+		final File cleanCsv = dast ? c.path(d, "train_csv") : null;
+		final File trainCsv = dast ? c.path(d, "train_csv_noise") : c.path(d, "train_csv");
+		if (dast && cleanCsv == null) throw new NoisyLabelsException(c.file.getName() +
+			": [dataset] train_csv is missing: DAST needs the set with clean labels there (and the noisy set in train_csv_noise)");
+		if (dast && !cleanCsv.isFile()) throw c.bad(d, "train_csv", "the file " + cleanCsv + " does not exist");
+		if (dast) PairList.read(cleanCsv, root, "[dataset] train_csv", true);
+		final String trainKey = dast ? "train_csv_noise" : "train_csv";
+		if (trainCsv == null) throw new NoisyLabelsException(c.file.getName() + ": [dataset] " + trainKey +
+			" is missing: give a CSV file of image,label pairs");
+		if (!trainCsv.isFile()) throw c.bad(d, trainKey, "the file " + trainCsv + " does not exist");
+		PairList.read(trainCsv, root, "[dataset] " + trainKey, true); // every row names existing files
 		final File validCsv = c.path(d, "valid_csv");
 		if (validCsv != null) {
 			if (!validCsv.isFile()) throw c.bad(d, "valid_csv", "the file " + validCsv + " does not exist");
 			PairList.read(validCsv, root, "[dataset] valid_csv", true);
 		}
-		final Long batch = c.whole(d, "train_batch_size", null, 1, 1024);
+		final Long batch = c.whole(d, dast ? "train_batch_size_noise" : "train_batch_size", null, 1, 1024);
+		final Long cleanBatch = dast ? c.whole(d, "train_batch_size", null, 1, 1024) : null;
 		final List<Double> crop = c.numbers(d, "RandomCrop_output_size");
 		Integer patch = null;
 		if (crop != null) {
@@ -194,12 +204,19 @@ public final class ConfigRun {
 		if (validCsv != null) call.keys.put("valid_csv", validCsv.getPath());
 		if (root != null) call.keys.put("root_dir", root.getPath());
 		if (batch != null) call.keys.put("batch_size", batch.toString());
+		if (cleanCsv != null) call.keys.put("clean_csv", cleanCsv.getPath());
+		if (cleanBatch != null) call.keys.put("dast_clean_batch_size", cleanBatch.toString());
 		if (patch != null) call.keys.put("patch_size", patch.toString());
 		if (normalization != null) call.keys.put("normalization", normalization);
 
 		// [network]
 		final String w = "network";
-		c.choice(w, "net_type", "UNet2D", "UNet2D");
+		if (dast) {
+			// DAST's two heads are the method's: PyMIC's dual-branch U-Net, its first branch for inference
+			c.choice(w, "net_type", "UNet2D_DualBranch", "UNet2D_DualBranch", "UNet2D");
+			c.choice(w, "output_mode", "first", "first");
+		}
+		else c.choice(w, "net_type", "UNet2D", "UNet2D");
 		final Long classes = c.whole(w, "class_num", null, 2, 255);
 		if (classes != null && classes > 2) call.keys.put("classes", classes.toString());
 		c.whole(w, "in_chns", 1L, 1, 1);

@@ -15,20 +15,17 @@ import ij.measure.ResultsTable;
 
 /**
  * CLSLSR (MICCAI 2020): a CE baseline, confident learning on its predictions of the training images, then
- * a new network trained with SLSR smoothing only the flagged labels. A thin copy of {@link CLSLSR}'s own
- * keys (to be replaced by the generic Train command); the data, network, optimiser and validation keys
- * are those of every Train command ({@code iterations} = stage 3).
+ * a new network trained with SLSR smoothing only the flagged labels. The method's keys are {@link CLSLSR}'s
+ * own ({@code @Parameter} fields); this command adds the flagged-pixel outputs. The data, network,
+ * optimiser and validation keys are those of every Train command ({@code iterations} = stage 3).
  */
 @Plugin(type = Command.class, headless = true, menuPath = "Plugins>Noisy Labels>Train>CLSLSR")
-public class TrainCLSLSRCommand extends TrainOptimizerCommand {
+public class TrainCLSLSRCommand extends TrainMethodCommand {
 
-	@Parameter(label = "SLSR epsilon", min = "0", max = "0.49", stepSize = "0.01", persist = false,
-		description = "Label smoothing of the flagged pixels in stage 3: their one-hot label y becomes eps + (1 - 2 eps) y (binary; (1 - eps) y + eps (1 - y)/(C - 1) for C classes)")
-	private double slsr_epsilon = new CLSLSR().slsr_epsilon;
-
-	@Parameter(label = "Stage 1 iterations", min = "0", max = "10000000", persist = false,
-		description = "Iterations of the CE baseline whose predictions find the wrong labels (stage 1); 0 = as many as iterations (stage 3)")
-	private int stage1_iterations = new CLSLSR().stage1_iterations;
+	@Override
+	protected String boundMethod() {
+		return CLSLSR.NAME;
+	}
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Flagged pixels",
 		description = "8-bit, 255 = the label of this pixel is probably wrong (stage 2); one slice per training image")
@@ -46,10 +43,7 @@ public class TrainCLSLSRCommand extends TrainOptimizerCommand {
 	@Override
 	protected void execute() {
 		final TrainingConfig cfg = optimizerConfig();
-		final CLSLSR method = new CLSLSR();
-		method.slsr_epsilon = slsr_epsilon;
-		method.stage1_iterations = stage1_iterations;
-		method.validate();
+		final CLSLSR method = (CLSLSR) method(pluginService); // its keys: CLSLSR's @Parameter fields
 		final Normalization n = normalizationObject();
 		final TrainingData data = trainingData(n);
 		final TrainingData val = validationData(n, data);

@@ -42,7 +42,7 @@ import ij.measure.ResultsTable;
  * {@link Parameter} fields below (snake_case name = key, initial value = default); {@link #validate()}
  * checks them.
  */
-@Plugin(type = NoisyLabelMethod.class, name = CLSLSR.NAME, label = "CLSLSR")
+@Plugin(type = NoisyLabelMethod.class, name = CLSLSR.NAME, label = "CLSLSR", visible = false)
 public class CLSLSR extends AbstractNoisyLabelMethod {
 
 	public static final String NAME = "clslsr";

@@ -42,6 +42,23 @@ import org.tensorflow.types.TFloat32;
  * <li><b>Prediction</b> ({@link #prediction(PredictionGraph)}): which network or head, or the mean of
  * logits, Apply Model uses. It is built in inference mode and exported with the model.</li>
  * </ol>
+ * <b>Data streams, fed and fetched tensors</b> (the hooks DAST needs). Stream {@code s} of
+ * {@link #streams()} gets its own batch of {@link #batchSize(int, int)} patches at every step (all of one
+ * patch size), as {@link StepGraph#image(int)}, {@link StepGraph#target(int)}, {@link StepGraph#weight(int)}.
+ * State a method keeps in Java between steps enters the graph as fed tensors and leaves it as fetched
+ * ones: {@link StepGraph#feed(String, float[], long...)} declares a float input of fixed shape, set with
+ * {@link StepContext#feed} in {@link #beforeStep} (it keeps its value until set again);
+ * {@link StepGraph#fetch(String, Operand)} registers any float tensor of the step, whose value the trainer
+ * fetches from the same run as the weight update (the forward pass before the update) and hands to
+ * {@link #afterStep} as {@link StepContext#fetched}. So a step sees what Java fed before it and Java sees
+ * what the step computed: one run per step, no second forward pass. A decision that needs both a value
+ * of this step and Java state (DAST: the rank of this step's score among the queue of earlier scores) is
+ * made in the graph from the fed state (the queue) and the step's value (the score), and repeated in Java
+ * in {@code afterStep} from the fetched value to update the state. (There is no two-phase step, a
+ * forward-only run whose results Java turns into inputs of the training run: it would cost a second
+ * forward pass and see other dropout masks and batch statistics than the step it decides for.) Methods
+ * that register no feed or fetch run exactly as before.
+ * <p>
  * A method is a SciJava plugin ({@code @Plugin(type = NoisyLabelMethod.class, name = "...", label = "...")}),
  * discovered by {@link NoisyLabelMethodService}; its keys are its {@code @Parameter} fields, declared once
  * ({@link MethodParameters}), and every visible method gets the menu entry Plugins › Noisy Labels › Train ›
@@ -81,6 +98,15 @@ public interface NoisyLabelMethod extends SciJavaPlugin {
 		return 1;
 	}
 
+	/**
+	 * The patches per step of data stream {@code stream}; {@code configured} is the training's
+	 * {@code batch_size}. By default every stream uses {@code configured}; DAST takes its clean stream's own
+	 * size. Must be at least 1.
+	 */
+	default int batchSize(final int stream, final int configured) {
+		return configured;
+	}
+
 	/** Names of extra per-pixel inputs every sample must carry (see {@link StepGraph#pixelInput}). */
 	default List<String> pixelInputs() {
 		return new ArrayList<>();
@@ -99,10 +125,10 @@ public interface NoisyLabelMethod extends SciJavaPlugin {
 		return vars;
 	}
 
-	/** Called before every step: set fed scalars ({@link StepContext#setScalar}). */
+	/** Called before every step: set fed scalars and tensors ({@link StepContext#setScalar}, {@link StepContext#feed}). */
 	default void beforeStep(final StepContext context) {}
 
-	/** Called after every step with the step's loss. */
+	/** Called after every step with the step's loss; the step's fetched tensors are in {@link StepContext#fetched}. */
 	default void afterStep(final StepContext context, final double loss) {}
 
 	/** Called after every epoch (e.g. to refresh labels). */

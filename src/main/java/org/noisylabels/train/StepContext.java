@@ -1,5 +1,6 @@
 package org.noisylabels.train;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /** The state of training around one step, for {@code NoisyLabelMethod.beforeStep/afterStep}. */
@@ -12,11 +13,24 @@ public final class StepContext {
 	double learningRate;
 	boolean earlyStopping = true;
 	final Map<String, Float> scalarValues;
+	/** Current values of the inputs declared with {@link StepGraph#feed}, and their shapes. */
+	final Map<String, float[]> feedValues = new HashMap<>();
+	final Map<String, long[]> feedShapes = new HashMap<>();
+	/** Values fetched by the last step ({@link StepGraph#fetch}). */
+	final Map<String, float[]> fetchedValues = new HashMap<>();
 
 	StepContext(final long totalSteps, final int stepsPerEpoch, final Map<String, Float> scalarValues) {
 		this.totalSteps = totalSteps;
 		this.stepsPerEpoch = stepsPerEpoch;
 		this.scalarValues = scalarValues;
+	}
+
+	/** For the trainer: the fed inputs of {@code g} with their initial values. */
+	StepContext withFeeds(final StepGraph g) {
+		for (final Map.Entry<String, float[]> e : g.feedDefaults.entrySet()) feedValues.put(e.getKey(), e.getValue()
+			.clone());
+		feedShapes.putAll(g.feedShapes);
+		return this;
 	}
 
 	/** The step about to run (or just run), 0-based. */
@@ -72,5 +86,32 @@ public final class StepContext {
 	public float scalar(final String name) {
 		final Float v = scalarValues.get(name);
 		return v == null ? Float.NaN : v;
+	}
+
+	/**
+	 * Sets an input declared with {@link StepGraph#feed} (row-major, as many values as its shape has
+	 * elements); it is fed from the next step on and keeps its value until set again. The array is copied.
+	 */
+	public void feed(final String name, final float[] values) {
+		final long[] shape = feedShapes.get(name);
+		if (shape == null) throw new IllegalArgumentException("feed '" + name + "' was not declared with StepGraph.feed");
+		long n = 1;
+		for (final long d : shape) n *= d;
+		if (values.length != n) throw new IllegalArgumentException("feed '" + name + "' takes " + n + " values, got " +
+			values.length);
+		feedValues.put(name, values.clone());
+	}
+
+	/**
+	 * The value of a tensor registered with {@link StepGraph#fetch}, as computed by the step that just ran
+	 * (row-major); valid in {@code afterStep} (and until the next step).
+	 *
+	 * @throws IllegalArgumentException if no such tensor was registered, or no step has run yet
+	 */
+	public float[] fetched(final String name) {
+		final float[] v = fetchedValues.get(name);
+		if (v == null) throw new IllegalArgumentException("nothing fetched as '" + name +
+			"': register it with StepGraph.fetch (values exist after a step)");
+		return v;
 	}
 }

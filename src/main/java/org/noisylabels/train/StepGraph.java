@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
@@ -36,6 +37,12 @@ public final class StepGraph {
 	final Map<String, Float> scalarDefaults = new HashMap<>();
 	final List<Op> updates = new ArrayList<>();
 	private final Map<String, UNet.Forward> cache = new HashMap<>();
+	/** Inputs fed at every step from {@link StepContext#feed}, with their shapes and current values. */
+	final Map<String, PlaceholderWithDefault<TFloat32>> feeds = new LinkedHashMap<>();
+	final Map<String, long[]> feedShapes = new HashMap<>();
+	final Map<String, float[]> feedDefaults = new HashMap<>();
+	/** Tensors fetched after every step, for {@link StepContext#fetched}. */
+	final Map<String, Operand<TFloat32>> fetches = new LinkedHashMap<>();
 
 	StepGraph(final Ops tf, final List<UNet.Network> networks, final UNet.Network teacher, final int classes,
 		final int streams, final List<String> pixelInputs, final long seed)
@@ -134,6 +141,40 @@ public final class StepGraph {
 			scalarDefaults.put(name, defaultValue);
 		}
 		return p;
+	}
+
+	/**
+	 * A float tensor of a fixed shape fed at every training step: set it in
+	 * {@code NoisyLabelMethod.beforeStep} with {@link StepContext#feed}; it keeps its value until set again,
+	 * and holds {@code initial} until first set. For state a method keeps in Java between steps (DAST: the
+	 * recent scores of its rank queues). Calling it twice with one name returns the same input (the shape
+	 * and initial values of the first call).
+	 *
+	 * @param initial row-major values, as many as the shape's elements
+	 */
+	public Operand<TFloat32> feed(final String name, final float[] initial, final long... shape) {
+		PlaceholderWithDefault<TFloat32> p = feeds.get(name);
+		if (p == null) {
+			final Shape s = Shape.of(shape);
+			if (s.size() != initial.length) throw new IllegalArgumentException("feed '" + name + "': " + initial.length +
+				" initial values for shape " + s);
+			p = tf.withSubScope("feeds").withName(name).placeholderWithDefault(tf.constant(s, DataBuffers.of(initial
+				.clone(), true, false)), s);
+			feeds.put(name, p);
+			feedShapes.put(name, shape.clone());
+			feedDefaults.put(name, initial.clone());
+		}
+		return p;
+	}
+
+	/**
+	 * Fetches {@code value} (any float tensor of the step's graph) after every training step; read it in
+	 * {@code NoisyLabelMethod.afterStep} with {@link StepContext#fetched}. The values are those of the step's
+	 * own forward pass, before the weight update. A name can be registered once.
+	 */
+	public void fetch(final String name, final Operand<TFloat32> value) {
+		if (fetches.containsKey(name)) throw new IllegalArgumentException("fetch '" + name + "' is already registered");
+		fetches.put(name, value);
 	}
 
 	/**

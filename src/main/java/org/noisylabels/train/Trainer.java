@@ -17,6 +17,7 @@ import org.noisylabels.io.Tables;
 import org.noisylabels.method.NoisyLabelMethod;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
@@ -26,6 +27,7 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.PlaceholderWithDefault;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -139,6 +141,12 @@ public final class Trainer {
 		if (validation != null && validation.classes() != main.classes()) throw new NoisyLabelsException(
 			"validation_label has " + validation.classes() + " classes but label has " + main.classes() +
 				": give labels with the same classes");
+		final int[] batches = new int[streams.size()];
+		for (int s = 0; s < batches.length; s++) {
+			batches[s] = method.batchSize(s, cfg.batchSize);
+			if (batches[s] < 1) throw new IllegalArgumentException(method.methodName() + ": batch size of stream " + s +
+				" is " + batches[s] + ", must be at least 1");
+		}
 		final int classes = main.classes();
 		final UNet.Config net = cfg.network.copy();
 		net.classes = classes == 2 && cfg.sigmoid ? 1 : classes;
@@ -162,7 +170,7 @@ public final class Trainer {
 		long mainPixels = 0;
 		for (final Sample s : main.samples()) mainPixels += (long) s.width * s.height;
 		final int stepsPerEpoch = cfg.stepsPerEpoch > 0 ? cfg.stepsPerEpoch
-			: stepsToCover(mainPixels, cfg.batchSize, patch);
+			: stepsToCover(mainPixels, batches[0], patch);
 		final long total = cfg.epochs > 0 ? (long) cfg.epochs * stepsPerEpoch : cfg.iterations;
 		final int validateEvery = cfg.validationInterval > 0 ? cfg.validationInterval : (int) Math.max(1, total / 20);
 
@@ -174,7 +182,8 @@ public final class Trainer {
 				Locale.ROOT) + (cfg.keepModel == TrainingConfig.KeepModel.AUTO
 					? ": no validation_label given, and a best Dice against held-out noisy labels rewards agreeing with the noise"
 					: "") + ")"));
-		log.accept(net + "; patch " + patch + ", batch " + cfg.batchSize + ", " + total + " iterations (" + stepsPerEpoch +
+		log.accept(net + "; patch " + patch + ", batch " + (batches.length == 1 ? String.valueOf(batches[0]) : Arrays
+			.toString(batches) + " (per data stream)") + ", " + total + " iterations (" + stepsPerEpoch +
 			" per epoch), " + cfg.optimizer + ", schedule " + cfg.schedule() + ", seed " + cfg.seed);
 
 		final Graph graph = new Graph();
@@ -217,7 +226,7 @@ public final class Trainer {
 			info.tensorflowVersion = TensorFlow.version();
 			info.method = method.methodName();
 			info.methodParameters.putAll(method.parameters());
-			info.trainingData.addAll(main.sourceNames());
+			for (final TrainingData d : streams) info.trainingData.addAll(d.sourceNames());
 			info.depth = net.depth;
 			info.baseChannels = net.baseChannels;
 			info.batchNorm = net.batchNorm;
@@ -233,6 +242,7 @@ public final class Trainer {
 			info.margin = net.receptiveMargin();
 			info.device = Device.name();
 			info.training.putAll(trainingParameters(patch, total, stepsPerEpoch));
+			if (batches.length > 1) info.training.put("stream_batch_sizes", Arrays.toString(batches));
 			info.training.put("keep_model", keepBest ? "best" : "last");
 			info.training.put("keep_model_rule", cfg.keepModel.name().toLowerCase(Locale.ROOT) + ": " + (keepBest
 				? "the weights of the validation with the best Dice" + (!validationGiven
@@ -259,7 +269,7 @@ public final class Trainer {
 				cfg.rotate, cfg.seed * 31 + s, method.pixelInputs()));
 			final Schedule schedule = cfg.schedule();
 			final Map<String, Float> scalarValues = new LinkedHashMap<>(sg.scalarDefaults);
-			final StepContext ctx = new StepContext(total, stepsPerEpoch, scalarValues);
+			final StepContext ctx = new StepContext(total, stepsPerEpoch, scalarValues).withFeeds(sg);
 			final ResultsTable curve = new ResultsTable();
 			out.curve = curve;
 			final RunState state = new RunState();
@@ -269,7 +279,7 @@ public final class Trainer {
 					"rotate", "optimizer", "schedule" })
 					same.put(RunState.TRAINING + k, info.training.get(k));
 				state.resume(cfg.resume, ckpt, session, schedule, curve, method.methodName(), same, total, log);
-				for (final PatchSampler sp : samplers) sp.skip(state.step, cfg.batchSize);
+				for (int s = 0; s < samplers.size(); s++) samplers.get(s).skip(state.step, batches[s]);
 				out.iterations = state.bestIteration;
 			}
 			double best = state.best;
@@ -292,7 +302,7 @@ public final class Trainer {
 				ctx.epoch = (int) (it / stepsPerEpoch);
 				ctx.learningRate = schedule.lr((int) it);
 				method.beforeStep(ctx);
-				final double[] ln = step(session, sg, opt, loss, samplers, ctx, scalarValues);
+				final double[] ln = step(session, sg, opt, loss, samplers, batches, ctx, scalarValues);
 				final double l = ln[0];
 				if (Double.isNaN(l) || Double.isInfinite(l)) throw new NoisyLabelsException("training diverged: the loss became " +
 					(Double.isNaN(l) ? "NaN" : "infinite") + " at iteration " + (it + 1) + ": lower learning_rate (now " +
@@ -538,13 +548,13 @@ public final class Trainer {
 
 	/** One training step; returns {loss, global gradient norm}. */
 	private double[] step(final Session session, final StepGraph sg, final Optimizer opt, final Operand<TFloat32> loss,
-		final List<PatchSampler> samplers, final StepContext ctx, final Map<String, Float> scalars)
+		final List<PatchSampler> samplers, final int[] batches, final StepContext ctx, final Map<String, Float> scalars)
 	{
 		final List<AutoCloseable> tensors = new ArrayList<>();
 		try {
 			final Session.Runner r = session.runner();
 			for (int s = 0; s < samplers.size(); s++) {
-				final PatchSampler.Batch b = samplers.get(s).next(cfg.batchSize);
+				final PatchSampler.Batch b = samplers.get(s).next(batches[s]);
 				final Shape s4 = Shape.of(b.n, b.size, b.size, 1);
 				final TFloat32 img = TFloat32.tensorOf(s4, DataBuffers.of(b.image, true, false));
 				tensors.add(img);
@@ -565,8 +575,31 @@ public final class Trainer {
 				tensors.add(t);
 				r.feed(sg.scalars.get(e.getKey()), t);
 			}
+			for (final Map.Entry<String, PlaceholderWithDefault<TFloat32>> e : sg.feeds.entrySet()) {
+				final TFloat32 t = TFloat32.tensorOf(Shape.of(ctx.feedShapes.get(e.getKey())), DataBuffers.of(ctx.feedValues
+					.get(e.getKey()), true, false));
+				tensors.add(t);
+				r.feed(e.getValue(), t);
+			}
 			opt.feed(r, tensors, ctx.step, ctx.learningRate);
-			try (Result res = r.fetch(loss).fetch(opt.gradientNorm()).addTarget(opt.trainOp()).run()) {
+			// a tensor is fetched once (a run refuses the same output twice), e.g. when a method also fetches the loss
+			final List<Output<?>> outputs = new ArrayList<>(Arrays.asList(loss.asOutput(), opt.gradientNorm().asOutput()));
+			final int[] at = new int[sg.fetches.size()];
+			int k = 0;
+			for (final Operand<TFloat32> f : sg.fetches.values()) {
+				final int i = outputs.indexOf(f.asOutput());
+				if (i < 0) outputs.add(f.asOutput());
+				at[k++] = i < 0 ? outputs.size() - 1 : i;
+			}
+			for (final Output<?> o : outputs) r.fetch(o);
+			try (Result res = r.addTarget(opt.trainOp()).run()) {
+				k = 0;
+				for (final String name : sg.fetches.keySet()) {
+					final TFloat32 t = (TFloat32) res.get(at[k++]);
+					final float[] v = new float[(int) t.shape().size()];
+					t.copyTo(DataBuffers.of(v, false, false));
+					ctx.fetchedValues.put(name, v);
+				}
 				return new double[] { ((TFloat32) res.get(0)).getFloat(), ((TFloat32) res.get(1)).getFloat() };
 			}
 		}

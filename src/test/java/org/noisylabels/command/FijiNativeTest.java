@@ -99,10 +99,10 @@ public class FijiNativeTest {
 				}
 			}
 		}
-		// the five Train commands (Supervised, PINT, Co-Teaching, TriNet, CLSLSR): image, label, ignore_mask,
-		// validation_image, validation_label; iGTT: image, ground_truth; Find Label Errors: image, label,
-		// ignore_mask
-		assertEquals(5 * 5 + 2 + 3, keys);
+		// the six Train commands (Supervised, PINT, Co-Teaching, TriNet, CLSLSR, DAST): image, label,
+		// ignore_mask, validation_image, validation_label; DAST also clean_image, clean_label; iGTT: image,
+		// ground_truth; Find Label Errors: image, label, ignore_mask
+		assertEquals(6 * 5 + 2 + 2 + 3, keys);
 	}
 
 	/** Items 5 and 7: no parameter is remembered between runs. */

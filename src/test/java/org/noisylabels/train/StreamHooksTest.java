@@ -1,0 +1,172 @@
+package org.noisylabels.train;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.Test;
+import org.noisylabels.Progress;
+import org.noisylabels.loss.LossType;
+import org.noisylabels.loss.Losses;
+import org.noisylabels.method.AbstractNoisyLabelMethod;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+import ij.ImagePlus;
+import ij.process.ByteProcessor;
+import ij.process.FloatProcessor;
+
+/**
+ * The trainer hooks of several data streams: each stream's own batch size, tensors fed before a step
+ * (kept until set again) and tensors fetched from the step for afterStep, and their errors.
+ */
+public class StreamHooksTest {
+
+	/** Two streams of 1 and 3 patches; fetches the batch sizes it sees and echoes a fed vector. */
+	static class Probe extends AbstractNoisyLabelMethod {
+
+		final List<float[]> sizes = new ArrayList<>(), echoes = new ArrayList<>(), losses = new ArrayList<>();
+		final List<String> errors = new ArrayList<>();
+		final List<Double> reported = new ArrayList<>();
+
+		@Override
+		public String methodName() {
+			return "probe";
+		}
+
+		@Override
+		public int streams() {
+			return 2;
+		}
+
+		@Override
+		public int batchSize(final int stream, final int configured) {
+			return stream == 0 ? configured : 3;
+		}
+
+		@Override
+		public Operand<TFloat32> buildLoss(final StepGraph g) {
+			final Ops tf = g.tf();
+			final Operand<TFloat32> loss = Losses.loss(tf, LossType.CE, null, g.forward(0, 0).probabilities(0), g.target(0),
+				g.weight(0), null);
+			final Operand<TFloat32> fed = g.feed("counter", new float[] { -1, -2 }, 2);
+			g.fetch("sizes", tf.dtypes.cast(tf.stack(Arrays.asList(tf.shape(g.image(0)), tf.shape(g.image(1)))),
+				TFloat32.class));
+			g.fetch("echo", tf.math.mul(fed, tf.constant(1f)));
+			g.fetch("loss", loss);
+			try {
+				g.fetch("loss", loss);
+			}
+			catch (final IllegalArgumentException e) {
+				errors.add(e.getMessage());
+			}
+			return loss;
+		}
+
+		@Override
+		public void beforeStep(final StepContext c) {
+			if (c.step() == 0) {
+				for (final Runnable r : new Runnable[] { () -> c.feed("counter", new float[3]), () -> c.feed("other",
+					new float[2]), () -> c.fetched("echo") })
+				{
+					try {
+						r.run();
+					}
+					catch (final IllegalArgumentException e) {
+						errors.add(e.getMessage());
+					}
+				}
+			}
+			// set at steps 1 and 2 only: step 0 sees the initial values, step 3 keeps step 2's
+			if (c.step() == 1 || c.step() == 2) c.feed("counter", new float[] { c.step(), 10 * c.step() });
+		}
+
+		@Override
+		public void afterStep(final StepContext c, final double loss) {
+			sizes.add(c.fetched("sizes"));
+			echoes.add(c.fetched("echo"));
+			losses.add(c.fetched("loss"));
+			reported.add(loss);
+		}
+	}
+
+	private static TrainingData disc(final String name) {
+		final int w = 32, h = 32;
+		final float[] img = new float[w * h];
+		final byte[] lab = new byte[w * h];
+		for (int i = 0; i < img.length; i++) {
+			final boolean fg = (i % w - 16) * (i % w - 16) + (i / w - 16) * (i / w - 16) < 64;
+			lab[i] = (byte) (fg ? 255 : 0);
+			img[i] = fg ? 2 : 1;
+		}
+		return TrainingData.fromImages(new ImagePlus(name, new FloatProcessor(w, h, img)), new ImagePlus(name + "-label",
+			new ByteProcessor(w, h, lab)), null, null, Normalization.zscore(), 0, "image", "label");
+	}
+
+	@Test
+	public void perStreamBatchSizesFeedsAndFetches() {
+		final TrainingConfig cfg = new TrainingConfig();
+		cfg.network.depth = 1;
+		cfg.network.baseChannels = 4;
+		cfg.batchSize = 2;
+		cfg.patchSize = 16;
+		cfg.validationFraction = 0;
+		cfg.iterations = 4;
+		cfg.threads = 1;
+		final Probe probe = new Probe();
+		final List<String> log = new ArrayList<>();
+		try (Trainer.Outcome out = new Trainer(cfg, probe).train(Arrays.asList(disc("noisy"), disc("clean")), null,
+			Progress.NONE, log::add))
+		{
+			assertEquals(4, probe.sizes.size());
+			for (final float[] s : probe.sizes) {
+				// exact: integer shapes cast to float; [N, H, W, C] of stream 0, then of stream 1
+				assertArrayEquals(new float[] { 2, 16, 16, 1, 3, 16, 16, 1 }, s, 0f);
+			}
+			// exact: the fed values multiplied by 1
+			assertArrayEquals(new float[] { -1, -2 }, probe.echoes.get(0), 0f);
+			assertArrayEquals(new float[] { 1, 10 }, probe.echoes.get(1), 0f);
+			assertArrayEquals(new float[] { 2, 20 }, probe.echoes.get(2), 0f);
+			assertArrayEquals(new float[] { 2, 20 }, probe.echoes.get(3), 0f);
+			// the fetched loss is the loss the step reported (the same run, the same float)
+			for (int i = 0; i < 4; i++) assertEquals(probe.reported.get(i), probe.losses.get(i)[0], 0.0);
+			assertEquals(probe.errors.toString(), 4, probe.errors.size());
+			assertTrue(probe.errors.get(0), probe.errors.get(0).contains("already registered"));
+			assertTrue(probe.errors.get(1), probe.errors.get(1).contains("takes 2 values, got 3"));
+			assertTrue(probe.errors.get(2), probe.errors.get(2).contains("'other' was not declared"));
+			assertTrue(probe.errors.get(3), probe.errors.get(3).contains("nothing fetched as 'echo'"));
+			assertEquals("[2, 3]", out.info.training.get("stream_batch_sizes"));
+			assertEquals(Arrays.asList("noisy", "clean"), out.info.trainingData);
+			assertTrue(log.toString(), log.stream().anyMatch(l -> l.contains("batch [2, 3] (per data stream)")));
+		}
+	}
+
+	@Test
+	public void aBatchSizeBelowOneIsRefused() {
+		final TrainingConfig cfg = new TrainingConfig();
+		cfg.network.depth = 1;
+		cfg.network.baseChannels = 4;
+		cfg.patchSize = 16;
+		cfg.iterations = 1;
+		final Probe probe = new Probe() {
+
+			@Override
+			public int batchSize(final int stream, final int configured) {
+				return stream == 0 ? configured : 0;
+			}
+		};
+		try (Trainer.Outcome out = new Trainer(cfg, probe).train(Arrays.asList(disc("noisy"), disc("clean")), null,
+			Progress.NONE, s -> {}))
+		{
+			throw new AssertionError("batch size 0 accepted");
+		}
+		catch (final IllegalArgumentException e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("batch size of stream 1 is 0"));
+		}
+	}
+}
