@@ -79,6 +79,7 @@ public final class CommandLine {
 	public static void main(final String[] args) {
 		System.setProperty("java.awt.headless", "true");
 		ownProcess = true;
+		NoisyLabelsCommand.markCommandLineProcess();
 		// data (tables, values) go to standard output, everything else to standard error: whatever a library
 		// prints on System.out (SciJava's log prints INFO there) is sent to standard error
 		final PrintStream data = System.out;

@@ -52,6 +52,18 @@ public abstract class NoisyLabelsCommand extends DynamicCommand {
 	/** The value of an image key that gives no image. */
 	public static final String NONE = "none";
 
+	private static volatile boolean commandLineProcess;
+
+	/** Called by the command line's {@code main}: this JVM is one command-line call, not Fiji or ImageJ. */
+	public static void markCommandLineProcess() {
+		commandLineProcess = true;
+	}
+
+	/** Whether this JVM is one command-line call ({@code noisy-labels ...}) rather than Fiji or ImageJ. */
+	public static boolean isCommandLineProcess() {
+		return commandLineProcess;
+	}
+
 	/** System property overriding whether a failed headless run exits: true or false. */
 	public static final String EXIT_PROPERTY = "noisylabels.exit_on_failure";
 

@@ -19,7 +19,7 @@ public class ReleaseModelsCommand extends NoisyLabelsCommand {
 
 	@Override
 	protected void execute() {
-		if (org.noisylabels.cli.CommandLine.isOwnProcess()) {
+		if (isCommandLineProcess()) {
 			// scripts/noisy-labels: each call is a new process that frees its model when it ends
 			released = "nothing to release: on the command line every call runs in its own process and frees its model when it ends";
 		}

@@ -3,7 +3,7 @@ package org.noisylabels.train;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The state of training around one step, for {@code NoisyLabelMethod.beforeStep/afterStep}. */
+/** The state of training around one step, for {@code TrainingMethod.beforeStep/afterStep}. */
 public final class StepContext {
 
 	long step;

@@ -121,7 +121,7 @@ public final class StepGraph {
 		return weights.get(s);
 	}
 
-	/** An extra per-pixel input [N,H,W,1] declared in {@code NoisyLabelMethod.pixelInputs()}. */
+	/** An extra per-pixel input [N,H,W,1] declared in {@code TrainingMethod.pixelInputs()}. */
 	public Operand<TFloat32> pixelInput(final int s, final String key) {
 		final Placeholder<TFloat32> p = extras.get(s).get(key);
 		if (p == null) throw new IllegalArgumentException("pixel input '" + key +
@@ -145,7 +145,7 @@ public final class StepGraph {
 
 	/**
 	 * A float tensor of a fixed shape fed at every training step: set it in
-	 * {@code NoisyLabelMethod.beforeStep} with {@link StepContext#feed}; it keeps its value until set again,
+	 * {@code TrainingMethod.beforeStep} with {@link StepContext#feed}; it keeps its value until set again,
 	 * and holds {@code initial} until first set. For state a method keeps in Java between steps (DAST: the
 	 * recent scores of its rank queues). Calling it twice with one name returns the same input (the shape
 	 * and initial values of the first call).
@@ -169,7 +169,7 @@ public final class StepGraph {
 
 	/**
 	 * Fetches {@code value} (any float tensor of the step's graph) after every training step; read it in
-	 * {@code NoisyLabelMethod.afterStep} with {@link StepContext#fetched}. The values are those of the step's
+	 * {@code TrainingMethod.afterStep} with {@link StepContext#fetched}. The values are those of the step's
 	 * own forward pass, before the weight update. A name can be registered once.
 	 */
 	public void fetch(final String name, final Operand<TFloat32> value) {

@@ -14,7 +14,6 @@ import java.util.function.Consumer;
 import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.Progress;
 import org.noisylabels.io.Tables;
-import org.noisylabels.method.NoisyLabelMethod;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -38,7 +37,7 @@ import ij.measure.ResultsTable;
  * The shared training loop. It owns the data (patches, augmentation, validation split), the graph (the
  * method's networks, its loss, the optimiser over the method's chosen variables, the EMA teacher, the
  * inference path), the schedule, progress and cancel, validation Dice, early stopping, checkpoints, the
- * device and the model files. A {@link NoisyLabelMethod} supplies the rest.
+ * device and the model files. A {@link TrainingMethod} supplies the rest.
  * <p>
  * Checkpoints: after every validation the weights are saved when the validation Dice improved (or, without
  * validation data, always). The model written at the end holds the best checkpoint. Cancelling stops after
@@ -48,9 +47,9 @@ import ij.measure.ResultsTable;
 public final class Trainer {
 
 	private final TrainingConfig cfg;
-	private final NoisyLabelMethod method;
+	private final TrainingMethod method;
 
-	public Trainer(final TrainingConfig cfg, final NoisyLabelMethod method) {
+	public Trainer(final TrainingConfig cfg, final TrainingMethod method) {
 		this.cfg = cfg;
 		this.method = method;
 	}
