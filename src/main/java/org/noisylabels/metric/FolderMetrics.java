@@ -113,7 +113,8 @@ public final class FolderMetrics {
 		Path first = null;
 		for (final Path f : csvFiles) {
 			final List<String[]> lines = readCsv(f);
-			if (lines.isEmpty()) throw new NoisyLabelsException("table_folder: " + f + " is empty (not a metrics table)");
+			// the table of a share without any image is empty
+			if (lines.isEmpty()) continue;
 			final String[] h = lines.get(0);
 			if (header == null) {
 				header = h;
@@ -129,6 +130,7 @@ public final class FolderMetrics {
 				if (!"mean".equals(lines.get(i)[0])) rows.add(lines.get(i));
 			}
 		}
+		if (header == null) throw new NoisyLabelsException("table_folder: every table is empty: no image was scored");
 		final List<String> cols = Arrays.asList(header);
 		final int imageCol = cols.indexOf("image"), classCol = cols.indexOf("class");
 		// stable: rows of one image keep their class order
