@@ -149,6 +149,9 @@ public class BatchApplyModelCommand extends NoisyLabelsCommand {
 
 		skipped = new ResultsTable();
 		skipped.showRowNumbers(false);
+		// the columns exist even when nothing is skipped: an empty table is still "file,reason" as CSV
+		skipped.getFreeColumn("file");
+		skipped.getFreeColumn("reason");
 		int written = 0, existing = 0;
 		final List<Job> todo = new ArrayList<>();
 		for (final Job j : jobs) {
@@ -157,13 +160,26 @@ public class BatchApplyModelCommand extends NoisyLabelsCommand {
 		}
 		final Progress progress = progress();
 		if (!todo.isEmpty()) {
-			final int[] count = { 0 };
+			final int[] count = { 0 }, done = { 0 };
 			ModelCache.withModel(model.toPath(), predictor -> {
 				for (final Job j : todo) {
 					progress.checkCanceled();
-					progress.update("Batch Apply Model: " + (count[0] + 1) + "/" + todo.size() + " " + j.relative,
-						(double) count[0] / todo.size());
-					if (apply(predictor, j, progress)) count[0]++;
+					final int index = done[0]++;
+					final String step = "Batch Apply Model: " + (index + 1) + "/" + todo.size() + " " + j.relative;
+					progress.update(step, (double) index / todo.size());
+					final Progress sub = new Progress() {
+
+						@Override
+						public void update(final String message, final double fraction) {
+							progress.update(step + ": " + message, (index + Math.max(0, fraction)) / todo.size());
+						}
+
+						@Override
+						public boolean isCanceled() {
+							return progress.isCanceled();
+						}
+					};
+					if (apply(predictor, j, sub)) count[0]++;
 				}
 				return null;
 			});

@@ -65,7 +65,7 @@ public abstract class NoisyLabelsCommand extends DynamicCommand {
 	protected UIService ui;
 
 	@Parameter(label = "Output folder", style = "directory", required = false, persist = false,
-		description = "Optional (headless runs): write every image output as KEY.tif and every table as KEY.csv into this folder (created if needed; existing files are replaced)")
+		description = "Optional (headless runs): write every image output as KEY.tif and every table as KEY.csv into this folder (created if needed; existing files are replaced); folder runs (label_folder, Batch Apply Model) write under the inputs' relative paths instead")
 	protected File output_folder;
 
 	/** Set by a caller (the command line, the macro bridge) that reports failures itself. */

@@ -69,6 +69,10 @@ public final class FolderMetrics {
 		if (extra > 0 && warn != null) warn.accept(extra + " prediction(s) in " + predictions +
 			" have no ground truth and are not scored");
 		final ResultsTable table = new ResultsTable();
+		// the columns exist even for a share without any pair (its table is then the header alone)
+		table.getFreeColumn("image");
+		if (multiClass) table.getFreeColumn("class");
+		for (final String c : SegmentationMetrics.COLUMNS) table.getFreeColumn(c);
 		for (int i = 0; i < pairs.size(); i++) {
 			progress.checkCanceled();
 			progress.update("Segmentation metrics: " + (i + 1) + "/" + pairs.size() + " " + pairs.get(i)[1], (double) i /

@@ -107,8 +107,8 @@ public class BatchFolderTest {
 		}
 		expected.sort(null);
 		assertEquals(expected, files(out));
-		// nothing skipped: the skipped table (standard output) is empty
-		assertEquals("", r[1].toString().trim());
+		// nothing skipped: the skipped table (standard output) is its header alone
+		assertEquals("file,reason", r[1].toString().trim());
 		// each output equals Apply Model on that image. Both run the same graph on the same CPU, but TensorFlow's
 		// floats are only compared within 1e-5 (kernels may differ in the last bits between runs); mask pixels
 		// are compared where the probability is not within that tolerance of the threshold
@@ -318,6 +318,31 @@ public class BatchFolderTest {
 		bad(Cli.cli("--quiet", "Segmentation Metrics", "prediction_folder=" + pred), "missing key 'ground_truth_folder'");
 		bad(Cli.cli("--quiet", "Segmentation Metrics", "prediction=" + new File(pred, "t0.tif")),
 			"missing key 'ground_truth'");
+	}
+
+	@Test
+	public void metricsOfAStackPairIsItsVolumeRowAndMultiClassGivesARowPerClass() throws Exception {
+		final File p = tmp.newFolder("p"), g = tmp.newFolder("g");
+		// a stack against a dilated copy of itself: the folder row is the single table's 3D row
+		ok(Cli.cli("--quiet", "Dilation (PCL)", "label=test-images/gt3d.tif", "noisy_label=" + new File(p, "s.tif")));
+		Files.copy(new File("test-images/gt3d.tif").toPath(), new File(g, "s.tif").toPath());
+		final String[] folder = ok(Cli.cli("--quiet", "Segmentation Metrics", "prediction_folder=" + p,
+			"ground_truth_folder=" + g))[1].toString().trim().split("\n");
+		final String[] single = ok(Cli.cli("--quiet", "Segmentation Metrics", "prediction=" + new File(p, "s.tif"),
+			"ground_truth=" + new File(g, "s.tif")))[1].toString().trim().split("\n");
+		final String volume = Arrays.stream(single).filter(l -> l.startsWith("3D,")).findFirst().get();
+		assertEquals(3, folder.length);
+		assertEquals("s.tif," + volume.substring(3), folder[1]);
+		assertEquals("mean," + volume.substring(3), folder[2]);
+		// multi-class: the pair's class rows (255 and their mean), then the means per class
+		final String[] mc = ok(Cli.cli("--quiet", "Segmentation Metrics", "prediction_folder=" + p,
+			"ground_truth_folder=" + g, "multi_class=true"))[1].toString().trim().split("\n");
+		assertEquals("image,class,dice,iou,accuracy,assd,asd,hd95,auc", mc[0]);
+		assertEquals(5, mc.length);
+		assertTrue(mc[1], mc[1].startsWith("s.tif,255,"));
+		assertTrue(mc[2], mc[2].startsWith("s.tif,mean,"));
+		assertTrue(mc[3], mc[3].startsWith("mean,255,"));
+		assertTrue(mc[4], mc[4].startsWith("mean,mean,"));
 	}
 
 	/** Pixels of a probability image, for the SLURM test. */
