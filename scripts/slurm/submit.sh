@@ -47,12 +47,12 @@ nl="$(abs "$nl")"
 "$nl" --list >/dev/null
 mkdir -p "$output/tables/logs"
 # shellcheck disable=SC2086
-array=$(NOISY_LABELS="$nl" sbatch --parsable --array=0-$((tasks - 1)) --cpus-per-task="$cpus" \
+array=$(sbatch --parsable --export=ALL,NOISY_LABELS="$nl" --array=0-$((tasks - 1)) --cpus-per-task="$cpus" \
 	--job-name=noisy-labels-batch --output="$output/tables/logs/task-%a.log" ${NL_SBATCH_OPTS:-} \
 	"$here/batch-task.sh" "$model" "$input" "$output" "$gt" "$@")
 array="${array%%;*}"
 # shellcheck disable=SC2086
-merge=$(NOISY_LABELS="$nl" sbatch --parsable --dependency=afterok:"$array" --cpus-per-task=1 \
+merge=$(sbatch --parsable --export=ALL,NOISY_LABELS="$nl" --dependency=afterok:"$array" --cpus-per-task=1 \
 	--job-name=noisy-labels-merge --output="$output/tables/logs/merge.log" ${NL_SBATCH_OPTS:-} \
 	"$here/merge.sh" "$output")
 merge="${merge%%;*}"
