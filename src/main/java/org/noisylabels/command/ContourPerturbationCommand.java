@@ -13,9 +13,9 @@ import ij.measure.ResultsTable;
 @Plugin(type = Command.class, headless = true,
 	menuPath = "Plugins>Noisy Labels>Noise>Contour Perturbation",
 	description = "Perturbs round(noise_rate*N) random slices: dilate or erode r times (cross element, p=.35 each) or distort the edge with discs of radius r; r uniform in [r_min, r_max]")
-public class ContourPerturbationCommand extends NoisyLabelsCommand {
+public class ContourPerturbationCommand extends NoiseCommand {
 
-	@Parameter(label = "Label", description = "Clean binary mask; the slices of a stack are perturbed independently", persist = false)
+	@Parameter(label = "Label", required = false, description = "Clean binary mask; the slices of a stack are perturbed independently", persist = false)
 	private ImagePlus label;
 
 	@Parameter(label = "Noise rate", description = "Fraction of the slices that is perturbed", min = "0",

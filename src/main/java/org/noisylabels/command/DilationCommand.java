@@ -12,9 +12,9 @@ import ij.ImagePlus;
 @Plugin(type = Command.class, headless = true,
 	menuPath = "Plugins>Noisy Labels>Noise>Dilation (PCL)",
 	description = "Dilates a binary mask with a 3x3 square (3x3x3 cube with three_d) 'iterations' times; outside the image counts as background")
-public class DilationCommand extends NoisyLabelsCommand {
+public class DilationCommand extends NoiseCommand {
 
-	@Parameter(label = "Label", description = "Clean binary mask (0 = background, one foreground value)", persist = false)
+	@Parameter(label = "Label", required = false, description = "Clean binary mask (0 = background, one foreground value)", persist = false)
 	private ImagePlus label;
 
 	@Parameter(label = "Iterations", description = "How many times the 3x3 (x3) element is applied", min = "1",

@@ -28,7 +28,15 @@ public class MacroDefaultsPreprocessor extends AbstractPreprocessorPlugin {
 		if (!(module.getDelegateObject() instanceof NoisyLabelsCommand)) return;
 		// output_folder is for macros and headless runs (which give it): never in the dialog, and never asked
 		// for by SciJava's file chooser (which would take it for the command's single file input)
-		if (!module.isInputResolved(OUTPUT_FOLDER)) module.resolveInput(OUTPUT_FOLDER);
+		// the same for the folder keys of single-image commands (label_folder of the noise generators, ...), except
+		// in a command made for folders (Batch Apply Model), whose dialog asks for them
+		final NoisyLabelsCommand command = (NoisyLabelsCommand) module.getDelegateObject();
+		if (!command.foldersInDialog()) {
+			for (final String name : command.folderKeys()) {
+				if (!module.isInputResolved(name)) module.resolveInput(name);
+			}
+			if (!module.isInputResolved(OUTPUT_FOLDER)) module.resolveInput(OUTPUT_FOLDER);
+		}
 		if (inMacroCall()) resolveDefaults(module);
 	}
 

@@ -77,7 +77,7 @@ public abstract class NoisyLabelsCommand extends DynamicCommand {
 	protected UIService ui;
 
 	@Parameter(label = "Output folder", style = "directory", required = false, persist = false,
-		description = "Optional (headless runs): write every image output as KEY.tif and every table as KEY.csv into this folder (created if needed; existing files are replaced)")
+		description = "Optional (headless runs): write every image output as KEY.tif and every table as KEY.csv into this folder (created if needed; existing files are replaced); folder runs (label_folder, Batch Apply Model) write under the inputs' relative paths instead")
 	protected File output_folder;
 
 	/** Set by a caller (the command line, the macro bridge) that reports failures itself. */
@@ -85,6 +85,28 @@ public abstract class NoisyLabelsCommand extends DynamicCommand {
 
 	/** Runs the command's work; throw {@link NoisyLabelsException} for bad input. */
 	protected abstract void execute();
+
+	/**
+	 * Runs the command over folders instead of one image when its folder keys are given, and returns whether
+	 * it did; then {@link #execute()} is not called and {@code output_folder} is the root of the per-file
+	 * outputs (not the KEY.tif folder of single runs). Default: no folder mode.
+	 */
+	protected boolean executeOnFolders() {
+		return false;
+	}
+
+	/**
+	 * Whether the dialog shows {@code output_folder} and the {@code *_folder} keys (Batch Apply Model);
+	 * elsewhere they are keys for macros, headless runs and the command line only.
+	 */
+	boolean foldersInDialog() {
+		return false;
+	}
+
+	/** The folder keys of a single-image command's folder mode (macro, headless and command line only). */
+	java.util.List<String> folderKeys() {
+		return java.util.Collections.emptyList();
+	}
 
 	/** The command line and the macro bridge report failures themselves: no log, no exit. */
 	public void setCallerReportsErrors(final boolean b) {
@@ -100,9 +122,11 @@ public abstract class NoisyLabelsCommand extends DynamicCommand {
 	public final void run() {
 		try {
 			checkImageInputs();
-			execute();
-			uniqueTitles();
-			writeOutputFolder();
+			if (!executeOnFolders()) {
+				execute();
+				uniqueTitles();
+				writeOutputFolder();
+			}
 			tablesHandled();
 		}
 		catch (final NoisyLabelsException e) {

@@ -12,9 +12,9 @@ import ij.ImagePlus;
 @Plugin(type = Command.class, headless = true,
 	menuPath = "Plugins>Noisy Labels>Noise>Random Flipping (RCL)",
 	description = "Gives exactly round(p_flip*n) random pixels of each class per slice another class (binary: foreground <-> background)")
-public class RandomFlippingCommand extends NoisyLabelsCommand {
+public class RandomFlippingCommand extends NoiseCommand {
 
-	@Parameter(label = "Label", description = "Clean label: binary mask (0 + one value) or classes 0..C-1 (8/16-bit)", persist = false)
+	@Parameter(label = "Label", required = false, description = "Clean label: binary mask (0 + one value) or classes 0..C-1 (8/16-bit)", persist = false)
 	private ImagePlus label;
 
 	@Parameter(label = "Flipping probability", description = "Fraction of each class's pixels that is flipped",

@@ -12,9 +12,9 @@ import ij.ImagePlus;
 @Plugin(type = Command.class, headless = true,
 	menuPath = "Plugins>Noisy Labels>Noise>Random Labels (RL)",
 	description = "A 0/255 mask of the label's size where every pixel is foreground independently with probability p_generate")
-public class RandomLabelsCommand extends NoisyLabelsCommand {
+public class RandomLabelsCommand extends NoiseCommand {
 
-	@Parameter(label = "Label", description = "Any gray image: only its size and calibration are used", persist = false)
+	@Parameter(label = "Label", required = false, description = "Any gray image: only its size and calibration are used", persist = false)
 	private ImagePlus label;
 
 	@Parameter(label = "Foreground probability", description = "Probability that a pixel is foreground",

@@ -12,9 +12,9 @@ import ij.ImagePlus;
 @Plugin(type = Command.class, headless = true,
 	menuPath = "Plugins>Noisy Labels>Noise>Random Sampling (RCL)",
 	description = "Keeps exactly ceil(p_sample*n) random pixels of each class per slice; the others are ignored (0 in noisy_label, 255 in ignore_mask)")
-public class RandomSamplingCommand extends NoisyLabelsCommand {
+public class RandomSamplingCommand extends NoiseCommand {
 
-	@Parameter(label = "Label", description = "Clean label: binary mask (0 + one value) or classes 0..C-1 (8/16-bit)", persist = false)
+	@Parameter(label = "Label", required = false, description = "Clean label: binary mask (0 + one value) or classes 0..C-1 (8/16-bit)", persist = false)
 	private ImagePlus label;
 
 	@Parameter(label = "Sampling probability", description = "Fraction of each class's pixels that is kept",

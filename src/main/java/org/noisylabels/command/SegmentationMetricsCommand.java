@@ -1,5 +1,12 @@
 package org.noisylabels.command;
 
+import java.io.File;
+
+import org.noisylabels.Check;
+import org.noisylabels.NoisyLabelsException;
+import org.noisylabels.io.ImageFolders;
+import org.noisylabels.io.Tables;
+import org.noisylabels.metric.FolderMetrics;
 import org.noisylabels.metric.SegmentationMetrics;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -15,11 +22,11 @@ import ij.measure.ResultsTable;
 	description = "Dice, IoU, pixel accuracy, ASSD, ASD, HD95 (calibrated units) and AUC, per slice, their mean, and in 3D for stacks")
 public class SegmentationMetricsCommand extends NoisyLabelsCommand {
 
-	@Parameter(label = "Prediction",
+	@Parameter(label = "Prediction", required = false,
 		description = "Binary mask (0 = background, one other value = object) or 32-bit probability map with values in [0, 1]", persist = false)
 	private ImagePlus prediction;
 
-	@Parameter(label = "Ground truth", description = "Binary mask (0 = background, one other value = object)", persist = false)
+	@Parameter(label = "Ground truth", required = false, description = "Binary mask (0 = background, one other value = object)", persist = false)
 	private ImagePlus ground_truth;
 
 	@Parameter(label = "Threshold", min = "0", max = "1", stepSize = "0.05",
@@ -30,8 +37,63 @@ public class SegmentationMetricsCommand extends NoisyLabelsCommand {
 		description = "Both images hold classes 0..C-1: score every class >= 1 one-vs-rest, plus their mean", persist = false)
 	private boolean multi_class = false;
 
+	@Parameter(label = "Prediction folder", style = "directory", required = false, persist = false,
+		description = "Instead of prediction and ground_truth (macros, headless and command line): the predictions, paired with ground_truth_folder by relative path (extension aside)")
+	private File prediction_folder;
+
+	@Parameter(label = "Ground truth folder", style = "directory", required = false, persist = false,
+		description = "The ground truths of prediction_folder: one row per ground truth (subfolders included), then the mean")
+	private File ground_truth_folder;
+
+	@Parameter(label = "Shard (i/n)", required = false, persist = false,
+		description = "Folder mode: only the pairs of share i of n (as Batch Apply Model's shard), for cluster array tasks; 0/1 = every pair")
+	private String shard = "0/1";
+
 	@Parameter(type = ItemIO.OUTPUT, label = "Metrics")
 	private ResultsTable metrics;
+
+	@Override
+	java.util.List<String> folderKeys() {
+		return java.util.Arrays.asList("prediction_folder", "ground_truth_folder");
+	}
+
+	@Override
+	protected boolean executeOnFolders() {
+		final boolean pf = given(prediction_folder), gf = given(ground_truth_folder);
+		if (!pf && !gf) {
+			if (prediction == null || ground_truth == null) throw new NoisyLabelsException("missing key '" + (prediction ==
+				null ? "prediction" : "ground_truth") + "' for \"Segmentation Metrics\": give prediction=PATH ground_truth=PATH (or prediction_folder=FOLDER ground_truth_folder=FOLDER)");
+			final ImageFolders.Shard s = ImageFolders.shard(shard, "shard");
+			if (!s.isAll()) throw new NoisyLabelsException("shard=" + shard +
+				" needs prediction_folder and ground_truth_folder (a single pair has no shares)");
+			return false;
+		}
+		if (!pf || !gf) throw new NoisyLabelsException("missing key '" + (pf ? "ground_truth_folder" : "prediction_folder") +
+			"': folder mode needs prediction_folder=FOLDER and ground_truth_folder=FOLDER");
+		if (callerReportsErrors() && (prediction != null || ground_truth != null)) throw new NoisyLabelsException(
+			"give prediction and ground_truth, or prediction_folder and ground_truth_folder, not both");
+		metrics = FolderMetrics.evaluate(ImageFolders.requireFolder(prediction_folder, "prediction_folder"),
+			ImageFolders.requireFolder(ground_truth_folder, "ground_truth_folder"), Check.probability(threshold,
+				"threshold"), multi_class, ImageFolders.shard(shard, "shard"), progress(), w -> {
+					if (log != null) TrainingWarning.warn(log, w);
+				});
+		show(metrics, "Segmentation Metrics");
+		if (given(output_folder)) {
+			final java.nio.file.Path dir = output_folder.toPath();
+			try {
+				java.nio.file.Files.createDirectories(dir);
+			}
+			catch (final java.io.IOException e) {
+				throw new NoisyLabelsException("output_folder: cannot create " + dir + " (" + e.getMessage() + ")");
+			}
+			Tables.save(metrics, dir.resolve("metrics.csv"));
+		}
+		return true;
+	}
+
+	private static boolean given(final File f) {
+		return f != null && !f.getPath().trim().isEmpty();
+	}
 
 	@Override
 	protected void execute() {

@@ -12,9 +12,9 @@ import ij.ImagePlus;
 @Plugin(type = Command.class, headless = true,
 	menuPath = "Plugins>Noisy Labels>Noise>Skeleton (PCL)",
 	description = "Replaces every object of a binary mask by its one-pixel-wide skeleton (ImageJ skeletonize), slice by slice")
-public class SkeletonCommand extends NoisyLabelsCommand {
+public class SkeletonCommand extends NoiseCommand {
 
-	@Parameter(label = "Label", description = "Clean binary mask (0 = background, one foreground value)", persist = false)
+	@Parameter(label = "Label", required = false, description = "Clean binary mask (0 = background, one foreground value)", persist = false)
 	private ImagePlus label;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Noisy label")
