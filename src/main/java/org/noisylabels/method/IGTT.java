@@ -12,6 +12,9 @@ import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.loss.JavaLosses;
 import org.noisylabels.loss.LossType;
 import org.noisylabels.loss.Losses;
+import org.noisylabels.method.igtt.Candidates;
+import org.noisylabels.method.igtt.Candidates.Selection;
+import org.noisylabels.method.igtt.Pixels;
 import org.noisylabels.train.EpochContext;
 import org.noisylabels.train.PredictionGraph;
 import org.noisylabels.train.Sample;
@@ -80,7 +83,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 	public static final double MINORITY_MARGIN = 0.05;
 
 	/** Parameter keys used in error messages (the command's keys). */
-	public static final String KEY_K = "k", KEY_R = "r", KEY_P = "p";
+	public static final String KEY_K = Candidates.KEY_K, KEY_R = "r", KEY_P = "p";
 	/** Key and values of the soft IoU form (see {@link Params#paperIoU}). */
 	public static final String KEY_SOFT_IOU = "soft_iou", SOFT_IOU_REFERENCE = "reference", SOFT_IOU_PAPER = "paper";
 
@@ -192,7 +195,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 	/** {@link #emptyLabelsSince()} after {@code epoch}'s refresh gave {@code labels}. */
 	static int emptySince(final int since, final int epoch, final byte[][] labels) {
 		for (final byte[] l : labels)
-			if (countForeground(l) > 0) return -1;
+			if (Pixels.countForeground(l) > 0) return -1;
 		return since >= 0 ? since : epoch;
 	}
 
@@ -320,7 +323,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 				kept += u.ems.keptPixels;
 				if (u.ems.inverted) inverted++;
 			}
-			else kept += countForeground(u.label);
+			else kept += Pixels.countForeground(u.label);
 		}
 		return String.format(Locale.ROOT,
 			"iGTT epoch %d%s: loss %.4f; candidates: mean k %.1f, foreground %.1f%%%s; labels %d px; output %s%s",
@@ -397,161 +400,6 @@ public class IGTT extends AbstractNoisyLabelMethod {
 	}
 
 	// ---------------------------------------------------------------------------------------------
-	// 1. Threshold candidates and their selection by DMI
-	// ---------------------------------------------------------------------------------------------
-
-	/**
-	 * The K thresholds t_k = pmin + k·(pmax − pmin)/(K − 1), k = 0…K−1 (the last one is pmax exactly).
-	 */
-	public static double[] thresholds(final double pmin, final double pmax, final int k) {
-		Check.range(k, 2, 10000, KEY_K);
-		final double[] t = new double[k];
-		final double delta = (pmax - pmin) / (k - 1);
-		for (int i = 0; i < k; i++)
-			t[i] = pmin + i * delta;
-		t[k - 1] = pmax;
-		return t;
-	}
-
-	/** The K thresholds of a probability map (from its min and max); rejects NaN. */
-	public static double[] thresholds(final float[] prob, final int k) {
-		final float[] mm = minMax(prob);
-		return thresholds(mm[0], mm[1], k);
-	}
-
-	/** The candidate mask P &gt; t (0/255). */
-	public static byte[] candidate(final float[] prob, final double t) {
-		final byte[] s = new byte[prob.length];
-		for (int i = 0; i < prob.length; i++)
-			if (prob[i] > t) s[i] = (byte) 255;
-		return s;
-	}
-
-	/**
-	 * DMI(P, S) = −log(|det U| + 0.001) with U = [p; 1−p]·[s; 1−s]ᵀ, the 2×2 matrix of raw sums over the
-	 * image (s = 1 where the mask is non-zero): the binary DMI loss of algorithms.md §2 for one image,
-	 * computed by {@link JavaLosses#dmiBinary(float[], byte[])}.
-	 */
-	public static double dmi(final float[] prob, final byte[] mask) {
-		requireSameLength(prob.length, mask.length);
-		return JavaLosses.dmiBinary(prob, mask);
-	}
-
-	/**
-	 * DMI(P, P &gt; t_k) for every k = 0…K−1, with the thresholds of {@link #thresholds(float[], int)}:
-	 * one pass over the image (each pixel goes into the bucket of thresholds it exceeds), then K suffix
-	 * sums give U's four entries for every candidate ({@link JavaLosses#dmiFromU}). O(n + K).
-	 */
-	public static double[] dmiCurve(final float[] prob, final double[] t) {
-		final int k = t.length, n = prob.length;
-		final long[] count = new long[k + 1];
-		final double[] sum = new double[k + 1];
-		final double t0 = t[0], step = k > 1 ? (t[k - 1] - t[0]) / (k - 1) : 0;
-		double total = 0;
-		for (int i = 0; i < n; i++) {
-			final float v = prob[i];
-			if (v != v) throw nanPrediction(i);
-			// m = #{k : t_k < v}; candidates 0..m-1 contain this pixel
-			int m = step > 0 ? (int) Math.min(k, Math.max(0, Math.floor((v - t0) / step) + 1)) : 0;
-			while (m < k && t[m] < v)
-				m++;
-			while (m > 0 && !(t[m - 1] < v))
-				m--;
-			count[m]++;
-			sum[m] += v;
-			total += v;
-		}
-		final double[] dmi = new double[k];
-		long s1 = 0;
-		double sp = 0;
-		for (int j = k - 1; j >= 0; j--) {
-			// candidate j holds the pixels with m > j
-			s1 += count[j + 1];
-			sp += sum[j + 1];
-			// U = [[Σ_S p, Σ_notS p], [Σ_S (1-p), Σ_notS (1-p)]]
-			dmi[j] = JavaLosses.dmiFromU(sp, total - sp, s1 - sp, (n - s1) - (total - sp));
-		}
-		return dmi;
-	}
-
-	/** The chosen threshold candidate of one image. */
-	public static final class Selection {
-
-		/** Index k of the chosen candidate. */
-		public final int index;
-		/** Its threshold t_k (the mask is P &gt; threshold). */
-		public final double threshold;
-		/** DMI(P, mask). */
-		public final double dmi;
-		/** The candidate mask, 0/255. */
-		public final byte[] mask;
-		/** All K thresholds and all K DMI values (the excluded extremes included, for the log). */
-		public final double[] thresholds, dmis;
-		/** Number of foreground pixels of the mask. */
-		public final int foreground;
-
-		Selection(final int index, final double[] thresholds, final double[] dmis, final byte[] mask) {
-			this.index = index;
-			this.threshold = thresholds[index];
-			this.dmi = dmis[index];
-			this.thresholds = thresholds;
-			this.dmis = dmis;
-			this.mask = mask;
-			this.foreground = countForeground(mask);
-		}
-
-		@Override
-		public String toString() {
-			return String.format(Locale.ROOT, "candidate k=%d, t=%.4g, DMI=%.4f, foreground %.2f%%", index,
-				threshold, dmi, 100.0 * foreground / Math.max(1, mask.length));
-		}
-	}
-
-	/**
-	 * Picks the candidate P &gt; t_k with the lowest DMI(P, candidate) among k = 1…K−2 (reference code,
-	 * {@code fullRange = false}) or k = 0…K−1 (paper). Ties go to the smallest k. A constant P gives
-	 * equal DMIs and thus the first considered candidate (an empty mask).
-	 */
-	public static Selection select(final float[] prob, final int k, final boolean fullRange) {
-		Check.range(k, fullRange ? 2 : 3, 10000, KEY_K);
-		final double[] t = thresholds(prob, k);
-		final double[] dmi = dmiCurve(prob, t);
-		final int best = argmin(dmi, fullRange);
-		return new Selection(best, t, dmi, candidate(prob, t[best]));
-	}
-
-	/**
-	 * Like {@link #select} for several images at once, but with ONE index k for all of them: the one
-	 * with the lowest mean DMI (the reference code evaluates DMI on a whole batch). Each image keeps its
-	 * own thresholds (from its own min and max).
-	 */
-	public static Selection[] selectShared(final float[][] probs, final int k, final boolean fullRange) {
-		Check.range(k, fullRange ? 2 : 3, 10000, KEY_K);
-		final double[][] t = new double[probs.length][];
-		final double[][] dmi = new double[probs.length][];
-		final double[] mean = new double[k];
-		for (int i = 0; i < probs.length; i++) {
-			t[i] = thresholds(probs[i], k);
-			dmi[i] = dmiCurve(probs[i], t[i]);
-			for (int j = 0; j < k; j++)
-				mean[j] += dmi[i][j] / probs.length;
-		}
-		final int best = argmin(mean, fullRange);
-		final Selection[] out = new Selection[probs.length];
-		for (int i = 0; i < probs.length; i++)
-			out[i] = new Selection(best, t[i], dmi[i], candidate(probs[i], t[i][best]));
-		return out;
-	}
-
-	private static int argmin(final double[] v, final boolean fullRange) {
-		final int from = fullRange ? 0 : 1, to = fullRange ? v.length - 1 : v.length - 2;
-		int best = from;
-		for (int j = from + 1; j <= to; j++)
-			if (v[j] < v[best]) best = j;
-		return best;
-	}
-
-	// ---------------------------------------------------------------------------------------------
 	// 2. EMS: extraction of meta-structures
 	// ---------------------------------------------------------------------------------------------
 
@@ -588,7 +436,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 
 	/** Whether more than half of the pixels are foreground (non-zero). */
 	public static boolean isMajorityForeground(final byte[] mask) {
-		return 2L * countForeground(mask) > mask.length;
+		return 2L * Pixels.countForeground(mask) > mask.length;
 	}
 
 	/** The complement of a mask, 0/255. */
@@ -604,7 +452,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 	 * {@code ByteProcessor.skeletonize(255)} (independent of the "black background" setting and of the LUT).
 	 */
 	public static byte[] skeleton(final byte[] mask, final int width, final int height) {
-		requireSameLength(width * height, mask.length);
+		Pixels.requireSameLength(width * height, mask.length);
 		final byte[] px = new byte[mask.length];
 		for (int i = 0; i < mask.length; i++)
 			if (mask[i] != 0) px[i] = (byte) 255;
@@ -634,7 +482,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 	public static EmsResult ems(final byte[] candidate, final int width, final int height, final int r,
 		final double p, final SplittableRandom random)
 	{
-		requireSameLength(width * height, candidate.length);
+		Pixels.requireSameLength(width * height, candidate.length);
 		Check.range(r, 0, 100, KEY_R);
 		checkP(p);
 		final boolean inverted = isMajorityForeground(candidate);
@@ -684,7 +532,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		final Params params, final SplittableRandom random)
 	{
 		if (params.ems) return ems(candidate, width, height, params.r, params.p, random).label;
-		requireSameLength(width * height, candidate.length);
+		Pixels.requireSameLength(width * height, candidate.length);
 		final byte[] out = new byte[candidate.length];
 		for (int i = 0; i < candidate.length; i++)
 			if (candidate[i] != 0) out[i] = (byte) 255;
@@ -778,9 +626,9 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		for (int m = 0; m < masks.length; m++) {
 			final byte[] mask = masks[m];
 			total += mask.length;
-			fg += countForeground(mask);
+			fg += Pixels.countForeground(mask);
 			if (images == null) continue;
-			requireSameLength(mask.length, images[m].length);
+			Pixels.requireSameLength(mask.length, images[m].length);
 			final float[] z = zScore(images[m]);
 			for (int i = 0; i < z.length; i++) {
 				final double v = z[i];
@@ -883,18 +731,17 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		final byte[][] masks = new byte[n][];
 		final double[] t = new double[n];
 		if (Double.isNaN(params.outputThreshold)) {
-			final Selection[] sel = params.sharedIndex ? selectShared(predictions, params.k, params.fullRange)
-				: null;
+			final Selection[] sel = Candidates.selectAll(predictions, params.k, params.fullRange, params.sharedIndex);
 			for (int i = 0; i < n; i++) {
-				final Selection s = sel != null ? sel[i] : select(predictions[i], params.k, params.fullRange);
+				final Selection s = sel[i];
 				masks[i] = s.mask;
 				t[i] = s.threshold;
 			}
 		}
 		else {
 			for (int i = 0; i < n; i++) {
-				minMax(predictions[i]); // rejects NaN
-				masks[i] = candidate(predictions[i], params.outputThreshold);
+				Candidates.minMax(predictions[i]); // rejects NaN
+				masks[i] = Candidates.candidate(predictions[i], params.outputThreshold);
 				t[i] = params.outputThreshold;
 			}
 		}
@@ -984,9 +831,9 @@ public class IGTT extends AbstractNoisyLabelMethod {
 
 		/** Sets an image's label (copied, normalised to 0/255) and the candidate it came from (may be null). */
 		public void set(final int image, final byte[] label, final byte[] candidate) {
-			requireSameLength(labels[image].length, label.length);
-			labels[image] = binary(label);
-			candidates[image] = candidate == null ? new byte[label.length] : binary(candidate);
+			Pixels.requireSameLength(labels[image].length, label.length);
+			labels[image] = Pixels.binary(label);
+			candidates[image] = candidate == null ? new byte[label.length] : Pixels.binary(candidate);
 		}
 
 		/** Records the current labels and candidates as those computed at the end of {@code epoch}. */
@@ -1089,8 +936,8 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		final int epoch, final Params params)
 	{
 		params.validate();
-		requireSameLength(state.label(image).length, prediction.length);
-		final Selection sel = select(prediction, params.k, params.fullRange);
+		Pixels.requireSameLength(state.label(image).length, prediction.length);
+		final Selection sel = Candidates.select(prediction, params.k, params.fullRange);
 		return apply(state, image, epoch, sel, params);
 	}
 
@@ -1103,13 +950,11 @@ public class IGTT extends AbstractNoisyLabelMethod {
 	{
 		params.validate();
 		for (int i = 0; i < predictions.length; i++)
-			requireSameLength(state.label(first + i).length, predictions[i].length);
-		final Selection[] sel = params.sharedIndex ? selectShared(predictions, params.k, params.fullRange)
-			: null;
+			Pixels.requireSameLength(state.label(first + i).length, predictions[i].length);
+		final Selection[] sel = Candidates.selectAll(predictions, params.k, params.fullRange, params.sharedIndex);
 		final Update[] out = new Update[predictions.length];
 		for (int i = 0; i < predictions.length; i++) {
-			final Selection s = sel != null ? sel[i] : select(predictions[i], params.k, params.fullRange);
-			out[i] = apply(state, first + i, epoch, s, params);
+			out[i] = apply(state, first + i, epoch, sel[i], params);
 		}
 		return out;
 	}
@@ -1129,45 +974,12 @@ public class IGTT extends AbstractNoisyLabelMethod {
 	// helpers
 	// ---------------------------------------------------------------------------------------------
 
-	/** Number of non-zero pixels. */
-	public static int countForeground(final byte[] mask) {
-		int c = 0;
-		for (final byte b : mask)
-			if (b != 0) c++;
-		return c;
-	}
 
-	private static byte[] binary(final byte[] mask) {
-		final byte[] out = new byte[mask.length];
-		for (int i = 0; i < mask.length; i++)
-			if (mask[i] != 0) out[i] = (byte) 255;
-		return out;
-	}
 
-	private static float[] minMax(final float[] prob) {
-		if (prob.length == 0) throw new IllegalArgumentException("empty probability map");
-		float min = Float.POSITIVE_INFINITY, max = Float.NEGATIVE_INFINITY;
-		for (int i = 0; i < prob.length; i++) {
-			final float v = prob[i];
-			if (v != v) throw nanPrediction(i);
-			if (v < min) min = v;
-			if (v > max) max = v;
-		}
-		return new float[] { min, max };
-	}
 
-	private static NoisyLabelsException nanPrediction(final int i) {
-		return new NoisyLabelsException("the network's prediction has NaN values (first at pixel " + i +
-			"): training diverged; run again with clip_norm=10 (or another seed, or a lower learning_rate)");
-	}
 
 	private static int clamp(final int v, final int size) {
 		return v < 0 ? 0 : v >= size ? size - 1 : v;
 	}
 
-	private static void requireSameLength(final int expected, final int actual) {
-		if (expected != actual) {
-			throw new IllegalArgumentException("array of " + actual + " pixels where " + expected + " were expected");
-		}
-	}
 }

@@ -20,7 +20,9 @@ import org.noisylabels.method.IGTT.LabelState;
 import org.noisylabels.method.IGTT.Output;
 import org.noisylabels.method.IGTT.Params;
 import org.noisylabels.method.IGTT.Polarity;
-import org.noisylabels.method.IGTT.Selection;
+import org.noisylabels.method.igtt.Candidates;
+import org.noisylabels.method.igtt.Candidates.Selection;
+import org.noisylabels.method.igtt.Pixels;
 import org.noisylabels.method.IGTT.Update;
 
 import ij.IJ;
@@ -68,7 +70,7 @@ public class IGTTTest {
 			p[i] = 0.2f + 0.6f * rnd.nextFloat();
 		p[17] = 0.15f; // min
 		p[400] = 0.95f; // max
-		final double[] t = IGTT.thresholds(p, 30);
+		final double[] t = Candidates.thresholds(p, 30);
 		assertEquals(30, t.length);
 		final double d = ((double) 0.95f - (double) 0.15f) / 29.0;
 		for (int k = 0; k < 30; k++)
@@ -76,9 +78,9 @@ public class IGTTTest {
 		assertEquals(0.15f, t[0], 0);
 		assertEquals(0.95f, t[29], 0);
 		// a small exact case: K = 5 over [0, 1]
-		assertArrayEquals(new double[] { 0, 0.25, 0.5, 0.75, 1 }, IGTT.thresholds(0, 1, 5), 1e-15);
+		assertArrayEquals(new double[] { 0, 0.25, 0.5, 0.75, 1 }, Candidates.thresholds(0, 1, 5), 1e-15);
 		// candidates: P > t, strictly
-		final byte[] c = IGTT.candidate(new float[] { 0.25f, 0.5f, 0.75f }, 0.5);
+		final byte[] c = Candidates.candidate(new float[] { 0.25f, 0.5f, 0.75f }, 0.5);
 		assertArrayEquals(new byte[] { 0, 0, (byte) 255 }, c);
 	}
 
@@ -87,16 +89,16 @@ public class IGTTTest {
 		// 2x2: U = [[1.5, 0.3], [0.5, 1.7]], det = 2.55 - 0.15 = 2.4
 		final float[] p2 = { 0.9f, 0.2f, 0.6f, 0.1f };
 		final byte[] s2 = { 1, 0, 1, 0 };
-		assertEquals(-Math.log(2.4 + 0.001), IGTT.dmi(p2, s2), 1e-6);
-		assertEquals(-0.8758853, IGTT.dmi(p2, s2), 1e-6);
+		assertEquals(-Math.log(2.4 + 0.001), Candidates.dmi(p2, s2), 1e-6);
+		assertEquals(-0.8758853, Candidates.dmi(p2, s2), 1e-6);
 		// 3x3: U = [[2.4, 0.8], [0.6, 5.2]], det = 12.48 - 0.48 = 12
 		final float[] p3 = { 0.9f, 0.8f, 0.1f, 0.7f, 0.2f, 0.1f, 0.3f, 0.1f, 0.0f };
 		final byte[] s3 = { (byte) 255, (byte) 255, 0, (byte) 255, 0, 0, 0, 0, 0 };
-		assertEquals(-2.4849900, IGTT.dmi(p3, s3), 1e-6);
+		assertEquals(-2.4849900, Candidates.dmi(p3, s3), 1e-6);
 		// the complement has det = -12: |det| gives the same value
-		assertEquals(IGTT.dmi(p3, s3), IGTT.dmi(p3, IGTT.invert(s3)), 1e-9);
+		assertEquals(Candidates.dmi(p3, s3), Candidates.dmi(p3, IGTT.invert(s3)), 1e-9);
 		// an all-black target: det = 0, DMI = -log(0.001)
-		assertEquals(6.9077553, IGTT.dmi(p3, new byte[9]), 1e-6);
+		assertEquals(6.9077553, Candidates.dmi(p3, new byte[9]), 1e-6);
 	}
 
 	@Test
@@ -108,10 +110,10 @@ public class IGTTTest {
 				// quantised values hit the thresholds exactly (ties), plus continuous ones
 				p[i] = trial % 2 == 0 ? rnd.nextInt(30) / 29f : (float) Math.pow(rnd.nextFloat(), 3);
 			}
-			final double[] t = IGTT.thresholds(p, 30);
-			final double[] curve = IGTT.dmiCurve(p, t);
+			final double[] t = Candidates.thresholds(p, 30);
+			final double[] curve = Candidates.dmiCurve(p, t);
 			for (int k = 0; k < 30; k++) {
-				final double direct = IGTT.dmi(p, IGTT.candidate(p, t[k]));
+				final double direct = Candidates.dmi(p, Candidates.candidate(p, t[k]));
 				assertEquals("trial " + trial + ", k=" + k, direct, curve[k], 1e-9 * Math.max(1, Math.abs(direct)));
 			}
 		}
@@ -129,16 +131,16 @@ public class IGTTTest {
 				truth[y * w + x] = in ? (byte) 255 : 0;
 				p[y * w + x] = (in ? 0.9f : 0.1f) + 0.1f * (rnd.nextFloat() - 0.5f);
 			}
-		final Selection s = IGTT.select(p, 30, false);
+		final Selection s = Candidates.select(p, 30, false);
 		assertArrayEquals(truth, s.mask);
 		assertEquals(32 * 32, s.foreground);
-		assertEquals(IGTT.dmi(p, truth), s.dmi, 1e-9);
+		assertEquals(Candidates.dmi(p, truth), s.dmi, 1e-9);
 		// det = n * sum over S of (p - mean P) is largest for S = {P > mean P}, here inside the gap
 		double mean = 0;
 		for (final float v : p)
 			mean += v / p.length;
 		assertEquals(0.3, mean, 0.01);
-		assertArrayEquals(IGTT.candidate(p, mean), s.mask);
+		assertArrayEquals(Candidates.candidate(p, mean), s.mask);
 		// every threshold in the gap gives the same mask: ties go to the smallest k, the first one at or
 		// above the brightest background pixel
 		float maxBg = 0;
@@ -157,10 +159,10 @@ public class IGTTTest {
 		for (int i = 50; i < 99; i++)
 			p[i] = 0.02f;
 		p[99] = 1f;
-		final Selection full = IGTT.select(p, 30, true);
+		final Selection full = Candidates.select(p, 30, true);
 		assertEquals(0, full.index);
 		assertEquals(50, full.foreground);
-		final Selection ref = IGTT.select(p, 30, false);
+		final Selection ref = Candidates.select(p, 30, false);
 		assertEquals(1, ref.index);
 		assertEquals(1, ref.foreground);
 		assertTrue(full.dmi < ref.dmi);
@@ -170,11 +172,11 @@ public class IGTTTest {
 			final float[] q = new float[400];
 			for (int i = 0; i < q.length; i++)
 				q[i] = (float) Math.pow(rnd.nextDouble(), 1 + trial);
-			final int k = IGTT.select(q, 30, false).index;
+			final int k = Candidates.select(q, 30, false).index;
 			assertTrue("index " + k, k >= 1 && k <= 28);
 		}
 		// a constant map: all DMIs are -log(0.001), the first considered candidate (empty) is taken
-		final Selection flat = IGTT.select(new float[50], 30, false);
+		final Selection flat = Candidates.select(new float[50], 30, false);
 		assertEquals(1, flat.index);
 		assertEquals(0, flat.foreground);
 		assertEquals(6.9077553, flat.dmi, 1e-6);
@@ -187,13 +189,13 @@ public class IGTTTest {
 		for (int i = 0; i < 3; i++)
 			for (int j = 0; j < 900; j++)
 				ps[i][j] = (float) Math.pow(rnd.nextDouble(), 1 + 2 * i);
-		final Selection[] shared = IGTT.selectShared(ps, 30, false);
+		final Selection[] shared = Candidates.selectShared(ps, 30, false);
 		int best = -1;
 		double bestMean = Double.POSITIVE_INFINITY;
 		for (int k = 1; k < 29; k++) {
 			double m = 0;
 			for (int i = 0; i < 3; i++)
-				m += IGTT.dmi(ps[i], IGTT.candidate(ps[i], IGTT.thresholds(ps[i], 30)[k])) / 3;
+				m += Candidates.dmi(ps[i], Candidates.candidate(ps[i], Candidates.thresholds(ps[i], 30)[k])) / 3;
 			if (m < bestMean) {
 				bestMean = m;
 				best = k;
@@ -201,10 +203,10 @@ public class IGTTTest {
 		}
 		for (int i = 0; i < 3; i++) {
 			assertEquals(best, shared[i].index);
-			assertArrayEquals(IGTT.candidate(ps[i], IGTT.thresholds(ps[i], 30)[best]), shared[i].mask);
+			assertArrayEquals(Candidates.candidate(ps[i], Candidates.thresholds(ps[i], 30)[best]), shared[i].mask);
 		}
 		// the per-image choices differ for these maps (so the test can tell the two modes apart)
-		final int k0 = IGTT.select(ps[0], 30, false).index, k2 = IGTT.select(ps[2], 30, false).index;
+		final int k0 = Candidates.select(ps[0], 30, false).index, k2 = Candidates.select(ps[2], 30, false).index;
 		assertTrue(k0 + " vs " + k2, k0 != k2);
 	}
 
@@ -222,7 +224,7 @@ public class IGTTTest {
 		params.r = -1;
 		expectMessage(params::validate, "r=-1");
 		final float[] p = { 0.1f, Float.NaN, 0.3f };
-		expectMessage(() -> IGTT.select(p, 30, false), "NaN");
+		expectMessage(() -> Candidates.select(p, 30, false), "NaN");
 	}
 
 	private static void expectMessage(final Runnable r, final String part) {
@@ -270,7 +272,7 @@ public class IGTTTest {
 			assertEquals("skeleton pixel outside the object at " + i, (byte) 255, gt[i]);
 			n++;
 		}
-		final int fg = IGTT.countForeground(gt);
+		final int fg = Pixels.countForeground(gt);
 		assertTrue("skeleton pixels " + n, n > 125); // 125 nuclei, each with at least one skeleton pixel
 		assertTrue("skeleton " + n + " vs object " + fg, n < fg / 5);
 		// it is thin: almost no 2x2 block is entirely skeleton (ImageJ leaves a few at junctions: 4 here)
@@ -320,7 +322,7 @@ public class IGTTTest {
 		for (final double p : new double[] { 0.1, 0.37, 1.0 }) {
 			final EmsResult e = IGTT.ems(gt, gw, gh, 1, p, new SplittableRandom(4));
 			assertEquals((int) Math.ceil(p * e.shiftedPixels - 1e-9), e.keptPixels);
-			assertEquals(e.keptPixels, IGTT.countForeground(e.label));
+			assertEquals(e.keptPixels, Pixels.countForeground(e.label));
 			for (int i = 0; i < e.label.length; i++)
 				if (e.label[i] != 0) assertTrue(e.shifted[i] != 0);
 		}
@@ -344,8 +346,8 @@ public class IGTTTest {
 		assertFalse(Arrays.equals(a, IGTT.nextLabel(gt, gw, gh, params, IGTT.random(42, 4, 0))));
 		assertFalse(Arrays.equals(a, IGTT.nextLabel(gt, gw, gh, params, IGTT.random(42, 3, 1))));
 		// about 10 % of the (shifted) skeleton is kept
-		final int sk = IGTT.countForeground(IGTT.skeleton(gt, gw, gh));
-		final int kept = IGTT.countForeground(a);
+		final int sk = Pixels.countForeground(IGTT.skeleton(gt, gw, gh));
+		final int kept = Pixels.countForeground(a);
 		assertTrue(kept + " of " + sk, kept >= sk / 20 && kept <= sk / 9 + 1);
 	}
 
@@ -480,13 +482,13 @@ public class IGTTTest {
 		// a flat P: every threshold is the same value, the candidate P > t is empty, and so is the label
 		final byte[] a = IGTT.refresh(state, 0, flat, 3, params).label;
 		final byte[] b = IGTT.refresh(state, 1, flat, 3, params).label;
-		assertEquals(0, IGTT.countForeground(a));
-		assertEquals(0, IGTT.countForeground(b));
+		assertEquals(0, Pixels.countForeground(a));
+		assertEquals(0, Pixels.countForeground(b));
 		assertEquals(3, IGTT.emptySince(-1, 3, new byte[][] { a, b }));
 		assertEquals(3, IGTT.emptySince(3, 4, new byte[][] { a, b }));
 		// one image with a structure again: not collapsed
 		final byte[] c = IGTT.refresh(state, 1, good, 5, params).label;
-		assertTrue(IGTT.countForeground(c) > 0);
+		assertTrue(Pixels.countForeground(c) > 0);
 		assertEquals(-1, IGTT.emptySince(3, 5, new byte[][] { a, c }));
 		assertEquals(-1, IGTT.emptySince(-1, 5, new byte[][] { c, a }));
 	}
@@ -496,7 +498,7 @@ public class IGTTTest {
 		final int w = 64, h = 64;
 		final LabelState state = new LabelState(w, h, 2, true);
 		for (int i = 0; i < 2; i++) {
-			assertEquals(0, IGTT.countForeground(state.label(i)));
+			assertEquals(0, Pixels.countForeground(state.label(i)));
 			for (final float v : state.target(i))
 				assertEquals(0f, v, 0f);
 		}
@@ -507,9 +509,9 @@ public class IGTTTest {
 		final Params params = new Params();
 		final Update u = IGTT.refresh(state, 1, pred, 1, params);
 		state.endEpoch(1);
-		assertEquals(0, IGTT.countForeground(state.label(0)));
+		assertEquals(0, Pixels.countForeground(state.label(0)));
 		assertArrayEquals(u.label, state.label(1));
-		assertEquals(u.ems.keptPixels, IGTT.countForeground(state.label(1)));
+		assertEquals(u.ems.keptPixels, Pixels.countForeground(state.label(1)));
 		assertTrue(u.ems.keptPixels > 0);
 		// the candidate is the discs; the label is a subset of the candidate dilated by r = 1
 		int cand = 0;
@@ -538,12 +540,12 @@ public class IGTTTest {
 		final ImageStack all = state.historyStack(false);
 		assertEquals(4, all.getSize());
 		assertEquals("epoch 1, image 2", all.getSliceLabel(2));
-		assertEquals(0, IGTT.countForeground((byte[]) all.getPixels(1))); // image 1 after epoch 1: still black
+		assertEquals(0, Pixels.countForeground((byte[]) all.getPixels(1))); // image 1 after epoch 1: still black
 		assertArrayEquals(u.label, (byte[]) all.getPixels(2));
 		assertArrayEquals(u2.label, (byte[]) all.getPixels(3));
 		final ImageStack cands = state.historyStack(1, true);
 		assertEquals(2, cands.getSize());
 		assertEquals("epoch 2", cands.getSliceLabel(2));
-		assertEquals(cand, IGTT.countForeground((byte[]) cands.getPixels(1)));
+		assertEquals(cand, Pixels.countForeground((byte[]) cands.getPixels(1)));
 	}
 }
