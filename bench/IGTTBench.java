@@ -3,7 +3,9 @@ import java.util.SplittableRandom;
 
 import org.noisylabels.method.IGTT;
 import org.noisylabels.method.igtt.Candidates;
+import org.noisylabels.method.igtt.Ems;
 import org.noisylabels.method.igtt.Pixels;
+import org.noisylabels.noise.Skeleton;
 
 import ij.IJ;
 import ij.ImagePlus;
@@ -36,7 +38,7 @@ public class IGTTBench {
 		// warm-up
 		for (int i = 0; i < 50; i++) {
 			Candidates.select(p, 30, false);
-			IGTT.ems(cand, w, h, 1, 0.1, new SplittableRandom(i));
+			Ems.apply(cand, w, h, 1, 0.1, new SplittableRandom(i));
 		}
 		long t0 = System.nanoTime();
 		int sink = 0;
@@ -54,18 +56,18 @@ public class IGTTBench {
 
 		t0 = System.nanoTime();
 		for (int i = 0; i < reps; i++)
-			sink += IGTT.skeleton(cand, w, h)[0];
+			sink += Skeleton.thin(cand, w, h)[0];
 		final double skel = (System.nanoTime() - t0) / 1e6 / reps;
 
 		t0 = System.nanoTime();
 		for (int i = 0; i < reps; i++)
-			sink += IGTT.ems(cand, w, h, 1, 0.1, new SplittableRandom(i)).keptPixels;
+			sink += Ems.apply(cand, w, h, 1, 0.1, new SplittableRandom(i)).keptPixels;
 		final double ems = (System.nanoTime() - t0) / 1e6 / reps;
 
 		final byte[] thick = Candidates.select(p, 30, false).mask;
 		t0 = System.nanoTime();
 		for (int i = 0; i < reps / 4; i++)
-			sink += IGTT.ems(thick, w, h, 1, 0.1, new SplittableRandom(i)).keptPixels;
+			sink += Ems.apply(thick, w, h, 1, 0.1, new SplittableRandom(i)).keptPixels;
 		final double emsThick = (System.nanoTime() - t0) / 1e6 / (reps / 4);
 
 		final IGTT.LabelState state = new IGTT.LabelState(w, h, 8, true);

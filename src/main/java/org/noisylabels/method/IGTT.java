@@ -14,6 +14,7 @@ import org.noisylabels.loss.LossType;
 import org.noisylabels.loss.Losses;
 import org.noisylabels.method.igtt.Candidates;
 import org.noisylabels.method.igtt.Candidates.Selection;
+import org.noisylabels.method.igtt.Ems;
 import org.noisylabels.method.igtt.Pixels;
 import org.noisylabels.train.EpochContext;
 import org.noisylabels.train.PredictionGraph;
@@ -83,7 +84,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 	public static final double MINORITY_MARGIN = 0.05;
 
 	/** Parameter keys used in error messages (the command's keys). */
-	public static final String KEY_K = Candidates.KEY_K, KEY_R = "r", KEY_P = "p";
+	public static final String KEY_K = Candidates.KEY_K, KEY_R = Ems.KEY_R, KEY_P = Ems.KEY_P;
 	/** Key and values of the soft IoU form (see {@link Params#paperIoU}). */
 	public static final String KEY_SOFT_IOU = "soft_iou", SOFT_IOU_REFERENCE = "reference", SOFT_IOU_PAPER = "paper";
 
@@ -381,7 +382,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		public Params validate() {
 			Check.range(k, fullRange ? 2 : 3, 10000, KEY_K);
 			Check.range(r, 0, 100, KEY_R);
-			checkP(p);
+			Ems.checkP(p);
 			if (!Double.isNaN(outputThreshold)) Check.probability(outputThreshold, "output_threshold");
 			return this;
 		}
@@ -394,160 +395,21 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		}
 	}
 
-	private static void checkP(final double p) {
-		Check.probability(p, KEY_P);
-		if (p == 0) throw new NoisyLabelsException(KEY_P + "=0 keeps no pixel: use a sampling ratio in (0, 1]");
-	}
-
 	// ---------------------------------------------------------------------------------------------
-	// 2. EMS: extraction of meta-structures
+	// 2. The next label (EMS: igtt.Ems)
 	// ---------------------------------------------------------------------------------------------
 
-	/** What the EMS module did to one candidate. */
-	public static final class EmsResult {
-
-		/** The next label (0/255): the kept shifted skeleton pixels. */
-		public final byte[] label;
-		/** Whether the candidate was inverted first because its foreground exceeded half the image. */
-		public final boolean inverted;
-		/** The skeleton of the (possibly inverted) candidate, and the shifted skeleton before sampling. */
-		public final byte[] skeleton, shifted;
-		/** Pixel counts: skeleton, distinct shifted pixels (n), kept = ceil(p·n). */
-		public final int skeletonPixels, shiftedPixels, keptPixels;
-
-		EmsResult(final byte[] label, final boolean inverted, final byte[] skeleton, final byte[] shifted,
-			final int skeletonPixels, final int shiftedPixels, final int keptPixels)
-		{
-			this.label = label;
-			this.inverted = inverted;
-			this.skeleton = skeleton;
-			this.shifted = shifted;
-			this.skeletonPixels = skeletonPixels;
-			this.shiftedPixels = shiftedPixels;
-			this.keptPixels = keptPixels;
-		}
-
-		@Override
-		public String toString() {
-			return String.format(Locale.ROOT, "EMS%s: skeleton %d px, shifted %d px, kept %d px", inverted
-				? " (inverted majority foreground)" : "", skeletonPixels, shiftedPixels, keptPixels);
-		}
-	}
-
-	/** Whether more than half of the pixels are foreground (non-zero). */
-	public static boolean isMajorityForeground(final byte[] mask) {
-		return 2L * Pixels.countForeground(mask) > mask.length;
-	}
-
-	/** The complement of a mask, 0/255. */
-	public static byte[] invert(final byte[] mask) {
-		final byte[] out = new byte[mask.length];
-		for (int i = 0; i < mask.length; i++)
-			if (mask[i] == 0) out[i] = (byte) 255;
-		return out;
-	}
-
 	/**
-	 * One-pixel-wide skeleton (0/255) of the non-zero pixels, by ImageJ's
-	 * {@code ByteProcessor.skeletonize(255)} (independent of the "black background" setting and of the LUT).
-	 */
-	public static byte[] skeleton(final byte[] mask, final int width, final int height) {
-		Pixels.requireSameLength(width * height, mask.length);
-		final byte[] px = new byte[mask.length];
-		for (int i = 0; i < mask.length; i++)
-			if (mask[i] != 0) px[i] = (byte) 255;
-		final ByteProcessor bp = new ByteProcessor(width, height, px);
-		bp.skeletonize(255);
-		final byte[] out = (byte[]) bp.getPixels();
-		// normalise, in case ImageJ returned another array or values
-		final byte[] result = new byte[out.length];
-		for (int i = 0; i < out.length; i++)
-			if ((out[i] & 0xff) == 255) result[i] = (byte) 255;
-		return result;
-	}
-
-	/**
-	 * The EMS module (reference code: the data loader's inversion followed by {@code emsModule}):
-	 * <ol>
-	 * <li>if the candidate's foreground exceeds half the image (count·2 &gt; n), invert it;</li>
-	 * <li>skeletonize ({@link #skeleton});</li>
-	 * <li>move every skeleton pixel, in raster order, by an independent uniform integer shift in [−r, r]
-	 * along y and then x, clipped to the image; pixels landing on the same place merge;</li>
-	 * <li>keep a random ceil(p·n) of the n DISTINCT shifted pixels (n counted after merging, as the
-	 * reference samples the non-zero pixels of the shifted image); ceil has a 1e-9 tolerance so that
-	 * 0.07·100 (= 7.000000000000001 in floating point) keeps 7, not 8.</li>
-	 * </ol>
-	 * With r = 0 and p = 1 the result is the skeleton itself. An empty candidate gives an empty label.
-	 */
-	public static EmsResult ems(final byte[] candidate, final int width, final int height, final int r,
-		final double p, final SplittableRandom random)
-	{
-		Pixels.requireSameLength(width * height, candidate.length);
-		Check.range(r, 0, 100, KEY_R);
-		checkP(p);
-		final boolean inverted = isMajorityForeground(candidate);
-		final byte[] skel = skeleton(inverted ? invert(candidate) : candidate, width, height);
-		final byte[] shifted = new byte[skel.length];
-		final int[] order = new int[skel.length];
-		int n = 0, nSkel = 0;
-		final int span = 2 * r + 1;
-		for (int y = 0; y < height; y++) {
-			for (int x = 0; x < width; x++) {
-				if (skel[y * width + x] == 0) continue;
-				nSkel++;
-				final int yy = clamp(y + random.nextInt(span) - r, height);
-				final int xx = clamp(x + random.nextInt(span) - r, width);
-				final int j = yy * width + xx;
-				if (shifted[j] == 0) {
-					shifted[j] = (byte) 255;
-					order[n++] = j;
-				}
-			}
-		}
-		final int keep = keepCount(p, n);
-		// partial Fisher-Yates: the first `keep` entries become a uniform random subset
-		for (int i = 0; i < keep; i++) {
-			final int j = i + random.nextInt(n - i);
-			final int tmp = order[i];
-			order[i] = order[j];
-			order[j] = tmp;
-		}
-		final byte[] label = new byte[skel.length];
-		for (int i = 0; i < keep; i++)
-			label[order[i]] = (byte) 255;
-		return new EmsResult(label, inverted, skel, shifted, nSkel, n, keep);
-	}
-
-	/** ceil(p·n), tolerant to floating-point noise (0.07·100 = 7.000000000000001 gives 7), within [0, n]. */
-	public static int keepCount(final double p, final int n) {
-		return (int) Math.max(0, Math.min(n, Math.ceil(p * n - 1e-9)));
-	}
-
-	/**
-	 * The next label from the chosen candidate: {@link #ems} when {@code params.ems}; otherwise ("iGTT
+	 * The next label from the chosen candidate: {@link Ems#apply} when {@code params.ems}; otherwise ("iGTT
 	 * without EMS") a 0/255 copy of the candidate AS IS, not inverted (in the reference code the inversion
 	 * of majority-foreground masks is applied only together with EMS).
 	 */
 	public static byte[] nextLabel(final byte[] candidate, final int width, final int height,
 		final Params params, final SplittableRandom random)
 	{
-		if (params.ems) return ems(candidate, width, height, params.r, params.p, random).label;
+		if (params.ems) return Ems.apply(candidate, width, height, params.r, params.p, random).label;
 		Pixels.requireSameLength(width * height, candidate.length);
-		final byte[] out = new byte[candidate.length];
-		for (int i = 0; i < candidate.length; i++)
-			if (candidate[i] != 0) out[i] = (byte) 255;
-		return out;
-	}
-
-	/**
-	 * The random generator of one image's label update: depends only on (seed, epoch, image), so results
-	 * do not depend on the order in which images are processed.
-	 */
-	public static SplittableRandom random(final long seed, final int epoch, final int image) {
-		long h = seed * 0x9E3779B97F4A7C15L;
-		h = (h ^ (h >>> 31)) + epoch * 0xBF58476D1CE4E5B9L;
-		h = (h ^ (h >>> 29)) + image * 0x94D049BB133111EBL;
-		return new SplittableRandom(h ^ (h >>> 32));
+		return Pixels.binary(candidate);
 	}
 
 	// ---------------------------------------------------------------------------------------------
@@ -749,7 +611,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		final float[][] probs = new float[n][];
 		for (int i = 0; i < n; i++) {
 			if (pol.inverted) {
-				masks[i] = invert(masks[i]);
+				masks[i] = Pixels.invert(masks[i]);
 				probs[i] = new float[predictions[i].length];
 				for (int j = 0; j < probs[i].length; j++)
 					probs[i][j] = 1 - predictions[i][j];
@@ -908,10 +770,10 @@ public class IGTT extends AbstractNoisyLabelMethod {
 
 		public final int image, epoch;
 		public final Selection selection;
-		public final EmsResult ems;
+		public final Ems.Result ems;
 		public final byte[] label;
 
-		Update(final int image, final int epoch, final Selection selection, final EmsResult ems,
+		Update(final int image, final int epoch, final Selection selection, final Ems.Result ems,
 			final byte[] label)
 		{
 			this.image = image;
@@ -963,7 +825,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		final Params params)
 	{
 		final int w = state.width(image), h = state.height(image);
-		final EmsResult ems = params.ems ? ems(sel.mask, w, h, params.r, params.p, random(params.seed, epoch,
+		final Ems.Result ems = params.ems ? Ems.apply(sel.mask, w, h, params.r, params.p, Ems.random(params.seed, epoch,
 			image)) : null;
 		final byte[] label = ems != null ? ems.label : sel.mask.clone();
 		state.set(image, label, sel.mask);
@@ -978,8 +840,5 @@ public class IGTT extends AbstractNoisyLabelMethod {
 
 
 
-	private static int clamp(final int v, final int size) {
-		return v < 0 ? 0 : v >= size ? size - 1 : v;
-	}
 
 }

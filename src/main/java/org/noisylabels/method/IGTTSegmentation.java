@@ -14,6 +14,7 @@ import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.Progress;
 import org.noisylabels.io.ImageFiles;
 import org.noisylabels.io.Masks;
+import org.noisylabels.method.igtt.Pixels;
 import org.noisylabels.metric.SegmentationMetrics;
 import org.noisylabels.train.ModelFiles;
 import org.noisylabels.train.Normalization;
@@ -344,7 +345,7 @@ public final class IGTTSegmentation {
 		long inter = 0, sc = 0, gc = 0;
 		for (int z = 0; z < d; z++) {
 			byte[] c = r.updates[z].selection.mask;
-			if (IGTT.isMajorityForeground(c)) c = IGTT.invert(c);
+			if (Pixels.isMajorityForeground(c)) c = Pixels.invert(c);
 			for (int i = 0; i < c.length; i++) {
 				final boolean a = c[i] != 0, b = gt[z][i] != 0;
 				if (a) sc++;

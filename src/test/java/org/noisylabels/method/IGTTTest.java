@@ -15,7 +15,8 @@ import org.junit.BeforeClass;
 import org.junit.Test;
 import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.method.IGTT.Contrast;
-import org.noisylabels.method.IGTT.EmsResult;
+import org.noisylabels.method.igtt.Ems;
+import org.noisylabels.noise.Skeleton;
 import org.noisylabels.method.IGTT.LabelState;
 import org.noisylabels.method.IGTT.Output;
 import org.noisylabels.method.IGTT.Params;
@@ -96,7 +97,7 @@ public class IGTTTest {
 		final byte[] s3 = { (byte) 255, (byte) 255, 0, (byte) 255, 0, 0, 0, 0, 0 };
 		assertEquals(-2.4849900, Candidates.dmi(p3, s3), 1e-6);
 		// the complement has det = -12: |det| gives the same value
-		assertEquals(Candidates.dmi(p3, s3), Candidates.dmi(p3, IGTT.invert(s3)), 1e-9);
+		assertEquals(Candidates.dmi(p3, s3), Candidates.dmi(p3, Pixels.invert(s3)), 1e-9);
 		// an all-black target: det = 0, DMI = -log(0.001)
 		assertEquals(6.9077553, Candidates.dmi(p3, new byte[9]), 1e-6);
 	}
@@ -247,8 +248,8 @@ public class IGTTTest {
 		for (int y = 10; y < 20; y++)
 			for (int x = 5; x < 35; x++)
 				c[y * w + x] = 0; // a dark 30x10 band: the background is the minority
-		assertTrue(IGTT.isMajorityForeground(c));
-		final EmsResult r = IGTT.ems(c, w, h, 1, 1.0, new SplittableRandom(1));
+		assertTrue(Pixels.isMajorityForeground(c));
+		final Ems.Result r = Ems.apply(c, w, h, 1, 1.0, new SplittableRandom(1));
 		assertTrue(r.inverted);
 		assertTrue(r.skeletonPixels >= 20);
 		for (int i = 0; i < c.length; i++)
@@ -259,13 +260,13 @@ public class IGTTTest {
 		// exactly half is not a majority; a minority is kept as it is
 		final byte[] half = new byte[w * h];
 		Arrays.fill(half, 0, w * h / 2, (byte) 255);
-		assertFalse(IGTT.isMajorityForeground(half));
-		assertFalse(IGTT.ems(IGTT.invert(c), w, h, 1, 1.0, new SplittableRandom(1)).inverted);
+		assertFalse(Pixels.isMajorityForeground(half));
+		assertFalse(Ems.apply(Pixels.invert(c), w, h, 1, 1.0, new SplittableRandom(1)).inverted);
 	}
 
 	@Test
 	public void skeletonLiesInsideTheObjects() {
-		final byte[] sk = IGTT.skeleton(gt, gw, gh);
+		final byte[] sk = Skeleton.thin(gt, gw, gh);
 		int n = 0;
 		for (int i = 0; i < sk.length; i++) {
 			if (sk[i] == 0) continue;
@@ -287,7 +288,7 @@ public class IGTTTest {
 	@Test
 	public void shiftedPixelsStayWithinRadius() {
 		for (int r = 1; r <= 2; r++) {
-			final EmsResult e = IGTT.ems(gt, gw, gh, r, 0.1, new SplittableRandom(9));
+			final Ems.Result e = Ems.apply(gt, gw, gh, r, 0.1, new SplittableRandom(9));
 			assertFalse(e.inverted);
 			int off = 0;
 			for (int i = 0; i < e.shifted.length; i++) {
@@ -314,13 +315,13 @@ public class IGTTTest {
 
 	@Test
 	public void samplingKeepsExactlyCeilOfPTimesN() {
-		assertEquals(3, IGTT.keepCount(0.1, 30));
-		assertEquals(7, IGTT.keepCount(0.07, 100)); // 0.07 * 100 = 7.000000000000001 in floating point
-		assertEquals(4, IGTT.keepCount(0.1, 31));
-		assertEquals(1, IGTT.keepCount(0.1, 1));
-		assertEquals(0, IGTT.keepCount(0.5, 0));
+		assertEquals(3, Ems.keepCount(0.1, 30));
+		assertEquals(7, Ems.keepCount(0.07, 100)); // 0.07 * 100 = 7.000000000000001 in floating point
+		assertEquals(4, Ems.keepCount(0.1, 31));
+		assertEquals(1, Ems.keepCount(0.1, 1));
+		assertEquals(0, Ems.keepCount(0.5, 0));
 		for (final double p : new double[] { 0.1, 0.37, 1.0 }) {
-			final EmsResult e = IGTT.ems(gt, gw, gh, 1, p, new SplittableRandom(4));
+			final Ems.Result e = Ems.apply(gt, gw, gh, 1, p, new SplittableRandom(4));
 			assertEquals((int) Math.ceil(p * e.shiftedPixels - 1e-9), e.keptPixels);
 			assertEquals(e.keptPixels, Pixels.countForeground(e.label));
 			for (int i = 0; i < e.label.length; i++)
@@ -330,8 +331,8 @@ public class IGTTTest {
 
 	@Test
 	public void noShiftAndFullSamplingGiveTheSkeleton() {
-		final EmsResult e = IGTT.ems(gt, gw, gh, 0, 1.0, new SplittableRandom(2));
-		assertArrayEquals(IGTT.skeleton(gt, gw, gh), e.label);
+		final Ems.Result e = Ems.apply(gt, gw, gh, 0, 1.0, new SplittableRandom(2));
+		assertArrayEquals(Skeleton.thin(gt, gw, gh), e.label);
 		assertEquals(e.skeletonPixels, e.keptPixels);
 		assertEquals(e.skeletonPixels, e.shiftedPixels);
 	}
@@ -339,14 +340,14 @@ public class IGTTTest {
 	@Test
 	public void sameSeedSameLabelDifferentSeedDifferentLabel() {
 		final Params params = new Params();
-		final byte[] a = IGTT.nextLabel(gt, gw, gh, params, IGTT.random(42, 3, 0));
-		final byte[] b = IGTT.nextLabel(gt, gw, gh, params, IGTT.random(42, 3, 0));
+		final byte[] a = IGTT.nextLabel(gt, gw, gh, params, Ems.random(42, 3, 0));
+		final byte[] b = IGTT.nextLabel(gt, gw, gh, params, Ems.random(42, 3, 0));
 		assertArrayEquals(a, b);
-		assertFalse(Arrays.equals(a, IGTT.nextLabel(gt, gw, gh, params, IGTT.random(43, 3, 0))));
-		assertFalse(Arrays.equals(a, IGTT.nextLabel(gt, gw, gh, params, IGTT.random(42, 4, 0))));
-		assertFalse(Arrays.equals(a, IGTT.nextLabel(gt, gw, gh, params, IGTT.random(42, 3, 1))));
+		assertFalse(Arrays.equals(a, IGTT.nextLabel(gt, gw, gh, params, Ems.random(43, 3, 0))));
+		assertFalse(Arrays.equals(a, IGTT.nextLabel(gt, gw, gh, params, Ems.random(42, 4, 0))));
+		assertFalse(Arrays.equals(a, IGTT.nextLabel(gt, gw, gh, params, Ems.random(42, 3, 1))));
 		// about 10 % of the (shifted) skeleton is kept
-		final int sk = Pixels.countForeground(IGTT.skeleton(gt, gw, gh));
+		final int sk = Pixels.countForeground(Skeleton.thin(gt, gw, gh));
 		final int kept = Pixels.countForeground(a);
 		assertTrue(kept + " of " + sk, kept >= sk / 20 && kept <= sk / 9 + 1);
 	}
@@ -355,8 +356,8 @@ public class IGTTTest {
 	public void withoutEmsTheCandidateIsTheLabelAsIs() {
 		final Params params = new Params();
 		params.ems = false;
-		final byte[] inv = IGTT.invert(gt); // majority foreground: NOT inverted without EMS
-		assertArrayEquals(inv, IGTT.nextLabel(inv, gw, gh, params, IGTT.random(42, 1, 0)));
+		final byte[] inv = Pixels.invert(gt); // majority foreground: NOT inverted without EMS
+		assertArrayEquals(inv, IGTT.nextLabel(inv, gw, gh, params, Ems.random(42, 1, 0)));
 	}
 
 	// ---- 3. polarity -------------------------------------------------------------------------------
@@ -453,7 +454,7 @@ public class IGTTTest {
 		final double d1 = dice(direct.masks[0], gt), d2 = dice(flipped.masks[0], gt);
 		assertEquals(0.795, d1, 0.01); // blank answer: 0, inverted answer: far lower
 		assertEquals(d1, d2, 0.01);
-		assertTrue(dice(IGTT.invert(direct.masks[0]), gt) < 0.2);
+		assertTrue(dice(Pixels.invert(direct.masks[0]), gt) < 0.2);
 	}
 
 	private static double dice(final byte[] a, final byte[] b) {
