@@ -14,13 +14,13 @@ import java.util.SplittableRandom;
 import org.junit.BeforeClass;
 import org.junit.Test;
 import org.noisylabels.NoisyLabelsException;
-import org.noisylabels.method.IGTT.Contrast;
+import org.noisylabels.method.igtt.Polarity.Contrast;
 import org.noisylabels.method.igtt.Ems;
 import org.noisylabels.noise.Skeleton;
 import org.noisylabels.method.IGTT.LabelState;
 import org.noisylabels.method.IGTT.Output;
 import org.noisylabels.method.IGTT.Params;
-import org.noisylabels.method.IGTT.Polarity;
+import org.noisylabels.method.igtt.Polarity;
 import org.noisylabels.method.igtt.Candidates;
 import org.noisylabels.method.igtt.Candidates.Selection;
 import org.noisylabels.method.igtt.Pixels;
@@ -418,16 +418,16 @@ public class IGTTTest {
 				fg++;
 			}
 		assertTrue(fg > mask.length * 0.6);
-		final Polarity bright = IGTT.decidePolarity(mask, scene[0], true);
+		final Polarity bright = Polarity.decide(mask, scene[0], true);
 		assertFalse(bright.reason, bright.inverted);
 		assertTrue(bright.reason, bright.reason.contains("outweighs the minority rule"));
-		final Polarity dark = IGTT.decidePolarity(mask, scene[0], false);
+		final Polarity dark = Polarity.decide(mask, scene[0], false);
 		assertTrue(dark.reason, dark.inverted);
-		final Polarity any = IGTT.decidePolarity(new byte[][] { mask }, new float[][] { scene[0] }, Contrast.ANY);
+		final Polarity any = Polarity.decide(new byte[][] { mask }, new float[][] { scene[0] }, Contrast.ANY);
 		assertTrue(any.reason, any.inverted);
 		assertTrue(any.reason, any.reason.contains("minority rule"));
 		// without an image only the minority rule applies
-		assertTrue(IGTT.decidePolarity(mask, null, true).inverted);
+		assertTrue(Polarity.decide(mask, null, true).inverted);
 		assertEquals((double) fg / mask.length, any.foregroundFraction, 1e-12);
 	}
 
