@@ -4,6 +4,7 @@ import java.util.SplittableRandom;
 import org.noisylabels.method.IGTT;
 import org.noisylabels.method.igtt.Candidates;
 import org.noisylabels.method.igtt.Ems;
+import org.noisylabels.method.igtt.LabelState;
 import org.noisylabels.method.igtt.Pixels;
 import org.noisylabels.noise.Skeleton;
 
@@ -70,7 +71,7 @@ public class IGTTBench {
 			sink += Ems.apply(thick, w, h, 1, 0.1, new SplittableRandom(i)).keptPixels;
 		final double emsThick = (System.nanoTime() - t0) / 1e6 / (reps / 4);
 
-		final IGTT.LabelState state = new IGTT.LabelState(w, h, 8, true);
+		final LabelState state = new LabelState(w, h, 8, true);
 		final IGTT.Params params = new IGTT.Params();
 		t0 = System.nanoTime();
 		for (int e = 1; e <= 25; e++) {

@@ -1,20 +1,17 @@
 package org.noisylabels.method;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.noisylabels.Check;
 import org.noisylabels.NoisyLabelsException;
-import org.noisylabels.loss.JavaLosses;
 import org.noisylabels.loss.LossType;
 import org.noisylabels.loss.Losses;
 import org.noisylabels.method.igtt.Candidates;
 import org.noisylabels.method.igtt.Candidates.Selection;
 import org.noisylabels.method.igtt.Ems;
+import org.noisylabels.method.igtt.LabelState;
 import org.noisylabels.method.igtt.Pixels;
 import org.noisylabels.method.igtt.Polarity;
 import org.noisylabels.train.EpochContext;
@@ -30,23 +27,22 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
-import ij.ImageStack;
-import ij.process.ByteProcessor;
 
 /**
  * iGTT, iterative ground-truth training (Luo et al., "Deep Neural Networks Learn Meta-Structures from
- * Noisy Labels in Semantic Segmentation", AAAI 2022): unsupervised binary segmentation. This file holds
- * the whole method; see {@code algorithms.md} §3.
+ * Noisy Labels in Semantic Segmentation", AAAI 2022): unsupervised binary segmentation; see
+ * {@code algorithms.md} §3. This class holds the method's per-epoch logic and its trainer hooks; its parts
+ * are in {@code org.noisylabels.method.igtt}.
  * <p>
  * The loop: labels start all black ({@link LabelState}). Every epoch the network is trained on the current
  * labels with DMI + soft IoU; then, for every image, the prediction P (sigmoid) is thresholded at K evenly
- * spaced thresholds between min(P) and max(P) ({@link #thresholds}), and the candidate mask with the lowest
- * DMI(P, candidate) is chosen ({@link #select}); the EMS module ({@link #ems}) turns it into the next
- * epoch's label: invert it if its foreground is the majority, skeletonize, shift every skeleton pixel by
- * up to r pixels per axis, keep a random fraction p. "Without EMS" the chosen candidate itself is the next
- * label ({@link #nextLabel}). {@link #refresh} does one image's whole update. At the end,
- * {@link #output} thresholds the final predictions and decides their polarity ({@link #decidePolarity}),
- * because the network may converge to the inverted map.
+ * spaced thresholds between min(P) and max(P), and the candidate mask with the lowest DMI(P, candidate) is
+ * chosen ({@link Candidates}); the EMS module ({@link Ems}) turns it into the next epoch's label: invert it
+ * if its foreground is the majority, skeletonize, shift every skeleton pixel by up to r pixels per axis,
+ * keep a random fraction p. "Without EMS" the chosen candidate itself is the next label
+ * ({@link #nextLabel}). {@link #refresh} does one image's whole update. At the end, {@link #output}
+ * thresholds the final predictions and decides their polarity ({@link Polarity}), because the network may
+ * converge to the inverted map.
  * <p>
  * As a {@link NoisyLabelMethod} plugin ("igtt") of the shared trainer: one U-Net with one sigmoid output,
  * the loss DMI + soft IoU on the current pseudo labels ({@link #buildLoss}), and after every epoch
@@ -58,13 +54,8 @@ import ij.process.ByteProcessor;
  * The rest is plain Java on one image at a time: a probability map is a {@code float[]} of
  * {@code width * height} values in raster order, a mask a {@code byte[]} with 0 = background and 255
  * (any non-zero value on input) = foreground. Randomness comes from a {@link SplittableRandom}; use
- * {@link #random(long, int, int)} so that a label depends only on (seed, epoch, image), not on the
+ * {@link Ems#random(long, int, int)} so that a label depends only on (seed, epoch, image), not on the
  * order in which images are processed.
- * <p>
- * A useful fact for reading the logs: for a candidate S = {P > t}, det U = n·Σ_{i∈S} p_i − Σp·|S|
- * = n·Σ_{i∈S}(p_i − mean P) ≥ 0, which is largest for S = {P &gt; mean(P)}. The DMI choice is
- * therefore that set, or the candidate next to it (the thresholds on either side of mean(P)); among
- * candidates giving the same set the smallest k is taken.
  */
 @Plugin(type = NoisyLabelMethod.class, name = "igtt")
 public class IGTT extends AbstractNoisyLabelMethod {
@@ -436,7 +427,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 
 	/**
 	 * Thresholds the network's final predictions (at {@code params.outputThreshold}, or by the DMI
-	 * selection of {@link #select}/{@link #selectShared} when it is NaN) and decides their polarity over all
+	 * selection of {@link Candidates#select}/{@link Candidates#selectShared} when it is NaN) and decides their polarity over all
 	 * images ({@code images} = the inputs, may be null). When inverted, masks become their complement and
 	 * probabilities 1 − P.
 	 */
@@ -478,146 +469,6 @@ public class IGTT extends AbstractNoisyLabelMethod {
 	// 4. Per-image label state and the label refresh between epochs
 	// ---------------------------------------------------------------------------------------------
 
-	/**
-	 * The current training label of every image (all black at the start) and, optionally, the history:
-	 * for every epoch the label computed at its end (the one the next epoch trains on) and the chosen
-	 * candidate it came from. Images may have different sizes.
-	 */
-	public static final class LabelState {
-
-		private final int[] widths, heights;
-		private final byte[][] labels, candidates;
-		private final boolean keepHistory;
-		private final List<byte[][]> labelHistory = new ArrayList<>();
-		private final List<byte[][]> candidateHistory = new ArrayList<>();
-		private final List<Integer> epochs = new ArrayList<>();
-
-		/** {@code images} images of one size (the slices of a stack). */
-		public LabelState(final int width, final int height, final int images, final boolean keepHistory) {
-			this(filled(images, width), filled(images, height), keepHistory);
-		}
-
-		/** One entry per image in {@code widths}/{@code heights}. */
-		public LabelState(final int[] widths, final int[] heights, final boolean keepHistory) {
-			if (widths.length != heights.length || widths.length == 0) {
-				throw new IllegalArgumentException("need as many widths as heights, and at least one image");
-			}
-			this.widths = widths.clone();
-			this.heights = heights.clone();
-			this.keepHistory = keepHistory;
-			labels = new byte[widths.length][];
-			candidates = new byte[widths.length][];
-			for (int i = 0; i < widths.length; i++) {
-				labels[i] = new byte[widths[i] * heights[i]];
-				candidates[i] = new byte[widths[i] * heights[i]];
-			}
-		}
-
-		public int size() {
-			return labels.length;
-		}
-
-		public int width(final int image) {
-			return widths[image];
-		}
-
-		public int height(final int image) {
-			return heights[image];
-		}
-
-		/** The current label (0/255) of an image; the live array, do not modify it. */
-		public byte[] label(final int image) {
-			return labels[image];
-		}
-
-		/** The candidate the current label was made from (all black before the first refresh). */
-		public byte[] candidate(final int image) {
-			return candidates[image];
-		}
-
-		/** The current label as 0/1 floats, the training target. */
-		public float[] target(final int image) {
-			final byte[] l = labels[image];
-			final float[] out = new float[l.length];
-			for (int i = 0; i < l.length; i++)
-				if (l[i] != 0) out[i] = 1;
-			return out;
-		}
-
-		/** Sets an image's label (copied, normalised to 0/255) and the candidate it came from (may be null). */
-		public void set(final int image, final byte[] label, final byte[] candidate) {
-			Pixels.requireSameLength(labels[image].length, label.length);
-			labels[image] = Pixels.binary(label);
-			candidates[image] = candidate == null ? new byte[label.length] : Pixels.binary(candidate);
-		}
-
-		/** Records the current labels and candidates as those computed at the end of {@code epoch}. */
-		public void endEpoch(final int epoch) {
-			if (!keepHistory) return;
-			labelHistory.add(copyAll(labels));
-			candidateHistory.add(copyAll(candidates));
-			epochs.add(epoch);
-		}
-
-		/** Number of recorded epochs. */
-		public int recordedEpochs() {
-			return epochs.size();
-		}
-
-		/** The epoch number of a recorded entry. */
-		public int recordedEpoch(final int entry) {
-			return epochs.get(entry);
-		}
-
-		/** A recorded label (or candidate) of one image. */
-		public byte[] history(final int entry, final int image, final boolean candidate) {
-			return (candidate ? candidateHistory : labelHistory).get(entry)[image];
-		}
-
-		/**
-		 * One image's history as a stack, one slice per recorded epoch ("epoch e"), of the labels
-		 * (candidate = false) or of the chosen candidates.
-		 */
-		public ImageStack historyStack(final int image, final boolean candidate) {
-			final ImageStack st = new ImageStack(widths[image], heights[image]);
-			for (int e = 0; e < epochs.size(); e++)
-				st.addSlice("epoch " + epochs.get(e), new ByteProcessor(widths[image], heights[image], history(e,
-					image, candidate).clone()));
-			return st;
-		}
-
-		/**
-		 * All images' history (all of one size), epoch-major: slice (e·N + i + 1) is image i after epoch
-		 * e, labelled "epoch e, image i+1"; as a hyperstack it has N slices and one frame per epoch.
-		 */
-		public ImageStack historyStack(final boolean candidate) {
-			for (int i = 1; i < widths.length; i++) {
-				if (widths[i] != widths[0] || heights[i] != heights[0]) {
-					throw new IllegalStateException("images of different sizes: use historyStack(image, candidate)");
-				}
-			}
-			final ImageStack st = new ImageStack(widths[0], heights[0]);
-			for (int e = 0; e < epochs.size(); e++)
-				for (int i = 0; i < labels.length; i++)
-					st.addSlice("epoch " + epochs.get(e) + ", image " + (i + 1), new ByteProcessor(widths[0],
-						heights[0], history(e, i, candidate).clone()));
-			return st;
-		}
-
-		private static int[] filled(final int n, final int v) {
-			final int[] a = new int[n];
-			Arrays.fill(a, v);
-			return a;
-		}
-
-		private static byte[][] copyAll(final byte[][] a) {
-			final byte[][] out = new byte[a.length][];
-			for (int i = 0; i < a.length; i++)
-				out[i] = a[i].clone();
-			return out;
-		}
-	}
-
 	/** One image's label refresh: the selection, what EMS did (null without EMS), the new label. */
 	public static final class Update {
 
@@ -645,7 +496,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 
 	/**
 	 * Refreshes one image's label from its prediction after {@code epoch}: DMI selection, then EMS (or the
-	 * candidate itself), with the generator {@link #random(long, int, int)}(seed, epoch, image).
+	 * candidate itself), with the generator {@link Ems#random(long, int, int)}(seed, epoch, image).
 	 */
 	public static Update refresh(final LabelState state, final int image, final float[] prediction,
 		final int epoch, final Params params)

@@ -14,6 +14,7 @@ import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.Progress;
 import org.noisylabels.io.ImageFiles;
 import org.noisylabels.io.Masks;
+import org.noisylabels.method.igtt.LabelState;
 import org.noisylabels.method.igtt.Pixels;
 import org.noisylabels.metric.SegmentationMetrics;
 import org.noisylabels.train.ModelFiles;
@@ -289,7 +290,7 @@ public final class IGTTSegmentation {
 		result.probability.getCalibration().disableDensityCalibration();
 		result.probability.setDisplayRange(0, 1);
 		result.mask.setCalibration(result.probability.getCalibration().copy());
-		final IGTT.LabelState st = method.labelState();
+		final LabelState st = method.labelState();
 		if (interval > 0 && st.recordedEpochs() > 0) {
 			result.pseudoLabels = history(st, false, base + "-igtt-pseudo-labels", w, h, d, cal);
 			result.candidates = history(st, true, base + "-igtt-candidates", w, h, d, cal);
@@ -298,7 +299,7 @@ public final class IGTTSegmentation {
 		return result;
 	}
 
-	private static ImagePlus history(final IGTT.LabelState st, final boolean candidates, final String title, final int w,
+	private static ImagePlus history(final LabelState st, final boolean candidates, final String title, final int w,
 		final int h, final int d, final Calibration cal)
 	{
 		final ImageStack s = st.historyStack(candidates);

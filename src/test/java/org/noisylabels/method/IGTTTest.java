@@ -17,7 +17,7 @@ import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.method.igtt.Polarity.Contrast;
 import org.noisylabels.method.igtt.Ems;
 import org.noisylabels.noise.Skeleton;
-import org.noisylabels.method.IGTT.LabelState;
+import org.noisylabels.method.igtt.LabelState;
 import org.noisylabels.method.IGTT.Output;
 import org.noisylabels.method.IGTT.Params;
 import org.noisylabels.method.igtt.Polarity;
