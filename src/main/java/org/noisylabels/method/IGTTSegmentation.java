@@ -343,18 +343,12 @@ public final class IGTTSegmentation {
 		t.addValue("foreground_percent", 100 * (r.output.polarity.inverted ? 1 - r.output.polarity.foregroundFraction
 			: r.output.polarity.foregroundFraction));
 		// how good the pseudo labels' source is: Dice of the chosen candidates, made the minority phase
-		long inter = 0, sc = 0, gc = 0;
+		final byte[][] candidates = new byte[d][];
 		for (int z = 0; z < d; z++) {
-			byte[] c = r.updates[z].selection.mask;
-			if (Pixels.isMajorityForeground(c)) c = Pixels.invert(c);
-			for (int i = 0; i < c.length; i++) {
-				final boolean a = c[i] != 0, b = gt[z][i] != 0;
-				if (a) sc++;
-				if (b) gc++;
-				if (a && b) inter++;
-			}
+			final byte[] c = r.updates[z].selection.mask;
+			candidates[z] = Pixels.isMajorityForeground(c) ? Pixels.invert(c) : c;
 		}
-		t.addValue("candidate_dice", (2.0 * inter + SegmentationMetrics.SMOOTH) / (sc + gc + SegmentationMetrics.SMOOTH));
+		t.addValue("candidate_dice", SegmentationMetrics.overlap(candidates, gt)[0]);
 	}
 
 	/**

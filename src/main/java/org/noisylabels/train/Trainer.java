@@ -15,6 +15,7 @@ import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.Progress;
 import org.noisylabels.io.Tables;
 import org.noisylabels.method.NoisyLabelMethod;
+import org.noisylabels.metric.SegmentationMetrics;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -641,7 +642,7 @@ public final class Trainer {
 
 	static double meanDice(final long[] tp, final long[] ps, final long[] gs) {
 		double sum = 0;
-		for (int k = 1; k < tp.length; k++) sum += (2.0 * tp[k] + 1e-5) / (ps[k] + gs[k] + 1e-5);
+		for (int k = 1; k < tp.length; k++) sum += SegmentationMetrics.dice(tp[k], ps[k], gs[k]);
 		return sum / (tp.length - 1);
 	}
 
