@@ -3,10 +3,8 @@ package org.noisylabels.method;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 import org.noisylabels.Check;
@@ -358,13 +356,9 @@ public final class IGTTSegmentation {
 	public static ImagePlus openFolder(final File folder, final String key) {
 		if (folder == null || !folder.isDirectory()) throw new NoisyLabelsException(key + " " + folder +
 			" is not a folder: give a folder of images");
-		final File[] files = folder.listFiles((dir, n) -> {
-			final String l = n.toLowerCase(Locale.ROOT);
-			return !n.startsWith(".") && (l.endsWith(".tif") || l.endsWith(".tiff") || l.endsWith(".png"));
-		});
+		final File[] files = ImageFiles.imagesIn(folder);
 		if (files == null || files.length == 0) throw new NoisyLabelsException(key + " " + folder +
 			" holds no .tif/.png image: give a folder of images");
-		Arrays.sort(files);
 		ImageStack st = null;
 		Calibration cal = null;
 		for (final File f : files) {
