@@ -15,6 +15,7 @@ import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.Progress;
 import org.noisylabels.loss.JavaLosses;
 import org.noisylabels.loss.Losses;
+import org.noisylabels.train.Ema;
 import org.noisylabels.train.Optimizer;
 import org.noisylabels.train.Sample;
 import org.noisylabels.train.Schedule;
@@ -29,10 +30,8 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.random.RandomStandardNormal;
 import org.tensorflow.types.TFloat32;
 
@@ -172,7 +171,7 @@ public final class PINT extends AbstractNoisyLabelMethod {
 
 	@Override
 	public double emaDecay(final long step) {
-		return emaDecay(step, params.emaDecay);
+		return Ema.warmUpDecay(step, params.emaDecay);
 	}
 
 	@Override
@@ -840,88 +839,6 @@ public final class PINT extends AbstractNoisyLabelMethod {
 		return tf.math.add(pnt, tf.math.mul(imagePhase, tf.math.sub(intL, pnt)));
 	}
 
-	// ---- 5. EMA teacher ---------------------------------------------------------------------------
-
-	/**
-	 * The teacher's decay at step {@code step} (0-based) with the mean-teacher warm-up:
-	 * min(1 − 1/(step + 1), γ), so 0 at step 0 (teacher = student), 0.5 at step 1, ..., γ from step
-	 * 1/(1 − γ) − 1 on.
-	 */
-	public static double emaDecay(final long step, final double gamma) {
-		if (step < 0) throw new IllegalArgumentException("step must be >= 0, got " + step);
-		return Math.min(1 - 1.0 / (step + 1), gamma);
-	}
-
-	/** The EMA teacher's ops: {@link #decay} placeholder, {@link #update} and {@link #copy}. */
-	public static final class Ema {
-
-		/** Scalar γ fed at every {@link #update} run. */
-		public final Placeholder<TFloat32> decay;
-		/** θ̃ ← γθ̃ + (1 − γ)θ for every (student, teacher) pair. */
-		public final Op update;
-		/** θ̃ ← θ for every pair (the teacher's start). */
-		public final Op copy;
-
-		Ema(final Placeholder<TFloat32> decay, final Op update, final Op copy) {
-			this.decay = decay;
-			this.update = update;
-			this.copy = copy;
-		}
-
-		/** Runs the update with decay γ (creates and closes the fed tensor). */
-		public void update(final Session session, final double gamma) {
-			try (TFloat32 g = TFloat32.scalarOf((float) gamma)) {
-				session.runner().feed(decay, g).addTarget(update).run().close();
-			}
-		}
-
-		/** Runs the copy student → teacher. */
-		public void copy(final Session session) {
-			session.run(copy);
-		}
-	}
-
-	/**
-	 * Builds the EMA ops for pairs (student.get(k), teacher.get(k)) of identical static shapes; the decay
-	 * is a scalar placeholder. Pass the same kind of variables for both networks (trainable weights, and
-	 * the batch-norm statistics too if the teacher runs in inference mode).
-	 */
-	public static Ema ema(final Ops tf, final List<? extends Operand<TFloat32>> student,
-		final List<Variable<TFloat32>> teacher)
-	{
-		final Placeholder<TFloat32> decay = tf.placeholder(TFloat32.class,
-			Placeholder.shape(Shape.scalar()));
-		return new Ema(decay, emaUpdate(tf, student, teacher, decay), copyVariables(tf, student, teacher));
-	}
-
-	/** One op assigning θ̃ ← γθ̃ + (1 − γ)θ to every teacher variable; γ is any scalar operand. */
-	public static Op emaUpdate(final Ops tf, final List<? extends Operand<TFloat32>> student,
-		final List<Variable<TFloat32>> teacher, final Operand<TFloat32> decay)
-	{
-		checkPairs(student, teacher);
-		final Operand<TFloat32> g = tf.identity(decay);
-		final Operand<TFloat32> oneMinus = tf.math.sub(f(tf, 1), g);
-		final List<Op> assigns = new ArrayList<>(teacher.size());
-		for (int k = 0; k < teacher.size(); k++) {
-			final Variable<TFloat32> t = teacher.get(k);
-			final Operand<TFloat32> value = tf.math.add(tf.math.mul(g, tf.identity(t)), tf.math.mul(oneMinus, tf
-				.identity(student.get(k))));
-			assigns.add(tf.assign(t, value));
-		}
-		return tf.withControlDependencies(assigns).noOp();
-	}
-
-	/** One op assigning θ̃ ← θ to every teacher variable. */
-	public static Op copyVariables(final Ops tf, final List<? extends Operand<TFloat32>> student,
-		final List<Variable<TFloat32>> teacher)
-	{
-		checkPairs(student, teacher);
-		final List<Op> assigns = new ArrayList<>(teacher.size());
-		for (int k = 0; k < teacher.size(); k++)
-			assigns.add(tf.assign(teacher.get(k), tf.identity(student.get(k))));
-		return tf.withControlDependencies(assigns).noOp();
-	}
-
 	// ---- 7. per-image uncertainty table -----------------------------------------------------------
 
 	/** Columns of {@link #uncertaintyTable}. */
@@ -1168,24 +1085,6 @@ public final class PINT extends AbstractNoisyLabelMethod {
 			throw new IllegalArgumentException(what + " must be NHWC with a static channel count >= 2, got " + s);
 		}
 		return (int) s.size(3);
-	}
-
-	private static void checkPairs(final List<? extends Operand<TFloat32>> student,
-		final List<Variable<TFloat32>> teacher)
-	{
-		Objects.requireNonNull(student, "student");
-		Objects.requireNonNull(teacher, "teacher");
-		if (student.size() != teacher.size()) {
-			throw new IllegalArgumentException("student has " + student.size() + " variables, teacher " + teacher
-				.size());
-		}
-		for (int k = 0; k < student.size(); k++) {
-			final Shape a = student.get(k).shape(), b = teacher.get(k).shape();
-			if (!a.equals(b)) {
-				throw new IllegalArgumentException(String.format(Locale.ROOT,
-					"variable %d: student shape %s differs from teacher shape %s", k, a, b));
-			}
-		}
 	}
 
 	private static float[] floats(final ImageProcessor ip) {

@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
 import org.junit.Test;
 import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.loss.JavaLosses;
-import org.noisylabels.method.PINT.Ema;
+import org.noisylabels.train.Ema;
 import org.noisylabels.method.PINT.Mode;
 import org.noisylabels.method.PINT.Params;
 import org.noisylabels.method.PINT.Phase;
@@ -120,7 +120,7 @@ public class PINTTest {
 			final Variable<TFloat32> s2 = tf.variable(t.constant(new float[] { -1, 0.5f, 2 }, 3));
 			final Variable<TFloat32> t1 = tf.variable(t.constant(new float[] { 10, 20, 30, 40 }, 2, 2));
 			final Variable<TFloat32> t2 = tf.variable(t.constant(new float[] { 0, 0, 0 }, 3));
-			final Ema ema = PINT.ema(tf, Arrays.asList(s1, s2), Arrays.asList(t1, t2));
+			final Ema ema = Ema.build(tf, Arrays.asList(s1, s2), Arrays.asList(t1, t2));
 			final Op setS1 = tf.assign(s1, t.constant(new float[] { 5, 5, 5, 5 }, 2, 2));
 			t.session.initialize();
 
@@ -150,7 +150,7 @@ public class PINTTest {
 			assertArrayEquals(new double[] { 7.05, 11.6, 16.15, 20.7 }, pt, 1e-12);
 
 			// γ = 0 (the warm-up's first step) and the copy both make the teacher equal to the student
-			ema.update(t.session, PINT.emaDecay(0, 0.99));
+			ema.update(t.session, Ema.warmUpDecay(0, 0.99));
 			// exact: with γ = 0 the update is 0·t + 1·s, a multiplication by 0 and by 1 (no rounding on any CPU)
 			assertArrayEquals(new float[] { 5, 5, 5, 5 }, t.run1(t1), 0);
 			t.session.run(tf.assign(s2, t.constant(new float[] { 7, 8, 9 }, 3)));
@@ -161,13 +161,13 @@ public class PINTTest {
 
 	@Test
 	public void emaDecayWarmUp() {
-		assertEquals(0.0, PINT.emaDecay(0, 0.99), 0);
-		assertEquals(0.5, PINT.emaDecay(1, 0.99), 1e-15);
-		assertEquals(0.9, PINT.emaDecay(9, 0.99), 1e-15);
-		assertEquals(1 - 1.0 / 99, PINT.emaDecay(98, 0.99), 1e-15);
-		assertEquals(0.99, PINT.emaDecay(99, 0.99), 1e-15);
-		assertEquals(0.99, PINT.emaDecay(100_000, 0.99), 0);
-		assertEquals(0.9, PINT.emaDecay(100_000, 0.9), 0);
+		assertEquals(0.0, Ema.warmUpDecay(0, 0.99), 0);
+		assertEquals(0.5, Ema.warmUpDecay(1, 0.99), 1e-15);
+		assertEquals(0.9, Ema.warmUpDecay(9, 0.99), 1e-15);
+		assertEquals(1 - 1.0 / 99, Ema.warmUpDecay(98, 0.99), 1e-15);
+		assertEquals(0.99, Ema.warmUpDecay(99, 0.99), 1e-15);
+		assertEquals(0.99, Ema.warmUpDecay(100_000, 0.99), 0);
+		assertEquals(0.9, Ema.warmUpDecay(100_000, 0.9), 0);
 	}
 
 	@Test
@@ -176,14 +176,14 @@ public class PINTTest {
 			final Variable<TFloat32> a = t.tf.variable(t.constant(new float[] { 1, 2 }, 2));
 			final Variable<TFloat32> b = t.tf.variable(t.constant(new float[] { 1, 2, 3 }, 3));
 			try {
-				PINT.ema(t.tf, Arrays.asList(a), Arrays.asList(b));
+				Ema.build(t.tf, Arrays.asList(a), Arrays.asList(b));
 				fail("different shapes must be rejected");
 			}
 			catch (final IllegalArgumentException expected) {
 				assertTrue(expected.getMessage(), expected.getMessage().contains("shape"));
 			}
 			try {
-				PINT.ema(t.tf, Arrays.asList(a, a), Arrays.asList(a));
+				Ema.build(t.tf, Arrays.asList(a, a), Arrays.asList(a));
 				fail("different counts must be rejected");
 			}
 			catch (final IllegalArgumentException expected) {
