@@ -15,6 +15,8 @@ import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.Progress;
 import org.noisylabels.loss.JavaLosses;
 import org.noisylabels.loss.Losses;
+import org.noisylabels.method.pint.Perturbation;
+import org.noisylabels.method.pint.Uncertainty;
 import org.noisylabels.train.Ema;
 import org.noisylabels.train.Optimizer;
 import org.noisylabels.train.Sample;
@@ -100,10 +102,6 @@ import ij.process.ImageProcessor;
 @Plugin(type = NoisyLabelMethod.class, name = "pint")
 public final class PINT extends AbstractNoisyLabelMethod {
 
-	/** Added to p̂ inside the entropy's log: u = −Σ_c p̂ log(p̂ + 1e-6). */
-	public static final double ENTROPY_EPS = 1e-6;
-	/** seed2 of perturbation draw k is PERTURB_SEED2 + k (apart from the U-Net's weight and dropout seeds). */
-	public static final long PERTURB_SEED2 = 2_000_000L;
 	/** The uncertainty table's threshold: half the largest binary entropy, 0.5·ln 2 nats. */
 	public static final double HIGH_UNCERTAINTY = 0.5 * Math.log(2);
 
@@ -194,10 +192,10 @@ public final class PINT extends AbstractNoisyLabelMethod {
 		studentNet = g.network(0);
 		if (teacherNet == null) throw new IllegalStateException("PINT needs the trainer's EMA teacher");
 		final Operand<TFloat32> student = g.forward(0, 0).probabilities(0);
-		final Operand<TFloat32> teacherProbs = teacherNet.forward(stackPerturbations(tf, g.image(0), params.m,
+		final Operand<TFloat32> teacherProbs = teacherNet.forward(Perturbation.stackPerturbations(tf, g.image(0), params.m,
 			params.noiseStd, params.noiseClip, params.seed), true).probabilities(0);
-		Uncertainty unc = uncertaintyStacked(tf, teacherProbs, params.m, params.softPseudoLabels);
-		if (params.warmupIterations > 0) unc = ramped(tf, unc, g.scalar(TEACHER_RAMP, 1f));
+		Uncertainty unc = Uncertainty.fromStacked(tf, teacherProbs, params.m, params.softPseudoLabels);
+		if (params.warmupIterations > 0) unc = Uncertainty.ramped(tf, unc, g.scalar(TEACHER_RAMP, 1f));
 		stepUncertainty = unc;
 		final Operand<TFloat32> loss;
 		switch (params.mode) {
@@ -216,9 +214,9 @@ public final class PINT extends AbstractNoisyLabelMethod {
 		mapInput = u.withName("image").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, -1, 1)));
 		final List<Operand<TFloat32>> xs = new ArrayList<>(params.m);
 		for (int k = 0; k < params.m; k++)
-			xs.add(perturb(u, mapInput, params.noiseStd, params.noiseClip, params.seed, (int) MAP_DRAW_OFFSET + k));
+			xs.add(Perturbation.perturb(u, mapInput, params.noiseStd, params.noiseClip, params.seed, (int) MAP_DRAW_OFFSET + k));
 		final Operand<TFloat32> stacked = params.m == 1 ? xs.get(0) : u.concat(xs, u.constant(0));
-		final Uncertainty mapUnc = uncertaintyStacked(u, teacherNet.forward(stacked, true).probabilities(0), params.m,
+		final Uncertainty mapUnc = Uncertainty.fromStacked(u, teacherNet.forward(stacked, true).probabilities(0), params.m,
 			true);
 		mapOutput = u.withName("u").expandDims(mapUnc.uncertainty, u.constant(3));
 		log.accept(describe());
@@ -248,12 +246,6 @@ public final class PINT extends AbstractNoisyLabelMethod {
 		long every = Math.max(1, total / 20);
 		if (p.imageIterations() > 0) every = Math.min(every, Math.max(1, p.imageIterations() / 10));
 		cfg.validationInterval = (int) every;
-	}
-
-	/** u' = r·u and α = exp(−u'), the rest unchanged (the warm-up of {@link Params#warmupIterations}). */
-	static Uncertainty ramped(final Ops tf, final Uncertainty unc, final Operand<TFloat32> ramp) {
-		final Operand<TFloat32> u = tf.math.mul(unc.uncertainty, tf.stopGradient(ramp));
-		return new Uncertainty(unc.meanProb, u, tf.math.exp(tf.math.neg(u)), unc.pseudoLabel, unc.soft, unc.classes);
 	}
 
 	/** The schedule line logged when training starts. */
@@ -613,139 +605,6 @@ public final class PINT extends AbstractNoisyLabelMethod {
 		}
 	}
 
-	// ---- 1. input perturbation --------------------------------------------------------------------
-
-	/**
-	 * One perturbed copy x + clamp(σ·z, −clip, clip), z ~ N(0, 1) per element, drawn anew at every session
-	 * run (a stateful random op with seeds (seed, {@link #PERTURB_SEED2} + draw): reproducible for a fresh
-	 * graph and session, different for different draws).
-	 *
-	 * @param x input [N,H,W,Cin] (any static or dynamic shape)
-	 */
-	public static Operand<TFloat32> perturb(final Ops tf, final Operand<TFloat32> x, final double std,
-		final double clip, final long seed, final int draw)
-	{
-		Objects.requireNonNull(x, "x");
-		final Operand<TFloat32> z = tf.random.randomStandardNormal(tf.shape(x), TFloat32.class,
-			RandomStandardNormal.seed(seed), RandomStandardNormal.seed2(PERTURB_SEED2 + draw));
-		final Operand<TFloat32> noise = tf.clipByValue(tf.math.mul(z, f(tf, std)), f(tf, -clip), f(tf, clip));
-		return tf.math.add(x, noise);
-	}
-
-	/** M independent perturbed copies of x (draws 0..M−1 of {@link #perturb}). */
-	public static List<Operand<TFloat32>> perturbations(final Ops tf, final Operand<TFloat32> x, final int m,
-		final double std, final double clip, final long seed)
-	{
-		if (m < 1) throw new IllegalArgumentException("m must be >= 1, got " + m);
-		final List<Operand<TFloat32>> out = new ArrayList<>(m);
-		for (int k = 0; k < m; k++)
-			out.add(perturb(tf, x, std, clip, seed, k));
-		return out;
-	}
-
-	/**
-	 * The M perturbed copies concatenated along the batch axis, [M·N,H,W,Cin] (copy k = rows k·N..(k+1)·N−1),
-	 * for ONE teacher forward pass; split its probabilities with {@link #uncertaintyStacked}.
-	 */
-	public static Operand<TFloat32> stackPerturbations(final Ops tf, final Operand<TFloat32> x, final int m,
-		final double std, final double clip, final long seed)
-	{
-		final List<Operand<TFloat32>> xs = perturbations(tf, x, m, std, clip, seed);
-		return m == 1 ? xs.get(0) : tf.concat(xs, tf.constant(0));
-	}
-
-	// ---- 2. uncertainty and pseudo labels ---------------------------------------------------------
-
-	/** What the teacher's M passes give one step; every tensor is outside the gradient (stopGradient). */
-	public static final class Uncertainty {
-
-		/** p̂ = mean of the M teacher probabilities, [N,H,W,C]. */
-		public final Operand<TFloat32> meanProb;
-		/** u = max(0, −Σ_c p̂ log(p̂ + 1e-6)) in nats, [N,H,W]; 0 (certain) .. ln C (uniform). */
-		public final Operand<TFloat32> uncertainty;
-		/** α = exp(−u), the weight of the noisy label's CE, [N,H,W]. */
-		public final Operand<TFloat32> labelWeight;
-		/** ŷ: p̂ (soft) or one-hot(argmax p̂) (hard; ties go to the lower class), [N,H,W,C]. */
-		public final Operand<TFloat32> pseudoLabel;
-		/** Whether {@link #pseudoLabel} is soft. */
-		public final boolean soft;
-		/** C. */
-		public final int classes;
-
-		Uncertainty(final Operand<TFloat32> meanProb, final Operand<TFloat32> uncertainty,
-			final Operand<TFloat32> labelWeight, final Operand<TFloat32> pseudoLabel, final boolean soft,
-			final int classes)
-		{
-			this.meanProb = meanProb;
-			this.uncertainty = uncertainty;
-			this.labelWeight = labelWeight;
-			this.pseudoLabel = pseudoLabel;
-			this.soft = soft;
-			this.classes = classes;
-		}
-	}
-
-	/**
-	 * p̂, u, exp(−u) and ŷ from the teacher's M probability maps (each [N,H,W,C], same static C ≥ 2). Each
-	 * map is wrapped in {@code stopGradient}: no gradient reaches the teacher.
-	 *
-	 * @param soft ŷ = p̂ (true, the default) or one-hot(argmax p̂) (false)
-	 */
-	public static Uncertainty uncertainty(final Ops tf, final List<? extends Operand<TFloat32>> teacherProbs,
-		final boolean soft)
-	{
-		if (teacherProbs == null || teacherProbs.isEmpty()) {
-			throw new IllegalArgumentException("uncertainty needs at least one teacher probability map");
-		}
-		final int c = classes(teacherProbs.get(0), "teacher probabilities");
-		Operand<TFloat32> sum = null;
-		for (final Operand<TFloat32> p : teacherProbs) {
-			if (classes(p, "teacher probabilities") != c) {
-				throw new IllegalArgumentException("teacher probability maps have different channel counts");
-			}
-			final Operand<TFloat32> s = tf.stopGradient(p);
-			sum = sum == null ? s : tf.math.add(sum, s);
-		}
-		final Operand<TFloat32> pHat = teacherProbs.size() == 1 ? sum : tf.math.div(sum, f(tf, teacherProbs
-			.size()));
-		return fromMeanProb(tf, pHat, soft, c);
-	}
-
-	/**
-	 * {@link #uncertainty} from ONE teacher pass on {@link #stackPerturbations}: {@code stackedProbs}
-	 * [M·N,H,W,C] is split into M maps of N images along the batch axis.
-	 */
-	public static Uncertainty uncertaintyStacked(final Ops tf, final Operand<TFloat32> stackedProbs,
-		final int m, final boolean soft)
-	{
-		if (m < 1) throw new IllegalArgumentException("m must be >= 1, got " + m);
-		classes(stackedProbs, "teacher probabilities");
-		if (m == 1) return uncertainty(tf, Collections.singletonList(stackedProbs), soft);
-		final List<Operand<TFloat32>> parts = new ArrayList<>(m);
-		final org.tensorflow.op.core.Split<TFloat32> split = tf.split(tf.constant(0), tf.stopGradient(
-			stackedProbs), (long) m);
-		for (int k = 0; k < m; k++)
-			parts.add(split.output().get(k));
-		return uncertainty(tf, parts, soft);
-	}
-
-	/** u, α and ŷ from a given p̂ [N,H,W,C] (wrapped in stopGradient). */
-	public static Uncertainty fromMeanProb(final Ops tf, final Operand<TFloat32> meanProb, final boolean soft) {
-		return fromMeanProb(tf, tf.stopGradient(meanProb), soft, classes(meanProb, "mean probabilities"));
-	}
-
-	private static Uncertainty fromMeanProb(final Ops tf, final Operand<TFloat32> pHat, final boolean soft,
-		final int c)
-	{
-		final Operand<TFloat32> plogp = tf.math.mul(pHat, tf.math.log(tf.math.add(pHat, f(tf, ENTROPY_EPS))));
-		// a certain p̂ = (1, 0) gives −log(1 + 1e-6) ≈ −1e-6: clamp, an entropy is never negative
-		final Operand<TFloat32> u = tf.math.maximum(tf.math.neg(tf.reduceSum(plogp, tf.constant(3))), f(tf, 0));
-		final Operand<TFloat32> alpha = tf.math.exp(tf.math.neg(u));
-		final Operand<TFloat32> pseudo = soft ? pHat : tf.stopGradient(tf.oneHot(tf.math.argMax(pHat, tf
-			.constant(3)), tf.constant(c), f(tf, 1), f(tf, 0)));
-		return new Uncertainty(pHat, u, alpha, pseudo, soft, c);
-	}
-
 	// ---- 3. PNT: pixel-wise noise-tolerant loss ---------------------------------------------------
 
 	/**
@@ -955,7 +814,7 @@ public final class PINT extends AbstractNoisyLabelMethod {
 				double s = 0;
 				for (int c = 0; c < channels; c++) {
 					final double p = pHat[j * channels + c];
-					s -= p * Math.log(p + ENTROPY_EPS);
+					s -= p * Math.log(p + Uncertainty.ENTROPY_EPS);
 				}
 				u[j] = Math.max(0, s); // as in the graph: never negative
 			}

@@ -17,12 +17,13 @@ import java.util.SplittableRandom;
 import org.junit.Test;
 import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.loss.JavaLosses;
-import org.noisylabels.train.Ema;
 import org.noisylabels.method.PINT.Mode;
 import org.noisylabels.method.PINT.Params;
 import org.noisylabels.method.PINT.Phase;
 import org.noisylabels.method.PINT.Plain;
-import org.noisylabels.method.PINT.Uncertainty;
+import org.noisylabels.method.pint.Perturbation;
+import org.noisylabels.method.pint.Uncertainty;
+import org.noisylabels.train.Ema;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -205,9 +206,9 @@ public class PINTTest {
 		final float[] m2 = { 1, 0, .5f, .5f, .7f, .3f, 0, 1 };
 		final float[] expectedU = { -1e-6f, 0.6931452f, 0.5004004f, 0.6931452f };
 		try (Tf t = new Tf()) {
-			final Uncertainty unc = PINT.uncertainty(t.tf, Arrays.asList(t.constant(m1, 1, 1, 4, 2), t.constant(m2,
+			final Uncertainty unc = Uncertainty.fromTeacher(t.tf, Arrays.asList(t.constant(m1, 1, 1, 4, 2), t.constant(m2,
 				1, 1, 4, 2)), true);
-			final Uncertainty stacked = PINT.uncertaintyStacked(t.tf, t.constant(concat(m1, m2), 2, 1, 4, 2), 2, true);
+			final Uncertainty stacked = Uncertainty.fromStacked(t.tf, t.constant(concat(m1, m2), 2, 1, 4, 2), 2, true);
 			final float[][] v = t.run(unc.meanProb, unc.uncertainty, unc.labelWeight, stacked.uncertainty);
 			assertArrayEquals(new float[] { 1, 0, .5f, .5f, .8f, .2f, .5f, .5f }, v[0], 1e-6f);
 			assertArrayEquals(expectedU, v[1], 1e-5f);
@@ -233,7 +234,7 @@ public class PINTTest {
 		final float[] m1 = { th, th, th, .2f, .3f, .5f };
 		final float[] m2 = { th, th, th, .6f, .3f, .1f };
 		try (Tf t = new Tf()) {
-			final Uncertainty hard = PINT.uncertainty(t.tf, Arrays.asList(t.constant(m1, 1, 1, 2, 3), t.constant(m2,
+			final Uncertainty hard = Uncertainty.fromTeacher(t.tf, Arrays.asList(t.constant(m1, 1, 1, 2, 3), t.constant(m2,
 				1, 1, 2, 3)), false);
 			final float[][] v = t.run(hard.uncertainty, hard.pseudoLabel);
 			assertArrayEquals(new float[] { 1.0986093f, 1.0888970f }, v[0], 1e-5f);
@@ -258,7 +259,7 @@ public class PINTTest {
 		final float[] f = { .8f, .2f, .8f, .2f };
 		final float[] y = { 1, 0, 0, 1 };
 		try (Tf t = new Tf()) {
-			final Uncertainty unc = PINT.uncertainty(t.tf, Arrays.asList(t.constant(new float[] { 1, 0, 1, 0 }, 1,
+			final Uncertainty unc = Uncertainty.fromTeacher(t.tf, Arrays.asList(t.constant(new float[] { 1, 0, 1, 0 }, 1,
 				1, 2, 2), t.constant(new float[] { 1, 0, 0, 1 }, 1, 1, 2, 2)), true);
 			final Operand<TFloat32> fo = t.constant(f, 1, 1, 2, 2), yo = t.constant(y, 1, 1, 2, 2);
 			final float[][] v = t.run(PINT.pntPixelLoss(t.tf, fo, yo, unc), PINT.pntLoss(t.tf, fo, yo, null, unc),
@@ -280,7 +281,7 @@ public class PINTTest {
 		assertEquals(0, Plain.entropy(new double[] { 1, 0 }, 2)[0], 0);
 		assertEquals(0, Plain.entropy(new double[] { 0, 0, 1 }, 3)[0], 0);
 		try (Tf t = new Tf()) {
-			final Uncertainty unc = PINT.uncertainty(t.tf, Arrays.asList(t.constant(new float[] { 1, 0, 0, 1 }, 1, 1,
+			final Uncertainty unc = Uncertainty.fromTeacher(t.tf, Arrays.asList(t.constant(new float[] { 1, 0, 0, 1 }, 1, 1,
 				2, 2), t.constant(new float[] { 1, 0, 0, 1 }, 1, 1, 2, 2)), true);
 			final float[][] v = t.run(unc.uncertainty, unc.labelWeight);
 			// exact: u is clamped at 0 (max(0, ·)) and exp(−0) = 1
@@ -316,7 +317,7 @@ public class PINTTest {
 					final List<Operand<TFloat32>> tm = new ArrayList<>();
 					for (final double[] tk : teacher)
 						tm.add(t.constant(tk, n, h, w, c));
-					final Uncertainty unc = PINT.uncertainty(t.tf, tm, soft);
+					final Uncertainty unc = Uncertainty.fromTeacher(t.tf, tm, soft);
 					final Operand<TFloat32> wo = t.constant(weight, n, h, w, 1), yo = t.constant(y, n, h, w, c);
 					final float[][] v = t.run(PINT.pntLoss(t.tf, t.constant(f, n, h, w, c), yo, wo, unc), PINT.pntLoss(
 						t.tf, t.constant(f2, n, h, w, c), yo, wo, unc), unc.pseudoLabel);
@@ -354,7 +355,7 @@ public class PINTTest {
 		final float[] t1 = { 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0 };
 		final float[] t2 = { 1, 0, 1, 0, 0, 1, 0, 1, 1, 0, 0, 1 };
 		try (Tf t = new Tf()) {
-			final Uncertainty unc = PINT.uncertainty(t.tf, Arrays.asList(t.constant(t1, 3, 1, 2, 2), t.constant(t2,
+			final Uncertainty unc = Uncertainty.fromTeacher(t.tf, Arrays.asList(t.constant(t1, 3, 1, 2, 2), t.constant(t2,
 				3, 1, 2, 2)), true);
 			final Operand<TFloat32> fo = t.constant(f, 3, 1, 2, 2), yo = t.constant(y, 3, 1, 2, 2);
 			final float[][] v = t.run(PINT.imageUncertainty(t.tf, unc.uncertainty, null), PINT.intImageLoss(t.tf,
@@ -406,7 +407,7 @@ public class PINTTest {
 					final List<Operand<TFloat32>> tm = new ArrayList<>();
 					for (final double[] tk : teacher)
 						tm.add(t.constant(tk, n, h, w, c));
-					final Uncertainty unc = PINT.uncertainty(t.tf, tm, soft);
+					final Uncertainty unc = Uncertainty.fromTeacher(t.tf, tm, soft);
 					final Operand<TFloat32> wo = t.constant(weight, n, h, w, 1), yo = t.constant(y, n, h, w, c), fo = t
 						.constant(f, n, h, w, c);
 					final float[][] v = t.run(PINT.intLoss(t.tf, fo, yo, wo, unc), PINT.intImageLoss(t.tf, fo, yo, wo,
@@ -447,8 +448,8 @@ public class PINTTest {
 		try (Tf t = new Tf()) {
 			final List<Operand<TFloat32>> tm = Arrays.asList(t.constant(new float[] { .9f, .1f }, 1, 1, 1, 2), t
 				.constant(new float[] { .7f, .3f }, 1, 1, 1, 2));
-			final Uncertainty soft = PINT.uncertainty(t.tf, tm, true);
-			final Uncertainty hard = PINT.uncertainty(t.tf, tm, false);
+			final Uncertainty soft = Uncertainty.fromTeacher(t.tf, tm, true);
+			final Uncertainty hard = Uncertainty.fromTeacher(t.tf, tm, false);
 			final Operand<TFloat32> f = t.constant(new float[] { .6f, .4f }, 1, 1, 1, 2);
 			final Operand<TFloat32> y = t.constant(new float[] { 0, 1 }, 1, 1, 1, 2);
 			final float[][] v = t.run(soft.pseudoLabel, hard.pseudoLabel, PINT.pntLoss(t.tf, f, y, null, soft), PINT
@@ -475,11 +476,11 @@ public class PINTTest {
 			x[i] = 0.5f + (i % 17) * 0.01f;
 		final float[][] first, second;
 		try (Tf t = new Tf()) {
-			final List<Operand<TFloat32>> xs = PINT.perturbations(t.tf, t.constant(x, n, h, w, 1), m, 0.1, 0.2, 7);
-			final Operand<TFloat32> stacked = PINT.stackPerturbations(t.tf, t.constant(x, n, h, w, 1), m, 0.1, 0.2,
+			final List<Operand<TFloat32>> xs = Perturbation.perturbations(t.tf, t.constant(x, n, h, w, 1), m, 0.1, 0.2, 7);
+			final Operand<TFloat32> stacked = Perturbation.stackPerturbations(t.tf, t.constant(x, n, h, w, 1), m, 0.1, 0.2,
 				7);
 			assertEquals(Shape.of(m * n, h, w, 1), stacked.shape());
-			final Operand<TFloat32> none = PINT.perturb(t.tf, t.constant(x, n, h, w, 1), 0, 0.2, 7, 0);
+			final Operand<TFloat32> none = Perturbation.perturb(t.tf, t.constant(x, n, h, w, 1), 0, 0.2, 7, 0);
 			final Operand<?>[] fetch = xs.toArray(new Operand<?>[0]);
 			first = t.run(fetch);
 			second = t.run(fetch);
@@ -513,8 +514,8 @@ public class PINTTest {
 		assertEquals(0, correlation(first[0], second[0], x), 0.05);
 		// a fresh graph with the same seed repeats the draws; another seed does not
 		try (Tf t = new Tf()) {
-			final List<Operand<TFloat32>> xs = PINT.perturbations(t.tf, t.constant(x, n, h, w, 1), m, 0.1, 0.2, 7);
-			final List<Operand<TFloat32>> other = PINT.perturbations(t.tf, t.constant(x, n, h, w, 1), 1, 0.1, 0.2, 8);
+			final List<Operand<TFloat32>> xs = Perturbation.perturbations(t.tf, t.constant(x, n, h, w, 1), m, 0.1, 0.2, 7);
+			final List<Operand<TFloat32>> other = Perturbation.perturbations(t.tf, t.constant(x, n, h, w, 1), 1, 0.1, 0.2, 8);
 			final float[][] again = t.run(xs.get(0), xs.get(3), other.get(0));
 			// exact: seeded random ops draw the same numbers in a fresh graph (no arithmetic across threads)
 			assertArrayEquals(first[0], again[0], 0);
@@ -542,9 +543,9 @@ public class PINTTest {
 				// toy networks: student = softmax(S), teacher = softmax(T + perturbed x)
 				final Operand<TFloat32> f = tf.nn.softmax(tf.identity(student));
 				final List<Operand<TFloat32>> tp = new ArrayList<>();
-				for (final Operand<TFloat32> xk : PINT.perturbations(tf, t.constant(x, n, h, w, 1), m, 0.1, 0.2, 3))
+				for (final Operand<TFloat32> xk : Perturbation.perturbations(tf, t.constant(x, n, h, w, 1), m, 0.1, 0.2, 3))
 					tp.add(tf.nn.softmax(tf.math.add(tf.identity(teacher), xk)));
-				final Uncertainty unc = PINT.uncertainty(tf, tp, true);
+				final Uncertainty unc = Uncertainty.fromTeacher(tf, tp, true);
 				final Operand<TFloat32> loss = PINT.loss(tf, phase, f, t.constant(y, n, h, w, c), t.constant(weight, n,
 					h, w, 1), unc);
 				final Output<?>[] grads = t.graph.addGradients(loss.asOutput(), new Output<?>[] { student.asOutput(),
