@@ -1,8 +1,5 @@
 package org.noisylabels.method;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,33 +12,24 @@ import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.Progress;
 import org.noisylabels.loss.JavaLosses;
 import org.noisylabels.loss.Losses;
+import org.noisylabels.method.pint.NoiseTolerantLoss;
 import org.noisylabels.method.pint.Perturbation;
 import org.noisylabels.method.pint.Uncertainty;
+import org.noisylabels.method.pint.UncertaintyMaps;
 import org.noisylabels.train.Ema;
 import org.noisylabels.train.Optimizer;
 import org.noisylabels.train.Sample;
 import org.noisylabels.train.Schedule;
 import org.noisylabels.train.StepContext;
 import org.noisylabels.train.StepGraph;
-import org.noisylabels.train.Tiler;
 import org.noisylabels.train.TrainingConfig;
 import org.noisylabels.train.UNet;
 import org.scijava.plugin.Plugin;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.random.RandomStandardNormal;
 import org.tensorflow.types.TFloat32;
 
-import ij.ImagePlus;
-import ij.ImageStack;
-import ij.measure.ResultsTable;
-import ij.process.FloatProcessor;
-import ij.process.ImageProcessor;
 
 /**
  * PINT (Shi and Wu, MICCAI 2021): pixel-wise and image-level noise-tolerant training, the phases PNT
@@ -102,15 +90,11 @@ import ij.process.ImageProcessor;
 @Plugin(type = NoisyLabelMethod.class, name = "pint")
 public final class PINT extends AbstractNoisyLabelMethod {
 
-	/** The uncertainty table's threshold: half the largest binary entropy, 0.5·ln 2 nats. */
-	public static final double HIGH_UNCERTAINTY = 0.5 * Math.log(2);
 
 	/** The fed scalar selecting the loss in PINT mode: 0 = pixel phase (PNT), 1 = image phase (INT). */
 	public static final String IMAGE_PHASE = "image_phase";
 	/** The fed scalar r of the warm-up (u' = r·u), 1 after warmup_iterations. */
 	public static final String TEACHER_RAMP = "teacher_ramp";
-	/** seed2 offset of the uncertainty map's perturbations (apart from the training steps' draws). */
-	static final long MAP_DRAW_OFFSET = 1000;
 	/** Reference cost of a supervised step (U-Net 16 channels, depth 3, batch 4, 128×128, 2 cores), ms. */
 	static final double REFERENCE_STEP_MS = 66;
 	/** Steps measured (after the first) for the expected-time line. */
@@ -120,8 +104,7 @@ public final class PINT extends AbstractNoisyLabelMethod {
 	private Consumer<String> log = s -> {};
 	// built by buildLoss
 	private UNet.Network teacherNet, studentNet;
-	private Placeholder<TFloat32> mapInput;
-	private Operand<TFloat32> mapOutput;
+	private UncertaintyMaps maps;
 	private Uncertainty stepUncertainty;
 	// timing of the first steps
 	private long timerStart;
@@ -200,25 +183,19 @@ public final class PINT extends AbstractNoisyLabelMethod {
 		final Operand<TFloat32> loss;
 		switch (params.mode) {
 			case PNT:
-				loss = pntLoss(tf, student, g.target(0), g.weight(0), unc);
+				loss = NoiseTolerantLoss.pntLoss(tf, student, g.target(0), g.weight(0), unc);
 				break;
 			case INT:
-				loss = intLoss(tf, student, g.target(0), g.weight(0), unc);
+				loss = NoiseTolerantLoss.intLoss(tf, student, g.target(0), g.weight(0), unc);
 				break;
 			default:
-				loss = phaseLoss(tf, pntLoss(tf, student, g.target(0), g.weight(0), unc), intLoss(tf, student, g.target(0), g
-					.weight(0), unc), g.scalar(IMAGE_PHASE, 0f));
+				final Operand<TFloat32> pnt = NoiseTolerantLoss.pntLoss(tf, student, g.target(0), g.weight(0), unc);
+				final Operand<TFloat32> intL = NoiseTolerantLoss.intLoss(tf, student, g.target(0), g.weight(0), unc);
+				loss = NoiseTolerantLoss.phaseLoss(tf, pnt, intL, g.scalar(IMAGE_PHASE, 0f));
 		}
 		// the uncertainty map of whole images after training: the same teacher passes on another input
-		final Ops u = tf.withSubScope("pint_uncertainty");
-		mapInput = u.withName("image").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, -1, 1)));
-		final List<Operand<TFloat32>> xs = new ArrayList<>(params.m);
-		for (int k = 0; k < params.m; k++)
-			xs.add(Perturbation.perturb(u, mapInput, params.noiseStd, params.noiseClip, params.seed, (int) MAP_DRAW_OFFSET + k));
-		final Operand<TFloat32> stacked = params.m == 1 ? xs.get(0) : u.concat(xs, u.constant(0));
-		final Uncertainty mapUnc = Uncertainty.fromStacked(u, teacherNet.forward(stacked, true).probabilities(0), params.m,
-			true);
-		mapOutput = u.withName("u").expandDims(mapUnc.uncertainty, u.constant(3));
+		maps = UncertaintyMaps.build(tf, teacherNet, params.m, params.noiseStd,
+			params.noiseClip, params.seed);
 		log.accept(describe());
 		return loss;
 	}
@@ -338,85 +315,25 @@ public final class PINT extends AbstractNoisyLabelMethod {
 		return teacherNet;
 	}
 
-	/** The pixel uncertainty of the training images and its per-image table. */
-	public static final class Maps {
-
-		/** 32-bit u per pixel, one slice per image (padded with NaN to the largest image). */
-		public final ImagePlus uncertainty;
-		/** {@link #uncertaintyTable} of the slices, over their non-ignored pixels. */
-		public final ResultsTable table;
-
-		Maps(final ImagePlus uncertainty, final ResultsTable table) {
-			this.uncertainty = uncertainty;
-			this.table = table;
-		}
-	}
-
 	/**
 	 * After training (on the session of {@link org.noisylabels.train.Trainer.Outcome#session()}): the
-	 * pixel uncertainty u of every sample, from M perturbed stochastic passes of the trained teacher
-	 * exactly as in a training step (soft p̂), on tiles of up to {@code tile} pixels (whole images up to
-	 * that size). Samples of different sizes are padded with NaN to the largest one.
+	 * pixel uncertainty u of every sample and its per-image table ({@link UncertaintyMaps#compute}).
 	 *
 	 * @param weights the samples' pixel weights as given (null entries = all pixels count), for the table
 	 */
-	public Maps uncertaintyMaps(final Session session, final List<Sample> samples, final List<float[]> weights,
-		final int tile, final String title, final Progress progress)
+	public UncertaintyMaps.Maps uncertaintyMaps(final Session session, final List<Sample> samples,
+		final List<float[]> weights, final int tile, final String title, final Progress progress)
 	{
-		if (mapInput == null) throw new IllegalStateException("train first: the uncertainty path is built with the loss");
-		Objects.requireNonNull(session, "session");
-		if (samples.isEmpty()) throw new NoisyLabelsException("no training images to map");
-		int w = 0, h = 0;
-		for (final Sample s : samples) {
-			w = Math.max(w, s.width);
-			h = Math.max(h, s.height);
-		}
-		final UNet.Config net = teacherNet.config();
-		final Tiler tiler = new Tiler(net.sizeMultiple(), net.receptiveMargin(), tile, 1, 1);
-		final ImageStack maps = new ImageStack(w, h), weightStack = new ImageStack(w, h);
-		for (int i = 0; i < samples.size(); i++) {
-			final Sample s = samples.get(i);
-			final int index = i;
-			final Progress sub = new Progress() {
-
-				@Override
-				public void update(final String message, final double fraction) {
-					progress.update("Uncertainty map " + (index + 1) + "/" + samples.size(), (index + Math.max(0, fraction)) /
-						samples.size());
-				}
-
-				@Override
-				public boolean isCanceled() {
-					return progress.isCanceled();
-				}
-			};
-			final float[] u = tiler.predict((x, y) -> s.image[y * s.width + x], s.width, s.height, (tiles, n, th,
-				tw) -> runMap(session, tiles, n, th, tw), sub)[0];
-			final float[] wt = weights == null || i >= weights.size() ? null : weights.get(i);
-			final float[] mu = new float[w * h], mw = new float[w * h];
-			Arrays.fill(mu, Float.NaN);
-			for (int y = 0; y < s.height; y++) {
-				System.arraycopy(u, y * s.width, mu, y * w, s.width);
-				for (int x = 0; x < s.width; x++)
-					mw[y * w + x] = wt == null ? 1 : wt[y * s.width + x];
-			}
-			maps.addSlice(s.name, new FloatProcessor(w, h, mu));
-			weightStack.addSlice(s.name, new FloatProcessor(w, h, mw));
-		}
-		final ImagePlus imp = new ImagePlus(title, maps);
-		imp.getProcessor().setMinAndMax(0, Math.log(teacherNet.config().outputChannels() == 1 ? 2 : teacherNet.config()
-			.outputChannels()));
-		return new Maps(imp, uncertaintyTable(maps, weightStack));
+		if (maps == null) throw new IllegalStateException("train first: the uncertainty path is built with the loss");
+		return maps.compute(session, samples, weights, tile, title, progress);
 	}
 
-	private float[] runMap(final Session session, final float[] tiles, final int n, final int th, final int tw) {
-		final float[] out = new float[n * th * tw];
-		try (TFloat32 x = TFloat32.tensorOf(Shape.of(n, th, tw, 1), DataBuffers.of(tiles, true, false));
-			Result r = session.runner().feed(mapInput, x).fetch(mapOutput).run())
-		{
-			((TFloat32) r.get(0)).copyTo(DataBuffers.of(out, false, false));
-		}
-		return out;
+	/** The loss of a phase (PNT: {@link NoiseTolerantLoss#pntLoss}, INT: {@link NoiseTolerantLoss#intLoss}). */
+	public static Operand<TFloat32> loss(final Ops tf, final Phase phase, final Operand<TFloat32> studentProb,
+		final Operand<TFloat32> target, final Operand<TFloat32> weight, final Uncertainty unc)
+	{
+		return phase == Phase.INT ? NoiseTolerantLoss.intLoss(tf, studentProb, target, weight, unc)
+			: NoiseTolerantLoss.pntLoss(tf, studentProb, target, weight, unc);
 	}
 
 	/**
@@ -605,178 +522,7 @@ public final class PINT extends AbstractNoisyLabelMethod {
 		}
 	}
 
-	// ---- 3. PNT: pixel-wise noise-tolerant loss ---------------------------------------------------
-
-	/**
-	 * Per-pixel PNT loss [N,H,W]: exp(−u)·CE(f, y) + (1 − exp(−u))·MSE(f, ŷ).
-	 *
-	 * @param studentProb f, the student's probabilities [N,H,W,C]
-	 * @param target y, the (noisy) one-hot or soft labels [N,H,W,C]
-	 */
-	public static Operand<TFloat32> pntPixelLoss(final Ops tf, final Operand<TFloat32> studentProb,
-		final Operand<TFloat32> target, final Uncertainty unc)
-	{
-		checkStudent(studentProb, unc);
-		final Operand<TFloat32> ce = Losses.pixelCE(tf, studentProb, target);
-		final Operand<TFloat32> mse = Losses.pixelMSE(tf, studentProb, unc.pseudoLabel);
-		return blend(tf, unc.labelWeight, ce, mse);
-	}
-
-	/**
-	 * The PNT loss, a scalar: Σ w·ℓ / (Σ w + 1e-10) over all pixels of the batch of
-	 * ℓ = {@link #pntPixelLoss}; ignored pixels (w = 0) contribute nothing.
-	 *
-	 * @param weight pixel weights [N,H,W,1], 0 = ignored; null = all pixels count equally
-	 */
-	public static Operand<TFloat32> pntLoss(final Ops tf, final Operand<TFloat32> studentProb,
-		final Operand<TFloat32> target, final Operand<TFloat32> weight, final Uncertainty unc)
-	{
-		return Losses.weightedMean(tf, pntPixelLoss(tf, studentProb, target, unc), weight);
-	}
-
-	// ---- 4. INT: image-level noise-tolerant loss --------------------------------------------------
-
-	/**
-	 * U_i: mean pixel uncertainty of each image over its non-ignored pixels (w > 0, unweighted), [N]; 0
-	 * for an image without any.
-	 *
-	 * @param u pixel uncertainty [N,H,W]
-	 * @param weight [N,H,W,1] or null (all pixels)
-	 */
-	public static Operand<TFloat32> imageUncertainty(final Ops tf, final Operand<TFloat32> u,
-		final Operand<TFloat32> weight)
-	{
-		return Losses.imageMean(tf, u, weight == null ? null : mask(tf, weight));
-	}
-
-	/**
-	 * Per-image INT loss [N]: exp(−U_i)·CE_i + (1 − exp(−U_i))·MSE_i with CE_i, MSE_i the image's weighted
-	 * mean losses Σ w·ℓ / (Σ w + 1e-10) and U_i = {@link #imageUncertainty}.
-	 */
-	public static Operand<TFloat32> intImageLoss(final Ops tf, final Operand<TFloat32> studentProb,
-		final Operand<TFloat32> target, final Operand<TFloat32> weight, final Uncertainty unc)
-	{
-		checkStudent(studentProb, unc);
-		final Operand<TFloat32> ceI = Losses.imageMean(tf, Losses.pixelCE(tf, studentProb, target), weight);
-		final Operand<TFloat32> mseI = Losses.imageMean(tf, Losses.pixelMSE(tf, studentProb, unc.pseudoLabel),
-			weight);
-		final Operand<TFloat32> alphaI = tf.math.exp(tf.math.neg(imageUncertainty(tf, unc.uncertainty,
-			weight)));
-		return blend(tf, alphaI, ceI, mseI);
-	}
-
-	/**
-	 * The INT loss, a scalar: mean of {@link #intImageLoss} over the images of the batch that have at
-	 * least one non-ignored pixel (all images when weight is null).
-	 */
-	public static Operand<TFloat32> intLoss(final Ops tf, final Operand<TFloat32> studentProb,
-		final Operand<TFloat32> target, final Operand<TFloat32> weight, final Uncertainty unc)
-	{
-		final Operand<TFloat32> perImage = intImageLoss(tf, studentProb, target, weight, unc);
-		if (weight == null) return tf.math.mean(perImage, tf.constant(0));
-		final Operand<TFloat32> has = tf.dtypes.cast(tf.math.greater(tf.reduceSum(weight, tf.constant(
-			new int[] { 1, 2, 3 })), f(tf, 0)), TFloat32.class);
-		return tf.math.div(tf.reduceSum(tf.math.mul(perImage, has), tf.constant(0)), tf.math.add(tf.reduceSum(
-			has, tf.constant(0)), f(tf, Losses.MEAN_EPS)));
-	}
-
-	/** The loss of a phase (PNT: {@link #pntLoss}, INT: {@link #intLoss}). */
-	public static Operand<TFloat32> loss(final Ops tf, final Phase phase, final Operand<TFloat32> studentProb,
-		final Operand<TFloat32> target, final Operand<TFloat32> weight, final Uncertainty unc)
-	{
-		return phase == Phase.INT ? intLoss(tf, studentProb, target, weight, unc) : pntLoss(tf, studentProb,
-			target, weight, unc);
-	}
-
-	/**
-	 * Both phases in one graph: pnt + s·(int − pnt) with the scalar {@code imagePhase} s fed as 0 (PNT
-	 * steps) or 1 (INT steps), so one optimiser and one graph serve the whole PINT run.
-	 */
-	public static Operand<TFloat32> phaseLoss(final Ops tf, final Operand<TFloat32> pnt,
-		final Operand<TFloat32> intL, final Operand<TFloat32> imagePhase)
-	{
-		return tf.math.add(pnt, tf.math.mul(imagePhase, tf.math.sub(intL, pnt)));
-	}
-
 	// ---- 7. per-image uncertainty table -----------------------------------------------------------
-
-	/** Columns of {@link #uncertaintyTable}. */
-	public static final String[] TABLE_COLUMNS = { "slice", "mean_u", "max_u", "fraction_high_u",
-		"image_label_weight", "mean_pixel_label_weight", "pixels" };
-
-	/**
-	 * One row per slice (= image of the image phase) of a pixel-uncertainty stack: {@code slice} (1-based;
-	 * the row label is the slice label), {@code mean_u} = U_i, {@code max_u}, {@code fraction_high_u} =
-	 * fraction of pixels with u &gt; 0.5·ln 2 ({@link #HIGH_UNCERTAINTY}), {@code image_label_weight} =
-	 * exp(−U_i) (INT's weight of the noisy label), {@code mean_pixel_label_weight} = mean exp(−u) (PNT's),
-	 * {@code pixels} = number of pixels counted. All over the non-ignored pixels.
-	 *
-	 * @param uncertainty a stack of u maps (any pixel type; read as float)
-	 * @param weight same-size stack, 0 = ignored pixel; null = all pixels
-	 */
-	public static ResultsTable uncertaintyTable(final ImageStack uncertainty, final ImageStack weight) {
-		Objects.requireNonNull(uncertainty, "uncertainty");
-		if (weight != null && (weight.getWidth() != uncertainty.getWidth() || weight.getHeight() != uncertainty
-			.getHeight() || weight.getSize() != uncertainty.getSize()))
-		{
-			throw new NoisyLabelsException("the weight stack (" + weight.getWidth() + "x" + weight.getHeight() + "x" +
-				weight.getSize() + ") must have the size of the uncertainty stack (" + uncertainty.getWidth() + "x" +
-				uncertainty.getHeight() + "x" + uncertainty.getSize() + ")");
-		}
-		final ResultsTable table = new ResultsTable();
-		for (int s = 1; s <= uncertainty.getSize(); s++) {
-			final float[] u = floats(uncertainty.getProcessor(s));
-			final float[] w = weight == null ? null : floats(weight.getProcessor(s));
-			double sum = 0, sumAlpha = 0, max = Double.NaN;
-			long n = 0, high = 0;
-			for (int i = 0; i < u.length; i++) {
-				if (w != null && !(w[i] > 0)) continue;
-				final double v = u[i];
-				if (Double.isNaN(v)) {
-					throw new NoisyLabelsException("the uncertainty map has NaN at slice " + s +
-						": recompute it from finite network outputs");
-				}
-				sum += v;
-				sumAlpha += Math.exp(-v);
-				max = n == 0 ? v : Math.max(max, v);
-				if (v > HIGH_UNCERTAINTY) high++;
-				n++;
-			}
-			table.incrementCounter();
-			final String label = uncertainty.getSliceLabel(s);
-			table.setLabel(label == null || label.isEmpty() ? "slice " + s : label, table.size() - 1);
-			final double mean = n == 0 ? Double.NaN : sum / n;
-			table.addValue("slice", s);
-			table.addValue("mean_u", mean);
-			table.addValue("max_u", max);
-			table.addValue("fraction_high_u", n == 0 ? Double.NaN : (double) high / n);
-			table.addValue("image_label_weight", Math.exp(-mean));
-			table.addValue("mean_pixel_label_weight", n == 0 ? Double.NaN : sumAlpha / n);
-			table.addValue("pixels", n);
-		}
-		return table;
-	}
-
-	/**
-	 * An uncertainty map [N,H,W] fetched from the graph (flattened, image n at n·H·W) as a stack of N
-	 * float slices W×H, labelled with {@code labels} (null or shorter = "slice k").
-	 */
-	public static ImageStack uncertaintyStack(final float[] u, final int n, final int height, final int width,
-		final String[] labels)
-	{
-		if (u == null || n < 1 || (long) n * height * width != u.length) {
-			throw new IllegalArgumentException("uncertainty map of length " + (u == null ? "null" : u.length) +
-				" is not " + n + "x" + height + "x" + width);
-		}
-		final ImageStack stack = new ImageStack(width, height);
-		final int p = height * width;
-		for (int i = 0; i < n; i++) {
-			final float[] slice = Arrays.copyOfRange(u, i * p, (i + 1) * p);
-			stack.addSlice(labels != null && i < labels.length ? labels[i] : "slice " + (i + 1), new FloatProcessor(
-				width, height, slice));
-		}
-		return stack;
-	}
 
 	// ---- plain Java -------------------------------------------------------------------------------
 
@@ -916,41 +662,6 @@ public final class PINT extends AbstractNoisyLabelMethod {
 
 	// ---- helpers ----------------------------------------------------------------------------------
 
-	/** α·a + (1 − α)·b = b + α·(a − b), element-wise. */
-	private static Operand<TFloat32> blend(final Ops tf, final Operand<TFloat32> alpha,
-		final Operand<TFloat32> a, final Operand<TFloat32> b)
-	{
-		return tf.math.add(tf.math.mul(alpha, a), tf.math.mul(tf.math.sub(f(tf, 1), alpha), b));
-	}
-
-	/** 1 where weight &gt; 0, else 0 (no gradient needed: weights are data). */
-	private static Operand<TFloat32> mask(final Ops tf, final Operand<TFloat32> weight) {
-		return tf.dtypes.cast(tf.math.greater(tf.stopGradient(weight), f(tf, 0)), TFloat32.class);
-	}
-
-	private static void checkStudent(final Operand<TFloat32> studentProb, final Uncertainty unc) {
-		Objects.requireNonNull(unc, "uncertainty");
-		final int c = classes(studentProb, "student probabilities");
-		if (c != unc.classes) {
-			throw new IllegalArgumentException("student has " + c + " classes but the teacher has " + unc.classes);
-		}
-	}
-
-	/** The static channel count (≥ 2) of an NHWC probability tensor. */
-	private static int classes(final Operand<TFloat32> p, final String what) {
-		Objects.requireNonNull(p, what);
-		final Shape s = p.shape();
-		if (s.isUnknown() || s.numDimensions() != 4 || s.size(3) == Shape.UNKNOWN_SIZE || s.size(3) < 2) {
-			throw new IllegalArgumentException(what + " must be NHWC with a static channel count >= 2, got " + s);
-		}
-		return (int) s.size(3);
-	}
-
-	private static float[] floats(final ImageProcessor ip) {
-		final Object px = ip.getPixels();
-		if (px instanceof float[]) return (float[]) px;
-		return (float[]) ip.convertToFloatProcessor().getPixels();
-	}
 
 	private static Operand<TFloat32> f(final Ops tf, final double v) {
 		return tf.constant((float) v);

@@ -21,8 +21,10 @@ import org.noisylabels.method.PINT.Mode;
 import org.noisylabels.method.PINT.Params;
 import org.noisylabels.method.PINT.Phase;
 import org.noisylabels.method.PINT.Plain;
+import org.noisylabels.method.pint.NoiseTolerantLoss;
 import org.noisylabels.method.pint.Perturbation;
 import org.noisylabels.method.pint.Uncertainty;
+import org.noisylabels.method.pint.UncertaintyMaps;
 import org.noisylabels.train.Ema;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -262,8 +264,8 @@ public class PINTTest {
 			final Uncertainty unc = Uncertainty.fromTeacher(t.tf, Arrays.asList(t.constant(new float[] { 1, 0, 1, 0 }, 1,
 				1, 2, 2), t.constant(new float[] { 1, 0, 0, 1 }, 1, 1, 2, 2)), true);
 			final Operand<TFloat32> fo = t.constant(f, 1, 1, 2, 2), yo = t.constant(y, 1, 1, 2, 2);
-			final float[][] v = t.run(PINT.pntPixelLoss(t.tf, fo, yo, unc), PINT.pntLoss(t.tf, fo, yo, null, unc),
-				PINT.pntLoss(t.tf, fo, yo, t.constant(new float[] { 0, 1 }, 1, 1, 2, 1), unc), PINT.loss(t.tf,
+			final float[][] v = t.run(NoiseTolerantLoss.pntPixelLoss(t.tf, fo, yo, unc), NoiseTolerantLoss.pntLoss(t.tf, fo, yo, null, unc),
+				NoiseTolerantLoss.pntLoss(t.tf, fo, yo, t.constant(new float[] { 0, 1 }, 1, 1, 2, 1), unc), PINT.loss(t.tf,
 					Phase.PNT, fo, yo, null, unc));
 			assertArrayEquals(new float[] { 0.2235188f, 0.8939709f }, v[0], 1e-5f);
 			assertEquals(0.5587449, v[1][0], 1e-5);
@@ -319,7 +321,7 @@ public class PINTTest {
 						tm.add(t.constant(tk, n, h, w, c));
 					final Uncertainty unc = Uncertainty.fromTeacher(t.tf, tm, soft);
 					final Operand<TFloat32> wo = t.constant(weight, n, h, w, 1), yo = t.constant(y, n, h, w, c);
-					final float[][] v = t.run(PINT.pntLoss(t.tf, t.constant(f, n, h, w, c), yo, wo, unc), PINT.pntLoss(
+					final float[][] v = t.run(NoiseTolerantLoss.pntLoss(t.tf, t.constant(f, n, h, w, c), yo, wo, unc), NoiseTolerantLoss.pntLoss(
 						t.tf, t.constant(f2, n, h, w, c), yo, wo, unc), unc.pseudoLabel);
 					final String what = "C=" + c + (soft ? " soft" : " hard");
 					assertEquals(what, expected, v[0][0], 1e-5 * Math.max(1, expected));
@@ -358,8 +360,8 @@ public class PINTTest {
 			final Uncertainty unc = Uncertainty.fromTeacher(t.tf, Arrays.asList(t.constant(t1, 3, 1, 2, 2), t.constant(t2,
 				3, 1, 2, 2)), true);
 			final Operand<TFloat32> fo = t.constant(f, 3, 1, 2, 2), yo = t.constant(y, 3, 1, 2, 2);
-			final float[][] v = t.run(PINT.imageUncertainty(t.tf, unc.uncertainty, null), PINT.intImageLoss(t.tf,
-				fo, yo, null, unc), PINT.intLoss(t.tf, fo, yo, null, unc), PINT.pntLoss(t.tf, fo, yo, null, unc),
+			final float[][] v = t.run(NoiseTolerantLoss.imageUncertainty(t.tf, unc.uncertainty, null), NoiseTolerantLoss.intImageLoss(t.tf,
+				fo, yo, null, unc), NoiseTolerantLoss.intLoss(t.tf, fo, yo, null, unc), NoiseTolerantLoss.pntLoss(t.tf, fo, yo, null, unc),
 				PINT.loss(t.tf, Phase.INT, fo, yo, null, unc));
 			assertArrayEquals(new float[] { 0, (float) LN2, (float) (LN2 / 2) }, v[0], 1e-5f);
 			assertArrayEquals(new float[] { 0.9157288f, 0.5478644f, 0.6855917f }, v[1], 1e-5f);
@@ -410,8 +412,8 @@ public class PINTTest {
 					final Uncertainty unc = Uncertainty.fromTeacher(t.tf, tm, soft);
 					final Operand<TFloat32> wo = t.constant(weight, n, h, w, 1), yo = t.constant(y, n, h, w, c), fo = t
 						.constant(f, n, h, w, c);
-					final float[][] v = t.run(PINT.intLoss(t.tf, fo, yo, wo, unc), PINT.intImageLoss(t.tf, fo, yo, wo,
-						unc), PINT.imageUncertainty(t.tf, unc.uncertainty, wo));
+					final float[][] v = t.run(NoiseTolerantLoss.intLoss(t.tf, fo, yo, wo, unc), NoiseTolerantLoss.intImageLoss(t.tf, fo, yo, wo,
+						unc), NoiseTolerantLoss.imageUncertainty(t.tf, unc.uncertainty, wo));
 					final String what = "C=" + c + (soft ? " soft" : " hard");
 					assertEquals(what, expected, v[0][0], 1e-5 * Math.max(1, expected));
 					assertArrayEquals(what, toFloat(perImage), v[1], 1e-5f);
@@ -427,7 +429,7 @@ public class PINTTest {
 	public void phaseLossSelectsPntOrInt() {
 		try (Tf t = new Tf()) {
 			final Placeholder<TFloat32> s = t.tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-			final Operand<TFloat32> mixed = PINT.phaseLoss(t.tf, t.tf.constant(0.25f), t.tf.constant(0.75f), s);
+			final Operand<TFloat32> mixed = NoiseTolerantLoss.phaseLoss(t.tf, t.tf.constant(0.25f), t.tf.constant(0.75f), s);
 			for (final float sel : new float[] { 0, 1 }) {
 				try (TFloat32 st = TFloat32.scalarOf(sel); Result r = t.session.runner().feed(s, st).fetch(mixed).run()) {
 					// exact: the switch selects one of two constants
@@ -452,8 +454,8 @@ public class PINTTest {
 			final Uncertainty hard = Uncertainty.fromTeacher(t.tf, tm, false);
 			final Operand<TFloat32> f = t.constant(new float[] { .6f, .4f }, 1, 1, 1, 2);
 			final Operand<TFloat32> y = t.constant(new float[] { 0, 1 }, 1, 1, 1, 2);
-			final float[][] v = t.run(soft.pseudoLabel, hard.pseudoLabel, PINT.pntLoss(t.tf, f, y, null, soft), PINT
-				.pntLoss(t.tf, f, y, null, hard), PINT.intLoss(t.tf, f, y, null, hard));
+			final float[][] v = t.run(soft.pseudoLabel, hard.pseudoLabel, NoiseTolerantLoss.pntLoss(t.tf, f, y, null,
+				soft), NoiseTolerantLoss.pntLoss(t.tf, f, y, null, hard), NoiseTolerantLoss.intLoss(t.tf, f, y, null, hard));
 			assertArrayEquals(new float[] { .8f, .2f }, v[0], 1e-6f);
 			// exact: one-hot
 			assertArrayEquals(new float[] { 1, 0 }, v[1], 0);
@@ -686,13 +688,13 @@ public class PINTTest {
 		//          mean exp(−u) = 0.8016125
 		// slice 2: u = ln 2 everywhere: mean = max = ln 2, fraction 1, weights 0.5
 		final float[] u = { 0, .1f, .5f, (float) LN2, (float) LN2, (float) LN2, (float) LN2, (float) LN2 };
-		final ImageStack stack = PINT.uncertaintyStack(u, 2, 2, 2, new String[] { "a.tif" });
+		final ImageStack stack = UncertaintyMaps.uncertaintyStack(u, 2, 2, 2, new String[] { "a.tif" });
 		assertEquals(2, stack.getSize());
 		assertEquals("a.tif", stack.getSliceLabel(1));
 		assertEquals("slice 2", stack.getSliceLabel(2));
 		assertEquals(0.5f, stack.getProcessor(1).getf(0, 1), 0);
 
-		final ResultsTable t = PINT.uncertaintyTable(stack, null);
+		final ResultsTable t = UncertaintyMaps.uncertaintyTable(stack, null);
 		assertEquals(2, t.size());
 		assertEquals("a.tif", t.getLabel(0));
 		assertEquals(1, t.getValue("slice", 0), 0);
@@ -709,19 +711,19 @@ public class PINTTest {
 		final ImageStack weight = new ImageStack(2, 2);
 		weight.addSlice(new FloatProcessor(2, 2, new float[] { 1, 1, 0, 1 }));
 		weight.addSlice(new FloatProcessor(2, 2, new float[] { 1, 1, 1, 1 }));
-		final ResultsTable tw = PINT.uncertaintyTable(stack, weight);
+		final ResultsTable tw = UncertaintyMaps.uncertaintyTable(stack, weight);
 		assertEquals(0.2643824, tw.getValue("mean_u", 0), 1e-6);
 		assertEquals(1.0 / 3, tw.getValue("fraction_high_u", 0), 1e-12);
 		assertEquals(0.7676799, tw.getValue("image_label_weight", 0), 1e-6);
 		assertEquals(0.8016125, tw.getValue("mean_pixel_label_weight", 0), 1e-6);
 		assertEquals(3, tw.getValue("pixels", 0), 0);
-		for (final String col : PINT.TABLE_COLUMNS)
+		for (final String col : UncertaintyMaps.TABLE_COLUMNS)
 			assertTrue(col, tw.columnExists(col));
 
 		final ImageStack small = new ImageStack(1, 1);
 		small.addSlice(new FloatProcessor(1, 1));
 		try {
-			PINT.uncertaintyTable(stack, small);
+			UncertaintyMaps.uncertaintyTable(stack, small);
 			fail();
 		}
 		catch (final NoisyLabelsException e) {

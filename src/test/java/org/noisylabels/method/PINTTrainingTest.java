@@ -18,6 +18,7 @@ import org.noisylabels.Progress;
 import org.noisylabels.method.PINT.Mode;
 import org.noisylabels.method.PINT.Params;
 import org.noisylabels.method.pint.Uncertainty;
+import org.noisylabels.method.pint.UncertaintyMaps;
 import org.noisylabels.train.Normalization;
 import org.noisylabels.train.Sample;
 import org.noisylabels.train.StepContext;
@@ -258,7 +259,7 @@ public class PINTTrainingTest {
 		final List<Sample> samples = new ArrayList<>(data.samples());
 		final PINT method = new PINT(p);
 		try (Trainer.Outcome out = new Trainer(cfg, method).train(Arrays.asList(data), null, Progress.NONE, s -> {})) {
-			final PINT.Maps maps = method.uncertaintyMaps(out.session(), samples, null, 512, "u", Progress.NONE);
+			final UncertaintyMaps.Maps maps = method.uncertaintyMaps(out.session(), samples, null, 512, "u", Progress.NONE);
 			final ImagePlus u = maps.uncertainty;
 			assertEquals(32, u.getBitDepth());
 			assertEquals(32, u.getWidth());
