@@ -37,16 +37,16 @@ import org.tensorflow.types.TFloat32;
  * <p>
  * <b>The method in one paragraph.</b> A student network f (parameters θ) learns; a teacher with the same
  * architecture has parameters θ̃ = exponential moving average of θ ({@link #ema}, θ̃ ← γθ̃ + (1 − γ)θ after
- * every step, γ = {@link #emaDecay(long, double)}). For every batch x the teacher sees M perturbed copies
- * x + clamp(N(0, σ²), −c, c) ({@link #perturbations}); the mean of its M softmax outputs p̂ is the pseudo
+ * every step, γ = {@link Ema#warmUpDecay(long, double)}). For every batch x the teacher sees M perturbed copies
+ * x + clamp(N(0, σ²), −c, c) ({@link Perturbation}); the mean of its M softmax outputs p̂ is the pseudo
  * label ŷ (soft = p̂, or hard = one-hot(argmax p̂)) and the entropy u = −Σ_c p̂ log(p̂ + 1e-6) (nats) is the
- * pixel uncertainty ({@link #uncertainty}). Nothing flows back into the teacher (its outputs pass through
+ * pixel uncertainty ({@link Uncertainty}). Nothing flows back into the teacher (its outputs pass through
  * {@code stopGradient}). The student's loss against the noisy labels y:
  * <ul>
- * <li><b>PNT</b> (pixel phase, {@link #pntLoss}): weighted mean over pixels of
+ * <li><b>PNT</b> (pixel phase, {@link NoiseTolerantLoss#pntLoss}): weighted mean over pixels of
  * exp(−u)·CE(f, y) + (1 − exp(−u))·MSE(f, ŷ): confident pixels follow the label, uncertain pixels
  * follow the teacher;</li>
- * <li><b>INT</b> (image phase, {@link #intLoss}): per image i, U_i = mean of u over its non-ignored
+ * <li><b>INT</b> (image phase, {@link NoiseTolerantLoss#intLoss}): per image i, U_i = mean of u over its non-ignored
  * pixels, L_i = exp(−U_i)·CE_i + (1 − exp(−U_i))·MSE_i with CE_i, MSE_i the image's weighted mean
  * losses; mean of L_i over the batch;</li>
  * <li><b>PINT</b>: PNT for {@code pnt_iterations} (lr 0.01 ÷10 every 2500), then INT for
@@ -58,7 +58,7 @@ import org.tensorflow.types.TFloat32;
  * <p>
  * <b>Tensors.</b> TensorFlow Java graph mode ({@link Ops}), NHWC float32: inputs [N,H,W,Cin],
  * probabilities and labels [N,H,W,C] (C ≥ 2, static), pixel weights [N,H,W,1] with 0 = ignored pixel,
- * per-pixel maps [N,H,W], per-image values [N]. {@link Plain} has the same computations in plain Java
+ * per-pixel maps [N,H,W], per-image values [N]. The tests hold the same computations in plain Java
  * (double precision) on flattened arrays in the layout of {@link JavaLosses}.
  * <p>
  * <b>As a trainer plugin</b> ({@code @Plugin(type = NoisyLabelMethod.class, name = "pint")}; the command
@@ -67,15 +67,15 @@ import org.tensorflow.types.TFloat32;
  * ALL teacher variables (weights and batch-norm moving statistics) with decay {@link #emaDecay(long)} =
  * min(1 − 1/(step+1), ema_decay): optimiser step first, then the EMA update, so the teacher follows the
  * updated student. {@link #buildLoss} builds, once: the student's training-mode pass on the batch; ONE
- * teacher pass on the M perturbed copies stacked along the batch axis ({@link #stackPerturbations}), in
+ * teacher pass on the M perturbed copies stacked along the batch axis ({@link Perturbation#stackPerturbations}), in
  * training mode: dropout on, so the M passes are stochastic as in the paper, batch statistics of the M·N
  * copies, and its moving statistics are NOT assigned by this pass (only the EMA sets them); the teacher's
  * outputs pass through {@code stopGradient} and only the student's variables get gradients; the loss of
- * the mode (PINT: {@link #phaseLoss} with the fed scalar {@link #IMAGE_PHASE}). {@link #beforeStep} sets
+ * the mode (PINT: {@link NoiseTolerantLoss#phaseLoss} with the fed scalar {@link #IMAGE_PHASE}). {@link #beforeStep} sets
  * each step's learning rate ({@link Params#learningRate}), the phase scalar, and whether validations
  * without gain count towards early stopping (only in the last phase). {@link #afterStep} logs the
  * expected training time measured over the first steps. After training, {@link #uncertaintyMaps} runs the
- * same M perturbed teacher passes on whole training images (tiled) and gives the pixel uncertainty map and
+ * same M perturbed teacher passes on whole training images (tiled, {@link UncertaintyMaps}) and gives the pixel uncertainty map and
  * its per-image table. Apply Model uses the student in inference mode (the default prediction). Set the
  * trainer's other settings with {@link #configure}.
  * <p>
@@ -84,12 +84,11 @@ import org.tensorflow.types.TFloat32;
  * the images themselves. With a single training image the image weight can only blend CE and MSE
  * ({@link #singleImageWarning}).
  * <p>
- * The static functions below also work without the trainer (graph building blocks with their own
- * {@link #ema} ops, and {@link Plain} in double precision for the tests).
+ * This class holds the method's hooks and parameters; its graph building blocks, which also work without
+ * the trainer, are in {@code org.noisylabels.method.pint}.
  */
 @Plugin(type = NoisyLabelMethod.class, name = "pint")
 public final class PINT extends AbstractNoisyLabelMethod {
-
 
 	/** The fed scalar selecting the loss in PINT mode: 0 = pixel phase (PNT), 1 = image phase (INT). */
 	public static final String IMAGE_PHASE = "image_phase";
@@ -164,7 +163,7 @@ public final class PINT extends AbstractNoisyLabelMethod {
 	 * The step's loss: the teacher (EMA of network 0) runs ONCE on the M perturbed copies of the batch
 	 * stacked along the batch axis, in training mode (dropout on: M stochastic passes as in the paper;
 	 * batch statistics of the M·N copies; its moving statistics are not assigned here, they follow the
-	 * student's through the EMA); u, exp(−u) and ŷ from {@link #uncertaintyStacked}; the loss of the mode
+	 * student's through the EMA); u, exp(−u) and ŷ from {@link Uncertainty#fromStacked}; the loss of the mode
 	 * (PINT: {@link #phaseLoss} selected by the fed scalar {@link #IMAGE_PHASE}). The same teacher pass on
 	 * a separate input builds the uncertainty map ({@link #uncertaintyMaps}).
 	 */
@@ -520,150 +519,5 @@ public final class PINT extends AbstractNoisyLabelMethod {
 		public String toString() {
 			return "PINT " + toMap();
 		}
-	}
-
-	// ---- 7. per-image uncertainty table -----------------------------------------------------------
-
-	// ---- plain Java -------------------------------------------------------------------------------
-
-	/**
-	 * The same computations in plain Java, double precision, on flattened NHWC arrays as in
-	 * {@link JavaLosses}: {@code prob[((n·P) + i)·C + c]}, per-pixel arrays {@code [(n·P) + i]}, weight
-	 * null = all ones. Used by the tests and wherever PINT's numbers are needed outside a graph.
-	 */
-	public static final class Plain {
-
-		private Plain() {}
-
-		/** x + clamp(σ·z, −clip, clip) for one standard normal z. */
-		public static double perturb(final double x, final double z, final double std, final double clip) {
-			return x + Math.max(-clip, Math.min(clip, std * z));
-		}
-
-		/** p̂ = element-wise mean of the M probability arrays. */
-		public static double[] meanProb(final double[]... probs) {
-			final double[] out = new double[probs[0].length];
-			for (final double[] p : probs) {
-				if (p.length != out.length) throw new IllegalArgumentException("probability arrays differ in length");
-				for (int k = 0; k < out.length; k++)
-					out[k] += p[k];
-			}
-			for (int k = 0; k < out.length; k++)
-				out[k] /= probs.length;
-			return out;
-		}
-
-		/** u = max(0, −Σ_c p̂ log(p̂ + 1e-6)) per pixel. */
-		public static double[] entropy(final double[] pHat, final int channels) {
-			final double[] u = new double[pHat.length / channels];
-			for (int j = 0; j < u.length; j++) {
-				double s = 0;
-				for (int c = 0; c < channels; c++) {
-					final double p = pHat[j * channels + c];
-					s -= p * Math.log(p + Uncertainty.ENTROPY_EPS);
-				}
-				u[j] = Math.max(0, s); // as in the graph: never negative
-			}
-			return u;
-		}
-
-		/** exp(−u) per entry. */
-		public static double[] labelWeight(final double[] u) {
-			final double[] a = new double[u.length];
-			for (int j = 0; j < u.length; j++)
-				a[j] = Math.exp(-u[j]);
-			return a;
-		}
-
-		/** one-hot(argmax p̂), ties to the lower class. */
-		public static double[] hardLabel(final double[] pHat, final int channels) {
-			final double[] y = new double[pHat.length];
-			for (int j = 0; j < pHat.length / channels; j++) {
-				int best = 0;
-				for (int c = 1; c < channels; c++)
-					if (pHat[j * channels + c] > pHat[j * channels + best]) best = c;
-				y[j * channels + best] = 1;
-			}
-			return y;
-		}
-
-		/** exp(−u)·CE(f, y) + (1 − exp(−u))·MSE(f, ŷ) per pixel. */
-		public static double[] pntPixelLoss(final double[] prob, final double[] target, final double[] pseudo,
-			final double[] u, final int channels)
-		{
-			final double[] ce = JavaLosses.pixelCE(prob, target, channels);
-			final double[] mse = JavaLosses.pixelMSE(prob, pseudo, channels);
-			final double[] out = new double[ce.length];
-			for (int j = 0; j < out.length; j++) {
-				final double a = Math.exp(-u[j]);
-				out[j] = a * ce[j] + (1 - a) * mse[j];
-			}
-			return out;
-		}
-
-		/** The PNT loss: weighted mean of {@link #pntPixelLoss}. */
-		public static double pntLoss(final double[] prob, final double[] target, final double[] weight,
-			final double[] pseudo, final double[] u, final int channels)
-		{
-			return JavaLosses.weightedMean(pntPixelLoss(prob, target, pseudo, u, channels), weight);
-		}
-
-		/** U_i over the non-ignored pixels of each of the n images (0 when none). */
-		public static double[] imageUncertainty(final double[] u, final double[] weight, final int n) {
-			if (weight == null) return JavaLosses.imageMean(u, null, n);
-			final double[] mask = new double[weight.length];
-			for (int j = 0; j < mask.length; j++)
-				mask[j] = weight[j] > 0 ? 1 : 0;
-			return JavaLosses.imageMean(u, mask, n);
-		}
-
-		/** Per-image INT loss exp(−U_i)·CE_i + (1 − exp(−U_i))·MSE_i. */
-		public static double[] intImageLoss(final double[] prob, final double[] target, final double[] weight,
-			final double[] pseudo, final double[] u, final int n, final int channels)
-		{
-			final double[] ce = JavaLosses.imageMean(JavaLosses.pixelCE(prob, target, channels), weight, n);
-			final double[] mse = JavaLosses.imageMean(JavaLosses.pixelMSE(prob, pseudo, channels), weight, n);
-			final double[] uI = imageUncertainty(u, weight, n);
-			final double[] out = new double[n];
-			for (int i = 0; i < n; i++) {
-				final double a = Math.exp(-uI[i]);
-				out[i] = a * ce[i] + (1 - a) * mse[i];
-			}
-			return out;
-		}
-
-		/** The INT loss: mean of {@link #intImageLoss} over the images with some non-ignored pixel. */
-		public static double intLoss(final double[] prob, final double[] target, final double[] weight,
-			final double[] pseudo, final double[] u, final int n, final int channels)
-		{
-			final double[] li = intImageLoss(prob, target, weight, pseudo, u, n, channels);
-			final int p = u.length / n;
-			double s = 0;
-			int count = 0;
-			for (int i = 0; i < n; i++) {
-				double sw = 0;
-				for (int j = i * p; j < (i + 1) * p; j++)
-					sw += weight == null ? 1 : weight[j];
-				if (sw > 0) {
-					s += li[i];
-					count++;
-				}
-			}
-			return s / (count + Losses.MEAN_EPS);
-		}
-
-		/** θ̃ ← γθ̃ + (1 − γ)θ in place on {@code teacher}. */
-		public static void emaUpdate(final double[] teacher, final double[] student, final double gamma) {
-			if (teacher.length != student.length) throw new IllegalArgumentException("teacher and student differ in size");
-			for (int k = 0; k < teacher.length; k++)
-				teacher[k] = gamma * teacher[k] + (1 - gamma) * student[k];
-		}
-	}
-
-	// ---- helpers ----------------------------------------------------------------------------------
-
-
-	private static Operand<TFloat32> f(final Ops tf, final double v) {
-		return tf.constant((float) v);
 	}
 }

@@ -20,9 +20,9 @@ import org.noisylabels.loss.JavaLosses;
 import org.noisylabels.method.PINT.Mode;
 import org.noisylabels.method.PINT.Params;
 import org.noisylabels.method.PINT.Phase;
-import org.noisylabels.method.PINT.Plain;
 import org.noisylabels.method.pint.NoiseTolerantLoss;
 import org.noisylabels.method.pint.Perturbation;
+import org.noisylabels.method.pint.Plain;
 import org.noisylabels.method.pint.Uncertainty;
 import org.noisylabels.method.pint.UncertaintyMaps;
 import org.noisylabels.train.Ema;
@@ -46,7 +46,7 @@ import ij.process.FloatProcessor;
 
 /**
  * PINT's trainer-independent core: EMA teacher update, uncertainty of M teacher predictions, exp(−u)
- * weights, PNT and INT losses (against hand computations and {@link PINT.Plain}), soft/hard pseudo
+ * weights, PNT and INT losses (against hand computations and {@link Plain}), soft/hard pseudo
  * labels, the input perturbation, gradients (student finite and equal to finite differences, teacher
  * none), parameters and the uncertainty table.
  */
