@@ -87,7 +87,7 @@ public class IGTTBench {
 		System.out.printf("skeleton (ImageJ skeletonize):            %.3f ms per image (nuclei crop, %d fg px)%n", skel,
 			Pixels.countForeground(cand));
 		System.out.printf("EMS (invert check, skeleton, shift r=1, sample p=0.1): %.3f ms per image%n", ems);
-		System.out.printf("EMS on the blobs of the synthetic map (%d fg px, thick): %.3f ms per image%n", IGTT
+		System.out.printf("EMS on the blobs of the synthetic map (%d fg px, thick): %.3f ms per image%n", Pixels
 			.countForeground(thick), emsThick);
 		System.out.printf("refresh on the synthetic map (selection + EMS + history):      %.3f ms per image%n", refresh);
 		System.out.printf("=> label refresh of 8 images x 100 epochs: %.2f s%n", refresh * 800 / 1000);
