@@ -36,9 +36,9 @@ import org.tensorflow.types.TFloat32;
  * and INT and the two-phase PINT (algorithms.md §3).
  * <p>
  * <b>The method in one paragraph.</b> A student network f (parameters θ) learns; a teacher with the same
- * architecture has parameters θ̃ = exponential moving average of θ ({@link #ema}, θ̃ ← γθ̃ + (1 − γ)θ after
- * every step, γ = {@link Ema#warmUpDecay(long, double)}). For every batch x the teacher sees M perturbed copies
- * x + clamp(N(0, σ²), −c, c) ({@link Perturbation}); the mean of its M softmax outputs p̂ is the pseudo
+ * architecture has parameters θ̃ = exponential moving average of θ ({@link Ema}, θ̃ ← γθ̃ + (1 − γ)θ after
+ * every step, γ = {@link Ema#warmUpDecay(long, double)}). For every batch x the teacher sees M perturbed
+ * copies x + clamp(N(0, σ²), −c, c) ({@link Perturbation}); the mean of its M softmax outputs p̂ is the pseudo
  * label ŷ (soft = p̂, or hard = one-hot(argmax p̂)) and the entropy u = −Σ_c p̂ log(p̂ + 1e-6) (nats) is the
  * pixel uncertainty ({@link Uncertainty}). Nothing flows back into the teacher (its outputs pass through
  * {@code stopGradient}). The student's loss against the noisy labels y:
