@@ -427,9 +427,9 @@ public class IGTT extends AbstractNoisyLabelMethod {
 
 	/**
 	 * Thresholds the network's final predictions (at {@code params.outputThreshold}, or by the DMI
-	 * selection of {@link Candidates#select}/{@link Candidates#selectShared} when it is NaN) and decides their polarity over all
-	 * images ({@code images} = the inputs, may be null). When inverted, masks become their complement and
-	 * probabilities 1 − P.
+	 * selection of {@link Candidates#select}/{@link Candidates#selectShared} when it is NaN) and decides
+	 * their polarity over all images ({@code images} = the inputs, may be null; {@link Polarity#decide}).
+	 * When inverted, masks become their complement and probabilities 1 − P.
 	 */
 	public static Output output(final float[][] predictions, final float[][] images, final Params params) {
 		params.validate();

@@ -75,8 +75,8 @@ import org.tensorflow.types.TFloat32;
  * each step's learning rate ({@link Params#learningRate}), the phase scalar, and whether validations
  * without gain count towards early stopping (only in the last phase). {@link #afterStep} logs the
  * expected training time measured over the first steps. After training, {@link #uncertaintyMaps} runs the
- * same M perturbed teacher passes on whole training images (tiled, {@link UncertaintyMaps}) and gives the pixel uncertainty map and
- * its per-image table. Apply Model uses the student in inference mode (the default prediction). Set the
+ * same M perturbed teacher passes on whole training images (tiled, {@link UncertaintyMaps}) and gives the
+ * pixel uncertainty map and its per-image table. Apply Model uses the student in inference mode (the default prediction). Set the
  * trainer's other settings with {@link #configure}.
  * <p>
  * "Images" of the image phase are the patches of the batch; each patch comes from one training image
