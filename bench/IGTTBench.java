@@ -2,6 +2,11 @@ import java.util.Random;
 import java.util.SplittableRandom;
 
 import org.noisylabels.method.IGTT;
+import org.noisylabels.method.igtt.Candidates;
+import org.noisylabels.method.igtt.Ems;
+import org.noisylabels.method.igtt.LabelState;
+import org.noisylabels.method.igtt.Pixels;
+import org.noisylabels.noise.Skeleton;
 
 import ij.IJ;
 import ij.ImagePlus;
@@ -33,40 +38,40 @@ public class IGTTBench {
 		final int reps = 200;
 		// warm-up
 		for (int i = 0; i < 50; i++) {
-			IGTT.select(p, 30, false);
-			IGTT.ems(cand, w, h, 1, 0.1, new SplittableRandom(i));
+			Candidates.select(p, 30, false);
+			Ems.apply(cand, w, h, 1, 0.1, new SplittableRandom(i));
 		}
 		long t0 = System.nanoTime();
 		int sink = 0;
 		for (int i = 0; i < reps; i++)
-			sink += IGTT.select(p, 30, false).index;
+			sink += Candidates.select(p, 30, false).index;
 		final double select = (System.nanoTime() - t0) / 1e6 / reps;
 
 		t0 = System.nanoTime();
 		for (int i = 0; i < reps; i++) {
-			final double[] t = IGTT.thresholds(p, 30);
+			final double[] t = Candidates.thresholds(p, 30);
 			for (int k = 1; k < 29; k++)
-				sink += IGTT.dmi(p, IGTT.candidate(p, t[k])) > 0 ? 1 : 0;
+				sink += Candidates.dmi(p, Candidates.candidate(p, t[k])) > 0 ? 1 : 0;
 		}
 		final double naive = (System.nanoTime() - t0) / 1e6 / reps;
 
 		t0 = System.nanoTime();
 		for (int i = 0; i < reps; i++)
-			sink += IGTT.skeleton(cand, w, h)[0];
+			sink += Skeleton.thin(cand, w, h)[0];
 		final double skel = (System.nanoTime() - t0) / 1e6 / reps;
 
 		t0 = System.nanoTime();
 		for (int i = 0; i < reps; i++)
-			sink += IGTT.ems(cand, w, h, 1, 0.1, new SplittableRandom(i)).keptPixels;
+			sink += Ems.apply(cand, w, h, 1, 0.1, new SplittableRandom(i)).keptPixels;
 		final double ems = (System.nanoTime() - t0) / 1e6 / reps;
 
-		final byte[] thick = IGTT.select(p, 30, false).mask;
+		final byte[] thick = Candidates.select(p, 30, false).mask;
 		t0 = System.nanoTime();
 		for (int i = 0; i < reps / 4; i++)
-			sink += IGTT.ems(thick, w, h, 1, 0.1, new SplittableRandom(i)).keptPixels;
+			sink += Ems.apply(thick, w, h, 1, 0.1, new SplittableRandom(i)).keptPixels;
 		final double emsThick = (System.nanoTime() - t0) / 1e6 / (reps / 4);
 
-		final IGTT.LabelState state = new IGTT.LabelState(w, h, 8, true);
+		final LabelState state = new LabelState(w, h, 8, true);
 		final IGTT.Params params = new IGTT.Params();
 		t0 = System.nanoTime();
 		for (int e = 1; e <= 25; e++) {
@@ -80,9 +85,9 @@ public class IGTTBench {
 		System.out.printf("DMI selection (one pass + suffix sums):   %.3f ms per image%n", select);
 		System.out.printf("DMI selection, naive (28 masks + 28 DMI): %.3f ms per image%n", naive);
 		System.out.printf("skeleton (ImageJ skeletonize):            %.3f ms per image (nuclei crop, %d fg px)%n", skel,
-			IGTT.countForeground(cand));
+			Pixels.countForeground(cand));
 		System.out.printf("EMS (invert check, skeleton, shift r=1, sample p=0.1): %.3f ms per image%n", ems);
-		System.out.printf("EMS on the blobs of the synthetic map (%d fg px, thick): %.3f ms per image%n", IGTT
+		System.out.printf("EMS on the blobs of the synthetic map (%d fg px, thick): %.3f ms per image%n", Pixels
 			.countForeground(thick), emsThick);
 		System.out.printf("refresh on the synthetic map (selection + EMS + history):      %.3f ms per image%n", refresh);
 		System.out.printf("=> label refresh of 8 images x 100 epochs: %.2f s%n", refresh * 800 / 1000);

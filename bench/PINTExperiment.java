@@ -12,6 +12,7 @@ import org.noisylabels.loss.LossParams;
 import org.noisylabels.loss.LossType;
 import org.noisylabels.method.NoisyLabelMethod;
 import org.noisylabels.method.PINT;
+import org.noisylabels.method.pint.UncertaintyMaps;
 import org.noisylabels.method.Supervised;
 import org.noisylabels.metric.RocAuc;
 import org.noisylabels.metric.SegmentationMetrics;
@@ -442,7 +443,7 @@ public class PINTExperiment {
 			}
 			if (verbose && pint != null && select.equals("best")) diagnose(out, pint, val);
 			if (pint != null) {
-				final PINT.Maps maps = pint.uncertaintyMaps(out.session(), samples, null, 512, "u", Progress.NONE);
+				final UncertaintyMaps.Maps maps = pint.uncertaintyMaps(out.session(), samples, null, 512, "u", Progress.NONE);
 				final ImageStack u = maps.uncertainty.getStack();
 				final float[][] score = new float[u.getSize()][];
 				final byte[][] wrong = new byte[u.getSize()][];

@@ -7,6 +7,7 @@ import java.util.Locale;
 
 import org.noisylabels.io.Masks;
 import org.noisylabels.method.PINT;
+import org.noisylabels.method.pint.UncertaintyMaps;
 import org.noisylabels.train.Normalization;
 import org.noisylabels.train.Sample;
 import org.noisylabels.train.Trainer;
@@ -146,7 +147,7 @@ public class TrainPINTCommand extends TrainCommand {
 				cfg.patchSize, maxSide(all)), cfg.network.baseChannels, p.m) / 1000), PINT.estimatedStepMillis(cfg.batchSize,
 					Math.min(cfg.patchSize, maxSide(all)), cfg.network.baseChannels, p.m)));
 		final PINT method = new PINT(p).setLog(log::info);
-		final PINT.Maps maps;
+		final UncertaintyMaps.Maps maps;
 		try (Trainer.Outcome out = new Trainer(cfg, method).train(Collections.singletonList(data), val, progress(),
 			trainingLog()))
 		{

@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 
 import org.noisylabels.NoisyLabelsException;
@@ -19,6 +20,23 @@ import ij.io.TiffDecoder;
 public final class ImageFiles {
 
 	private ImageFiles() {}
+
+	/** Whether a file name is one of the suite's image files: .tif, .tiff or .png (any case), not hidden. */
+	public static boolean isImageName(final String name) {
+		final String l = name.toLowerCase(Locale.ROOT);
+		return !name.startsWith(".") && (l.endsWith(".tif") || l.endsWith(".tiff") || l.endsWith(".png"));
+	}
+
+	/**
+	 * The image files of a folder ({@link #isImageName}), sorted by name; empty when there are none, null
+	 * when {@code folder} is null or not a readable folder (callers say what they expected).
+	 */
+	public static File[] imagesIn(final File folder) {
+		if (folder == null || !folder.isDirectory()) return null;
+		final File[] files = folder.listFiles((dir, n) -> isImageName(n));
+		if (files != null) Arrays.sort(files);
+		return files;
+	}
 
 	/** Opens an image file, or throws a one-line error naming {@code key}. */
 	public static ImagePlus open(final File file, final String key) {

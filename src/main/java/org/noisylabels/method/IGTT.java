@@ -1,17 +1,19 @@
 package org.noisylabels.method;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.noisylabels.Check;
 import org.noisylabels.NoisyLabelsException;
-import org.noisylabels.loss.JavaLosses;
 import org.noisylabels.loss.LossType;
 import org.noisylabels.loss.Losses;
+import org.noisylabels.method.igtt.Candidates;
+import org.noisylabels.method.igtt.Candidates.Selection;
+import org.noisylabels.method.igtt.Ems;
+import org.noisylabels.method.igtt.LabelState;
+import org.noisylabels.method.igtt.Pixels;
+import org.noisylabels.method.igtt.Polarity;
 import org.noisylabels.train.EpochContext;
 import org.noisylabels.train.PredictionGraph;
 import org.noisylabels.train.Sample;
@@ -25,23 +27,22 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
-import ij.ImageStack;
-import ij.process.ByteProcessor;
 
 /**
  * iGTT, iterative ground-truth training (Luo et al., "Deep Neural Networks Learn Meta-Structures from
- * Noisy Labels in Semantic Segmentation", AAAI 2022): unsupervised binary segmentation. This file holds
- * the whole method; see {@code algorithms.md} §3.
+ * Noisy Labels in Semantic Segmentation", AAAI 2022): unsupervised binary segmentation; see
+ * {@code algorithms.md} §3. This class holds the method's per-epoch logic and its trainer hooks; its parts
+ * are in {@code org.noisylabels.method.igtt}.
  * <p>
  * The loop: labels start all black ({@link LabelState}). Every epoch the network is trained on the current
  * labels with DMI + soft IoU; then, for every image, the prediction P (sigmoid) is thresholded at K evenly
- * spaced thresholds between min(P) and max(P) ({@link #thresholds}), and the candidate mask with the lowest
- * DMI(P, candidate) is chosen ({@link #select}); the EMS module ({@link #ems}) turns it into the next
- * epoch's label: invert it if its foreground is the majority, skeletonize, shift every skeleton pixel by
- * up to r pixels per axis, keep a random fraction p. "Without EMS" the chosen candidate itself is the next
- * label ({@link #nextLabel}). {@link #refresh} does one image's whole update. At the end,
- * {@link #output} thresholds the final predictions and decides their polarity ({@link #decidePolarity}),
- * because the network may converge to the inverted map.
+ * spaced thresholds between min(P) and max(P), and the candidate mask with the lowest DMI(P, candidate) is
+ * chosen ({@link Candidates}); the EMS module ({@link Ems}) turns it into the next epoch's label: invert it
+ * if its foreground is the majority, skeletonize, shift every skeleton pixel by up to r pixels per axis,
+ * keep a random fraction p. "Without EMS" the chosen candidate itself is the next label
+ * ({@link #nextLabel}). {@link #refresh} does one image's whole update. At the end, {@link #output}
+ * thresholds the final predictions and decides their polarity ({@link Polarity}), because the network may
+ * converge to the inverted map.
  * <p>
  * As a {@link NoisyLabelMethod} plugin ("igtt") of the shared trainer: one U-Net with one sigmoid output,
  * the loss DMI + soft IoU on the current pseudo labels ({@link #buildLoss}), and after every epoch
@@ -53,13 +54,8 @@ import ij.process.ByteProcessor;
  * The rest is plain Java on one image at a time: a probability map is a {@code float[]} of
  * {@code width * height} values in raster order, a mask a {@code byte[]} with 0 = background and 255
  * (any non-zero value on input) = foreground. Randomness comes from a {@link SplittableRandom}; use
- * {@link #random(long, int, int)} so that a label depends only on (seed, epoch, image), not on the
+ * {@link Ems#random(long, int, int)} so that a label depends only on (seed, epoch, image), not on the
  * order in which images are processed.
- * <p>
- * A useful fact for reading the logs: for a candidate S = {P > t}, det U = n·Σ_{i∈S} p_i − Σp·|S|
- * = n·Σ_{i∈S}(p_i − mean P) ≥ 0, which is largest for S = {P &gt; mean(P)}. The DMI choice is
- * therefore that set, or the candidate next to it (the thresholds on either side of mean(P)); among
- * candidates giving the same set the smallest k is taken.
  */
 @Plugin(type = NoisyLabelMethod.class, name = "igtt", label = "iGTT", visible = false)
 public class IGTT extends AbstractNoisyLabelMethod {
@@ -74,13 +70,9 @@ public class IGTT extends AbstractNoisyLabelMethod {
 	public static final long DEFAULT_SEED = 42;
 	/** The constant inside DMI's logarithm: −log(|det U| + 0.001) (the loss package's value). */
 	public static final double DMI_EPSILON = Losses.DMI_EPS;
-	/** Minimum |contrast| (in standard deviations of the z-scored image) for the brightness vote. */
-	public static final double MIN_CONTRAST = 0.1;
-	/** Foreground fractions within this distance of 1/2 give no minority vote. */
-	public static final double MINORITY_MARGIN = 0.05;
 
 	/** Parameter keys used in error messages (the command's keys). */
-	public static final String KEY_K = "k", KEY_R = "r", KEY_P = "p";
+	public static final String KEY_K = Candidates.KEY_K, KEY_R = Ems.KEY_R, KEY_P = Ems.KEY_P;
 	/** Key and values of the soft IoU form (see {@link Params#paperIoU}). */
 	public static final String KEY_SOFT_IOU = "soft_iou", SOFT_IOU_REFERENCE = "reference", SOFT_IOU_PAPER = "paper";
 
@@ -192,7 +184,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 	/** {@link #emptyLabelsSince()} after {@code epoch}'s refresh gave {@code labels}. */
 	static int emptySince(final int since, final int epoch, final byte[][] labels) {
 		for (final byte[] l : labels)
-			if (countForeground(l) > 0) return -1;
+			if (Pixels.countForeground(l) > 0) return -1;
 		return since >= 0 ? since : epoch;
 	}
 
@@ -320,7 +312,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 				kept += u.ems.keptPixels;
 				if (u.ems.inverted) inverted++;
 			}
-			else kept += countForeground(u.label);
+			else kept += Pixels.countForeground(u.label);
 		}
 		return String.format(Locale.ROOT,
 			"iGTT epoch %d%s: loss %.4f; candidates: mean k %.1f, foreground %.1f%%%s; labels %d px; output %s%s",
@@ -378,7 +370,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		public Params validate() {
 			Check.range(k, fullRange ? 2 : 3, 10000, KEY_K);
 			Check.range(r, 0, 100, KEY_R);
-			checkP(p);
+			Ems.checkP(p);
 			if (!Double.isNaN(outputThreshold)) Check.probability(outputThreshold, "output_threshold");
 			return this;
 		}
@@ -391,464 +383,26 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		}
 	}
 
-	private static void checkP(final double p) {
-		Check.probability(p, KEY_P);
-		if (p == 0) throw new NoisyLabelsException(KEY_P + "=0 keeps no pixel: use a sampling ratio in (0, 1]");
-	}
-
 	// ---------------------------------------------------------------------------------------------
-	// 1. Threshold candidates and their selection by DMI
+	// 2. The next label (EMS: igtt.Ems)
 	// ---------------------------------------------------------------------------------------------
 
 	/**
-	 * The K thresholds t_k = pmin + k·(pmax − pmin)/(K − 1), k = 0…K−1 (the last one is pmax exactly).
-	 */
-	public static double[] thresholds(final double pmin, final double pmax, final int k) {
-		Check.range(k, 2, 10000, KEY_K);
-		final double[] t = new double[k];
-		final double delta = (pmax - pmin) / (k - 1);
-		for (int i = 0; i < k; i++)
-			t[i] = pmin + i * delta;
-		t[k - 1] = pmax;
-		return t;
-	}
-
-	/** The K thresholds of a probability map (from its min and max); rejects NaN. */
-	public static double[] thresholds(final float[] prob, final int k) {
-		final float[] mm = minMax(prob);
-		return thresholds(mm[0], mm[1], k);
-	}
-
-	/** The candidate mask P &gt; t (0/255). */
-	public static byte[] candidate(final float[] prob, final double t) {
-		final byte[] s = new byte[prob.length];
-		for (int i = 0; i < prob.length; i++)
-			if (prob[i] > t) s[i] = (byte) 255;
-		return s;
-	}
-
-	/**
-	 * DMI(P, S) = −log(|det U| + 0.001) with U = [p; 1−p]·[s; 1−s]ᵀ, the 2×2 matrix of raw sums over the
-	 * image (s = 1 where the mask is non-zero): the binary DMI loss of algorithms.md §2 for one image,
-	 * computed by {@link JavaLosses#dmiBinary(float[], byte[])}.
-	 */
-	public static double dmi(final float[] prob, final byte[] mask) {
-		requireSameLength(prob.length, mask.length);
-		return JavaLosses.dmiBinary(prob, mask);
-	}
-
-	/**
-	 * DMI(P, P &gt; t_k) for every k = 0…K−1, with the thresholds of {@link #thresholds(float[], int)}:
-	 * one pass over the image (each pixel goes into the bucket of thresholds it exceeds), then K suffix
-	 * sums give U's four entries for every candidate ({@link JavaLosses#dmiFromU}). O(n + K).
-	 */
-	public static double[] dmiCurve(final float[] prob, final double[] t) {
-		final int k = t.length, n = prob.length;
-		final long[] count = new long[k + 1];
-		final double[] sum = new double[k + 1];
-		final double t0 = t[0], step = k > 1 ? (t[k - 1] - t[0]) / (k - 1) : 0;
-		double total = 0;
-		for (int i = 0; i < n; i++) {
-			final float v = prob[i];
-			if (v != v) throw nanPrediction(i);
-			// m = #{k : t_k < v}; candidates 0..m-1 contain this pixel
-			int m = step > 0 ? (int) Math.min(k, Math.max(0, Math.floor((v - t0) / step) + 1)) : 0;
-			while (m < k && t[m] < v)
-				m++;
-			while (m > 0 && !(t[m - 1] < v))
-				m--;
-			count[m]++;
-			sum[m] += v;
-			total += v;
-		}
-		final double[] dmi = new double[k];
-		long s1 = 0;
-		double sp = 0;
-		for (int j = k - 1; j >= 0; j--) {
-			// candidate j holds the pixels with m > j
-			s1 += count[j + 1];
-			sp += sum[j + 1];
-			// U = [[Σ_S p, Σ_notS p], [Σ_S (1-p), Σ_notS (1-p)]]
-			dmi[j] = JavaLosses.dmiFromU(sp, total - sp, s1 - sp, (n - s1) - (total - sp));
-		}
-		return dmi;
-	}
-
-	/** The chosen threshold candidate of one image. */
-	public static final class Selection {
-
-		/** Index k of the chosen candidate. */
-		public final int index;
-		/** Its threshold t_k (the mask is P &gt; threshold). */
-		public final double threshold;
-		/** DMI(P, mask). */
-		public final double dmi;
-		/** The candidate mask, 0/255. */
-		public final byte[] mask;
-		/** All K thresholds and all K DMI values (the excluded extremes included, for the log). */
-		public final double[] thresholds, dmis;
-		/** Number of foreground pixels of the mask. */
-		public final int foreground;
-
-		Selection(final int index, final double[] thresholds, final double[] dmis, final byte[] mask) {
-			this.index = index;
-			this.threshold = thresholds[index];
-			this.dmi = dmis[index];
-			this.thresholds = thresholds;
-			this.dmis = dmis;
-			this.mask = mask;
-			this.foreground = countForeground(mask);
-		}
-
-		@Override
-		public String toString() {
-			return String.format(Locale.ROOT, "candidate k=%d, t=%.4g, DMI=%.4f, foreground %.2f%%", index,
-				threshold, dmi, 100.0 * foreground / Math.max(1, mask.length));
-		}
-	}
-
-	/**
-	 * Picks the candidate P &gt; t_k with the lowest DMI(P, candidate) among k = 1…K−2 (reference code,
-	 * {@code fullRange = false}) or k = 0…K−1 (paper). Ties go to the smallest k. A constant P gives
-	 * equal DMIs and thus the first considered candidate (an empty mask).
-	 */
-	public static Selection select(final float[] prob, final int k, final boolean fullRange) {
-		Check.range(k, fullRange ? 2 : 3, 10000, KEY_K);
-		final double[] t = thresholds(prob, k);
-		final double[] dmi = dmiCurve(prob, t);
-		final int best = argmin(dmi, fullRange);
-		return new Selection(best, t, dmi, candidate(prob, t[best]));
-	}
-
-	/**
-	 * Like {@link #select} for several images at once, but with ONE index k for all of them: the one
-	 * with the lowest mean DMI (the reference code evaluates DMI on a whole batch). Each image keeps its
-	 * own thresholds (from its own min and max).
-	 */
-	public static Selection[] selectShared(final float[][] probs, final int k, final boolean fullRange) {
-		Check.range(k, fullRange ? 2 : 3, 10000, KEY_K);
-		final double[][] t = new double[probs.length][];
-		final double[][] dmi = new double[probs.length][];
-		final double[] mean = new double[k];
-		for (int i = 0; i < probs.length; i++) {
-			t[i] = thresholds(probs[i], k);
-			dmi[i] = dmiCurve(probs[i], t[i]);
-			for (int j = 0; j < k; j++)
-				mean[j] += dmi[i][j] / probs.length;
-		}
-		final int best = argmin(mean, fullRange);
-		final Selection[] out = new Selection[probs.length];
-		for (int i = 0; i < probs.length; i++)
-			out[i] = new Selection(best, t[i], dmi[i], candidate(probs[i], t[i][best]));
-		return out;
-	}
-
-	private static int argmin(final double[] v, final boolean fullRange) {
-		final int from = fullRange ? 0 : 1, to = fullRange ? v.length - 1 : v.length - 2;
-		int best = from;
-		for (int j = from + 1; j <= to; j++)
-			if (v[j] < v[best]) best = j;
-		return best;
-	}
-
-	// ---------------------------------------------------------------------------------------------
-	// 2. EMS: extraction of meta-structures
-	// ---------------------------------------------------------------------------------------------
-
-	/** What the EMS module did to one candidate. */
-	public static final class EmsResult {
-
-		/** The next label (0/255): the kept shifted skeleton pixels. */
-		public final byte[] label;
-		/** Whether the candidate was inverted first because its foreground exceeded half the image. */
-		public final boolean inverted;
-		/** The skeleton of the (possibly inverted) candidate, and the shifted skeleton before sampling. */
-		public final byte[] skeleton, shifted;
-		/** Pixel counts: skeleton, distinct shifted pixels (n), kept = ceil(p·n). */
-		public final int skeletonPixels, shiftedPixels, keptPixels;
-
-		EmsResult(final byte[] label, final boolean inverted, final byte[] skeleton, final byte[] shifted,
-			final int skeletonPixels, final int shiftedPixels, final int keptPixels)
-		{
-			this.label = label;
-			this.inverted = inverted;
-			this.skeleton = skeleton;
-			this.shifted = shifted;
-			this.skeletonPixels = skeletonPixels;
-			this.shiftedPixels = shiftedPixels;
-			this.keptPixels = keptPixels;
-		}
-
-		@Override
-		public String toString() {
-			return String.format(Locale.ROOT, "EMS%s: skeleton %d px, shifted %d px, kept %d px", inverted
-				? " (inverted majority foreground)" : "", skeletonPixels, shiftedPixels, keptPixels);
-		}
-	}
-
-	/** Whether more than half of the pixels are foreground (non-zero). */
-	public static boolean isMajorityForeground(final byte[] mask) {
-		return 2L * countForeground(mask) > mask.length;
-	}
-
-	/** The complement of a mask, 0/255. */
-	public static byte[] invert(final byte[] mask) {
-		final byte[] out = new byte[mask.length];
-		for (int i = 0; i < mask.length; i++)
-			if (mask[i] == 0) out[i] = (byte) 255;
-		return out;
-	}
-
-	/**
-	 * One-pixel-wide skeleton (0/255) of the non-zero pixels, by ImageJ's
-	 * {@code ByteProcessor.skeletonize(255)} (independent of the "black background" setting and of the LUT).
-	 */
-	public static byte[] skeleton(final byte[] mask, final int width, final int height) {
-		requireSameLength(width * height, mask.length);
-		final byte[] px = new byte[mask.length];
-		for (int i = 0; i < mask.length; i++)
-			if (mask[i] != 0) px[i] = (byte) 255;
-		final ByteProcessor bp = new ByteProcessor(width, height, px);
-		bp.skeletonize(255);
-		final byte[] out = (byte[]) bp.getPixels();
-		// normalise, in case ImageJ returned another array or values
-		final byte[] result = new byte[out.length];
-		for (int i = 0; i < out.length; i++)
-			if ((out[i] & 0xff) == 255) result[i] = (byte) 255;
-		return result;
-	}
-
-	/**
-	 * The EMS module (reference code: the data loader's inversion followed by {@code emsModule}):
-	 * <ol>
-	 * <li>if the candidate's foreground exceeds half the image (count·2 &gt; n), invert it;</li>
-	 * <li>skeletonize ({@link #skeleton});</li>
-	 * <li>move every skeleton pixel, in raster order, by an independent uniform integer shift in [−r, r]
-	 * along y and then x, clipped to the image; pixels landing on the same place merge;</li>
-	 * <li>keep a random ceil(p·n) of the n DISTINCT shifted pixels (n counted after merging, as the
-	 * reference samples the non-zero pixels of the shifted image); ceil has a 1e-9 tolerance so that
-	 * 0.07·100 (= 7.000000000000001 in floating point) keeps 7, not 8.</li>
-	 * </ol>
-	 * With r = 0 and p = 1 the result is the skeleton itself. An empty candidate gives an empty label.
-	 */
-	public static EmsResult ems(final byte[] candidate, final int width, final int height, final int r,
-		final double p, final SplittableRandom random)
-	{
-		requireSameLength(width * height, candidate.length);
-		Check.range(r, 0, 100, KEY_R);
-		checkP(p);
-		final boolean inverted = isMajorityForeground(candidate);
-		final byte[] skel = skeleton(inverted ? invert(candidate) : candidate, width, height);
-		final byte[] shifted = new byte[skel.length];
-		final int[] order = new int[skel.length];
-		int n = 0, nSkel = 0;
-		final int span = 2 * r + 1;
-		for (int y = 0; y < height; y++) {
-			for (int x = 0; x < width; x++) {
-				if (skel[y * width + x] == 0) continue;
-				nSkel++;
-				final int yy = clamp(y + random.nextInt(span) - r, height);
-				final int xx = clamp(x + random.nextInt(span) - r, width);
-				final int j = yy * width + xx;
-				if (shifted[j] == 0) {
-					shifted[j] = (byte) 255;
-					order[n++] = j;
-				}
-			}
-		}
-		final int keep = keepCount(p, n);
-		// partial Fisher-Yates: the first `keep` entries become a uniform random subset
-		for (int i = 0; i < keep; i++) {
-			final int j = i + random.nextInt(n - i);
-			final int tmp = order[i];
-			order[i] = order[j];
-			order[j] = tmp;
-		}
-		final byte[] label = new byte[skel.length];
-		for (int i = 0; i < keep; i++)
-			label[order[i]] = (byte) 255;
-		return new EmsResult(label, inverted, skel, shifted, nSkel, n, keep);
-	}
-
-	/** ceil(p·n), tolerant to floating-point noise (0.07·100 = 7.000000000000001 gives 7), within [0, n]. */
-	public static int keepCount(final double p, final int n) {
-		return (int) Math.max(0, Math.min(n, Math.ceil(p * n - 1e-9)));
-	}
-
-	/**
-	 * The next label from the chosen candidate: {@link #ems} when {@code params.ems}; otherwise ("iGTT
+	 * The next label from the chosen candidate: {@link Ems#apply} when {@code params.ems}; otherwise ("iGTT
 	 * without EMS") a 0/255 copy of the candidate AS IS, not inverted (in the reference code the inversion
 	 * of majority-foreground masks is applied only together with EMS).
 	 */
 	public static byte[] nextLabel(final byte[] candidate, final int width, final int height,
 		final Params params, final SplittableRandom random)
 	{
-		if (params.ems) return ems(candidate, width, height, params.r, params.p, random).label;
-		requireSameLength(width * height, candidate.length);
-		final byte[] out = new byte[candidate.length];
-		for (int i = 0; i < candidate.length; i++)
-			if (candidate[i] != 0) out[i] = (byte) 255;
-		return out;
-	}
-
-	/**
-	 * The random generator of one image's label update: depends only on (seed, epoch, image), so results
-	 * do not depend on the order in which images are processed.
-	 */
-	public static SplittableRandom random(final long seed, final int epoch, final int image) {
-		long h = seed * 0x9E3779B97F4A7C15L;
-		h = (h ^ (h >>> 31)) + epoch * 0xBF58476D1CE4E5B9L;
-		h = (h ^ (h >>> 29)) + image * 0x94D049BB133111EBL;
-		return new SplittableRandom(h ^ (h >>> 32));
+		if (params.ems) return Ems.apply(candidate, width, height, params.r, params.p, random).label;
+		Pixels.requireSameLength(width * height, candidate.length);
+		return Pixels.binary(candidate);
 	}
 
 	// ---------------------------------------------------------------------------------------------
-	// 3. Polarity of the final output
+	// 3. The final output (polarity: igtt.Polarity)
 	// ---------------------------------------------------------------------------------------------
-
-	/** What the objects look like in the input image. */
-	public enum Contrast {
-		/** Objects brighter than the background (fluorescence). */
-		BRIGHT,
-		/** Objects darker than the background. */
-		DARK,
-		/** Unknown: decide by the minority rule alone. */
-		ANY;
-
-		public static Contrast of(final boolean brightObjects) {
-			return brightObjects ? BRIGHT : DARK;
-		}
-	}
-
-	/** The decision whether the network's foreground must be inverted, with its evidence. */
-	public static final class Polarity {
-
-		/** Whether the final mask/probability map is the inverted network output. */
-		public final boolean inverted;
-		/** A human-readable sentence for the log. */
-		public final String reason;
-		/** Foreground fraction of the network's (not inverted) mask, pooled over all images. */
-		public final double foregroundFraction;
-		/**
-		 * (mean of the z-scored image inside the network's mask − mean outside) / pooled SD; NaN when
-		 * one side is empty or no image was given.
-		 */
-		public final double contrast;
-
-		Polarity(final boolean inverted, final String reason, final double foregroundFraction,
-			final double contrast)
-		{
-			this.inverted = inverted;
-			this.reason = reason;
-			this.foregroundFraction = foregroundFraction;
-			this.contrast = contrast;
-		}
-
-		@Override
-		public String toString() {
-			return reason;
-		}
-	}
-
-	/** {@link #decidePolarity(byte[][], float[][], Contrast)} for one image. */
-	public static Polarity decidePolarity(final byte[] mask, final float[] image, final boolean brightObjects) {
-		return decidePolarity(new byte[][] { mask }, image == null ? null : new float[][] { image }, Contrast.of(
-			brightObjects));
-	}
-
-	/**
-	 * Decides once for all images (one network, one polarity) whether the masks computed from the network's
-	 * output must be inverted. Two votes, pooled over all images:
-	 * <ul>
-	 * <li>brightness: each image is z-scored; with {@link Contrast#BRIGHT} the foreground should be brighter
-	 * than the background (DARK: darker). It votes only when |contrast| ≥ {@value #MIN_CONTRAST} SD.</li>
-	 * <li>minority: the foreground should be less than half of the pixels. It votes only when the fraction
-	 * is more than {@value #MINORITY_MARGIN} away from 1/2.</li>
-	 * </ul>
-	 * The brightness vote wins when it votes (the user stated the objects' contrast, and dense objects may
-	 * cover most of an image); otherwise the minority vote; otherwise the output is kept. {@code images}
-	 * may be null (then only the minority rule applies).
-	 */
-	public static Polarity decidePolarity(final byte[][] masks, final float[][] images, final Contrast contrast) {
-		if (images != null && images.length != masks.length) {
-			throw new IllegalArgumentException(masks.length + " masks but " + images.length + " images");
-		}
-		long total = 0, fg = 0;
-		double sumIn = 0, sumOut = 0, sum2 = 0, sum = 0;
-		for (int m = 0; m < masks.length; m++) {
-			final byte[] mask = masks[m];
-			total += mask.length;
-			fg += countForeground(mask);
-			if (images == null) continue;
-			requireSameLength(mask.length, images[m].length);
-			final float[] z = zScore(images[m]);
-			for (int i = 0; i < z.length; i++) {
-				final double v = z[i];
-				if (mask[i] != 0) sumIn += v;
-				else sumOut += v;
-				sum += v;
-				sum2 += v * v;
-			}
-		}
-		final double frac = total == 0 ? 0 : (double) fg / total;
-		double d = Double.NaN;
-		if (images != null && fg > 0 && fg < total) {
-			final double mean = sum / total;
-			final double sd = Math.sqrt(Math.max(0, sum2 / total - mean * mean));
-			if (sd > 0) d = (sumIn / fg - sumOut / (total - fg)) / sd;
-		}
-		// votes: +1 keep, -1 invert, 0 abstain
-		int bright = 0;
-		if (contrast != Contrast.ANY && !Double.isNaN(d) && Math.abs(d) >= MIN_CONTRAST) {
-			final boolean brighter = d > 0;
-			bright = brighter == (contrast == Contrast.BRIGHT) ? 1 : -1;
-		}
-		int minority = 0;
-		if (Math.abs(frac - 0.5) > MINORITY_MARGIN) minority = frac < 0.5 ? 1 : -1;
-		final int vote = bright != 0 ? bright : minority != 0 ? minority : 1;
-		final boolean invert = vote < 0;
-
-		final StringBuilder sb = new StringBuilder();
-		sb.append(invert ? "inverted the network's output" : "kept the network's polarity");
-		sb.append(String.format(Locale.ROOT, ": its foreground covers %.1f%% of the pixels", 100 * frac));
-		sb.append(minority > 0 ? " (minority)" : minority < 0 ? " (majority)" : " (about half)");
-		if (!Double.isNaN(d)) {
-			sb.append(String.format(Locale.ROOT, " and is %.2f SD %s than the background", Math.abs(d), d >= 0
-				? "brighter" : "darker"));
-		}
-		else if (images != null) sb.append("; brightness cannot be compared (empty or full mask, or flat image)");
-		sb.append("; ");
-		if (bright != 0) {
-			sb.append(contrast == Contrast.BRIGHT ? "bright" : "dark").append(" objects are expected");
-			if (minority != 0 && minority != bright) sb.append(", which outweighs the minority rule");
-		}
-		else if (minority != 0) {
-			sb.append("decided by the minority rule (the foreground should be less than half of the image)");
-			if (contrast != Contrast.ANY && !Double.isNaN(d)) sb.append(", the contrast being too weak to tell");
-		}
-		else sb.append("no clear evidence either way, output kept as it is");
-		if (invert) sb.append(String.format(Locale.ROOT,
-			"; the mask is now the complement (%.1f%% foreground) and the probability map is 1 - output", 100 *
-				(1 - frac)));
-		return new Polarity(invert, sb.toString(), frac, d);
-	}
-
-	/** Per-image z-score (x − mean)/(SD + 1e-10), the reference's input normalisation. */
-	public static float[] zScore(final float[] image) {
-		double s = 0, s2 = 0;
-		for (final float v : image) {
-			s += v;
-		}
-		final double mean = s / Math.max(1, image.length);
-		for (final float v : image) {
-			s2 += (v - mean) * (v - mean);
-		}
-		final double sd = Math.sqrt(s2 / Math.max(1, image.length));
-		final float[] out = new float[image.length];
-		for (int i = 0; i < image.length; i++)
-			out[i] = (float) ((image[i] - mean) / (sd + 1e-10));
-		return out;
-	}
 
 	/** The final result: probability maps and masks with the decided polarity. */
 	public static final class Output {
@@ -873,9 +427,9 @@ public class IGTT extends AbstractNoisyLabelMethod {
 
 	/**
 	 * Thresholds the network's final predictions (at {@code params.outputThreshold}, or by the DMI
-	 * selection of {@link #select}/{@link #selectShared} when it is NaN) and decides their polarity over all
-	 * images ({@code images} = the inputs, may be null). When inverted, masks become their complement and
-	 * probabilities 1 − P.
+	 * selection of {@link Candidates#select}/{@link Candidates#selectShared} when it is NaN) and decides
+	 * their polarity over all images ({@code images} = the inputs, may be null; {@link Polarity#decide}).
+	 * When inverted, masks become their complement and probabilities 1 − P.
 	 */
 	public static Output output(final float[][] predictions, final float[][] images, final Params params) {
 		params.validate();
@@ -883,26 +437,25 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		final byte[][] masks = new byte[n][];
 		final double[] t = new double[n];
 		if (Double.isNaN(params.outputThreshold)) {
-			final Selection[] sel = params.sharedIndex ? selectShared(predictions, params.k, params.fullRange)
-				: null;
+			final Selection[] sel = Candidates.selectAll(predictions, params.k, params.fullRange, params.sharedIndex);
 			for (int i = 0; i < n; i++) {
-				final Selection s = sel != null ? sel[i] : select(predictions[i], params.k, params.fullRange);
+				final Selection s = sel[i];
 				masks[i] = s.mask;
 				t[i] = s.threshold;
 			}
 		}
 		else {
 			for (int i = 0; i < n; i++) {
-				minMax(predictions[i]); // rejects NaN
-				masks[i] = candidate(predictions[i], params.outputThreshold);
+				Candidates.minMax(predictions[i]); // rejects NaN
+				masks[i] = Candidates.candidate(predictions[i], params.outputThreshold);
 				t[i] = params.outputThreshold;
 			}
 		}
-		final Polarity pol = decidePolarity(masks, images, Contrast.of(params.brightObjects));
+		final Polarity pol = Polarity.decide(masks, images, Polarity.Contrast.of(params.brightObjects));
 		final float[][] probs = new float[n][];
 		for (int i = 0; i < n; i++) {
 			if (pol.inverted) {
-				masks[i] = invert(masks[i]);
+				masks[i] = Pixels.invert(masks[i]);
 				probs[i] = new float[predictions[i].length];
 				for (int j = 0; j < probs[i].length; j++)
 					probs[i][j] = 1 - predictions[i][j];
@@ -916,155 +469,15 @@ public class IGTT extends AbstractNoisyLabelMethod {
 	// 4. Per-image label state and the label refresh between epochs
 	// ---------------------------------------------------------------------------------------------
 
-	/**
-	 * The current training label of every image (all black at the start) and, optionally, the history:
-	 * for every epoch the label computed at its end (the one the next epoch trains on) and the chosen
-	 * candidate it came from. Images may have different sizes.
-	 */
-	public static final class LabelState {
-
-		private final int[] widths, heights;
-		private final byte[][] labels, candidates;
-		private final boolean keepHistory;
-		private final List<byte[][]> labelHistory = new ArrayList<>();
-		private final List<byte[][]> candidateHistory = new ArrayList<>();
-		private final List<Integer> epochs = new ArrayList<>();
-
-		/** {@code images} images of one size (the slices of a stack). */
-		public LabelState(final int width, final int height, final int images, final boolean keepHistory) {
-			this(filled(images, width), filled(images, height), keepHistory);
-		}
-
-		/** One entry per image in {@code widths}/{@code heights}. */
-		public LabelState(final int[] widths, final int[] heights, final boolean keepHistory) {
-			if (widths.length != heights.length || widths.length == 0) {
-				throw new IllegalArgumentException("need as many widths as heights, and at least one image");
-			}
-			this.widths = widths.clone();
-			this.heights = heights.clone();
-			this.keepHistory = keepHistory;
-			labels = new byte[widths.length][];
-			candidates = new byte[widths.length][];
-			for (int i = 0; i < widths.length; i++) {
-				labels[i] = new byte[widths[i] * heights[i]];
-				candidates[i] = new byte[widths[i] * heights[i]];
-			}
-		}
-
-		public int size() {
-			return labels.length;
-		}
-
-		public int width(final int image) {
-			return widths[image];
-		}
-
-		public int height(final int image) {
-			return heights[image];
-		}
-
-		/** The current label (0/255) of an image; the live array, do not modify it. */
-		public byte[] label(final int image) {
-			return labels[image];
-		}
-
-		/** The candidate the current label was made from (all black before the first refresh). */
-		public byte[] candidate(final int image) {
-			return candidates[image];
-		}
-
-		/** The current label as 0/1 floats, the training target. */
-		public float[] target(final int image) {
-			final byte[] l = labels[image];
-			final float[] out = new float[l.length];
-			for (int i = 0; i < l.length; i++)
-				if (l[i] != 0) out[i] = 1;
-			return out;
-		}
-
-		/** Sets an image's label (copied, normalised to 0/255) and the candidate it came from (may be null). */
-		public void set(final int image, final byte[] label, final byte[] candidate) {
-			requireSameLength(labels[image].length, label.length);
-			labels[image] = binary(label);
-			candidates[image] = candidate == null ? new byte[label.length] : binary(candidate);
-		}
-
-		/** Records the current labels and candidates as those computed at the end of {@code epoch}. */
-		public void endEpoch(final int epoch) {
-			if (!keepHistory) return;
-			labelHistory.add(copyAll(labels));
-			candidateHistory.add(copyAll(candidates));
-			epochs.add(epoch);
-		}
-
-		/** Number of recorded epochs. */
-		public int recordedEpochs() {
-			return epochs.size();
-		}
-
-		/** The epoch number of a recorded entry. */
-		public int recordedEpoch(final int entry) {
-			return epochs.get(entry);
-		}
-
-		/** A recorded label (or candidate) of one image. */
-		public byte[] history(final int entry, final int image, final boolean candidate) {
-			return (candidate ? candidateHistory : labelHistory).get(entry)[image];
-		}
-
-		/**
-		 * One image's history as a stack, one slice per recorded epoch ("epoch e"), of the labels
-		 * (candidate = false) or of the chosen candidates.
-		 */
-		public ImageStack historyStack(final int image, final boolean candidate) {
-			final ImageStack st = new ImageStack(widths[image], heights[image]);
-			for (int e = 0; e < epochs.size(); e++)
-				st.addSlice("epoch " + epochs.get(e), new ByteProcessor(widths[image], heights[image], history(e,
-					image, candidate).clone()));
-			return st;
-		}
-
-		/**
-		 * All images' history (all of one size), epoch-major: slice (e·N + i + 1) is image i after epoch
-		 * e, labelled "epoch e, image i+1"; as a hyperstack it has N slices and one frame per epoch.
-		 */
-		public ImageStack historyStack(final boolean candidate) {
-			for (int i = 1; i < widths.length; i++) {
-				if (widths[i] != widths[0] || heights[i] != heights[0]) {
-					throw new IllegalStateException("images of different sizes: use historyStack(image, candidate)");
-				}
-			}
-			final ImageStack st = new ImageStack(widths[0], heights[0]);
-			for (int e = 0; e < epochs.size(); e++)
-				for (int i = 0; i < labels.length; i++)
-					st.addSlice("epoch " + epochs.get(e) + ", image " + (i + 1), new ByteProcessor(widths[0],
-						heights[0], history(e, i, candidate).clone()));
-			return st;
-		}
-
-		private static int[] filled(final int n, final int v) {
-			final int[] a = new int[n];
-			Arrays.fill(a, v);
-			return a;
-		}
-
-		private static byte[][] copyAll(final byte[][] a) {
-			final byte[][] out = new byte[a.length][];
-			for (int i = 0; i < a.length; i++)
-				out[i] = a[i].clone();
-			return out;
-		}
-	}
-
 	/** One image's label refresh: the selection, what EMS did (null without EMS), the new label. */
 	public static final class Update {
 
 		public final int image, epoch;
 		public final Selection selection;
-		public final EmsResult ems;
+		public final Ems.Result ems;
 		public final byte[] label;
 
-		Update(final int image, final int epoch, final Selection selection, final EmsResult ems,
+		Update(final int image, final int epoch, final Selection selection, final Ems.Result ems,
 			final byte[] label)
 		{
 			this.image = image;
@@ -1083,14 +496,14 @@ public class IGTT extends AbstractNoisyLabelMethod {
 
 	/**
 	 * Refreshes one image's label from its prediction after {@code epoch}: DMI selection, then EMS (or the
-	 * candidate itself), with the generator {@link #random(long, int, int)}(seed, epoch, image).
+	 * candidate itself), with the generator {@link Ems#random(long, int, int)}(seed, epoch, image).
 	 */
 	public static Update refresh(final LabelState state, final int image, final float[] prediction,
 		final int epoch, final Params params)
 	{
 		params.validate();
-		requireSameLength(state.label(image).length, prediction.length);
-		final Selection sel = select(prediction, params.k, params.fullRange);
+		Pixels.requireSameLength(state.label(image).length, prediction.length);
+		final Selection sel = Candidates.select(prediction, params.k, params.fullRange);
 		return apply(state, image, epoch, sel, params);
 	}
 
@@ -1103,13 +516,11 @@ public class IGTT extends AbstractNoisyLabelMethod {
 	{
 		params.validate();
 		for (int i = 0; i < predictions.length; i++)
-			requireSameLength(state.label(first + i).length, predictions[i].length);
-		final Selection[] sel = params.sharedIndex ? selectShared(predictions, params.k, params.fullRange)
-			: null;
+			Pixels.requireSameLength(state.label(first + i).length, predictions[i].length);
+		final Selection[] sel = Candidates.selectAll(predictions, params.k, params.fullRange, params.sharedIndex);
 		final Update[] out = new Update[predictions.length];
 		for (int i = 0; i < predictions.length; i++) {
-			final Selection s = sel != null ? sel[i] : select(predictions[i], params.k, params.fullRange);
-			out[i] = apply(state, first + i, epoch, s, params);
+			out[i] = apply(state, first + i, epoch, sel[i], params);
 		}
 		return out;
 	}
@@ -1118,7 +529,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		final Params params)
 	{
 		final int w = state.width(image), h = state.height(image);
-		final EmsResult ems = params.ems ? ems(sel.mask, w, h, params.r, params.p, random(params.seed, epoch,
+		final Ems.Result ems = params.ems ? Ems.apply(sel.mask, w, h, params.r, params.p, Ems.random(params.seed, epoch,
 			image)) : null;
 		final byte[] label = ems != null ? ems.label : sel.mask.clone();
 		state.set(image, label, sel.mask);
@@ -1129,45 +540,9 @@ public class IGTT extends AbstractNoisyLabelMethod {
 	// helpers
 	// ---------------------------------------------------------------------------------------------
 
-	/** Number of non-zero pixels. */
-	public static int countForeground(final byte[] mask) {
-		int c = 0;
-		for (final byte b : mask)
-			if (b != 0) c++;
-		return c;
-	}
 
-	private static byte[] binary(final byte[] mask) {
-		final byte[] out = new byte[mask.length];
-		for (int i = 0; i < mask.length; i++)
-			if (mask[i] != 0) out[i] = (byte) 255;
-		return out;
-	}
 
-	private static float[] minMax(final float[] prob) {
-		if (prob.length == 0) throw new IllegalArgumentException("empty probability map");
-		float min = Float.POSITIVE_INFINITY, max = Float.NEGATIVE_INFINITY;
-		for (int i = 0; i < prob.length; i++) {
-			final float v = prob[i];
-			if (v != v) throw nanPrediction(i);
-			if (v < min) min = v;
-			if (v > max) max = v;
-		}
-		return new float[] { min, max };
-	}
 
-	private static NoisyLabelsException nanPrediction(final int i) {
-		return new NoisyLabelsException("the network's prediction has NaN values (first at pixel " + i +
-			"): training diverged; run again with clip_norm=10 (or another seed, or a lower learning_rate)");
-	}
 
-	private static int clamp(final int v, final int size) {
-		return v < 0 ? 0 : v >= size ? size - 1 : v;
-	}
 
-	private static void requireSameLength(final int expected, final int actual) {
-		if (expected != actual) {
-			throw new IllegalArgumentException("array of " + actual + " pixels where " + expected + " were expected");
-		}
-	}
 }

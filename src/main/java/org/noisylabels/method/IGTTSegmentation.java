@@ -3,10 +3,8 @@ package org.noisylabels.method;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 import org.noisylabels.Check;
@@ -14,6 +12,8 @@ import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.Progress;
 import org.noisylabels.io.ImageFiles;
 import org.noisylabels.io.Masks;
+import org.noisylabels.method.igtt.LabelState;
+import org.noisylabels.method.igtt.Pixels;
 import org.noisylabels.metric.SegmentationMetrics;
 import org.noisylabels.train.ModelFiles;
 import org.noisylabels.train.Normalization;
@@ -288,7 +288,7 @@ public final class IGTTSegmentation {
 		result.probability.getCalibration().disableDensityCalibration();
 		result.probability.setDisplayRange(0, 1);
 		result.mask.setCalibration(result.probability.getCalibration().copy());
-		final IGTT.LabelState st = method.labelState();
+		final LabelState st = method.labelState();
 		if (interval > 0 && st.recordedEpochs() > 0) {
 			result.pseudoLabels = history(st, false, base + "-igtt-pseudo-labels", w, h, d, cal);
 			result.candidates = history(st, true, base + "-igtt-candidates", w, h, d, cal);
@@ -297,7 +297,7 @@ public final class IGTTSegmentation {
 		return result;
 	}
 
-	private static ImagePlus history(final IGTT.LabelState st, final boolean candidates, final String title, final int w,
+	private static ImagePlus history(final LabelState st, final boolean candidates, final String title, final int w,
 		final int h, final int d, final Calibration cal)
 	{
 		final ImageStack s = st.historyStack(candidates);
@@ -341,18 +341,12 @@ public final class IGTTSegmentation {
 		t.addValue("foreground_percent", 100 * (r.output.polarity.inverted ? 1 - r.output.polarity.foregroundFraction
 			: r.output.polarity.foregroundFraction));
 		// how good the pseudo labels' source is: Dice of the chosen candidates, made the minority phase
-		long inter = 0, sc = 0, gc = 0;
+		final byte[][] candidates = new byte[d][];
 		for (int z = 0; z < d; z++) {
-			byte[] c = r.updates[z].selection.mask;
-			if (IGTT.isMajorityForeground(c)) c = IGTT.invert(c);
-			for (int i = 0; i < c.length; i++) {
-				final boolean a = c[i] != 0, b = gt[z][i] != 0;
-				if (a) sc++;
-				if (b) gc++;
-				if (a && b) inter++;
-			}
+			final byte[] c = r.updates[z].selection.mask;
+			candidates[z] = Pixels.isMajorityForeground(c) ? Pixels.invert(c) : c;
 		}
-		t.addValue("candidate_dice", (2.0 * inter + SegmentationMetrics.SMOOTH) / (sc + gc + SegmentationMetrics.SMOOTH));
+		t.addValue("candidate_dice", SegmentationMetrics.overlap(candidates, gt)[0]);
 	}
 
 	/**
@@ -362,13 +356,9 @@ public final class IGTTSegmentation {
 	public static ImagePlus openFolder(final File folder, final String key) {
 		if (folder == null || !folder.isDirectory()) throw new NoisyLabelsException(key + " " + folder +
 			" is not a folder: give a folder of images");
-		final File[] files = folder.listFiles((dir, n) -> {
-			final String l = n.toLowerCase(Locale.ROOT);
-			return !n.startsWith(".") && (l.endsWith(".tif") || l.endsWith(".tiff") || l.endsWith(".png"));
-		});
+		final File[] files = ImageFiles.imagesIn(folder);
 		if (files == null || files.length == 0) throw new NoisyLabelsException(key + " " + folder +
 			" holds no .tif/.png image: give a folder of images");
-		Arrays.sort(files);
 		ImageStack st = null;
 		Calibration cal = null;
 		for (final File f : files) {

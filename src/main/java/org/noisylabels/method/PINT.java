@@ -1,8 +1,5 @@
 package org.noisylabels.method;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,49 +12,41 @@ import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.Progress;
 import org.noisylabels.loss.JavaLosses;
 import org.noisylabels.loss.Losses;
+import org.noisylabels.method.pint.NoiseTolerantLoss;
+import org.noisylabels.method.pint.Perturbation;
+import org.noisylabels.method.pint.Uncertainty;
+import org.noisylabels.method.pint.UncertaintyMaps;
+import org.noisylabels.train.Ema;
 import org.noisylabels.train.Optimizer;
 import org.noisylabels.train.Sample;
 import org.noisylabels.train.Schedule;
 import org.noisylabels.train.StepContext;
 import org.noisylabels.train.StepGraph;
-import org.noisylabels.train.Tiler;
 import org.noisylabels.train.TrainingConfig;
 import org.noisylabels.train.UNet;
 import org.scijava.plugin.Plugin;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.core.Variable;
-import org.tensorflow.op.random.RandomStandardNormal;
 import org.tensorflow.types.TFloat32;
 
-import ij.ImagePlus;
-import ij.ImageStack;
-import ij.measure.ResultsTable;
-import ij.process.FloatProcessor;
-import ij.process.ImageProcessor;
 
 /**
  * PINT (Shi and Wu, MICCAI 2021): pixel-wise and image-level noise-tolerant training, the phases PNT
  * and INT and the two-phase PINT (algorithms.md §3).
  * <p>
  * <b>The method in one paragraph.</b> A student network f (parameters θ) learns; a teacher with the same
- * architecture has parameters θ̃ = exponential moving average of θ ({@link #ema}, θ̃ ← γθ̃ + (1 − γ)θ after
- * every step, γ = {@link #emaDecay(long, double)}). For every batch x the teacher sees M perturbed copies
- * x + clamp(N(0, σ²), −c, c) ({@link #perturbations}); the mean of its M softmax outputs p̂ is the pseudo
+ * architecture has parameters θ̃ = exponential moving average of θ ({@link Ema}, θ̃ ← γθ̃ + (1 − γ)θ after
+ * every step, γ = {@link Ema#warmUpDecay(long, double)}). For every batch x the teacher sees M perturbed
+ * copies x + clamp(N(0, σ²), −c, c) ({@link Perturbation}); the mean of its M softmax outputs p̂ is the pseudo
  * label ŷ (soft = p̂, or hard = one-hot(argmax p̂)) and the entropy u = −Σ_c p̂ log(p̂ + 1e-6) (nats) is the
- * pixel uncertainty ({@link #uncertainty}). Nothing flows back into the teacher (its outputs pass through
+ * pixel uncertainty ({@link Uncertainty}). Nothing flows back into the teacher (its outputs pass through
  * {@code stopGradient}). The student's loss against the noisy labels y:
  * <ul>
- * <li><b>PNT</b> (pixel phase, {@link #pntLoss}): weighted mean over pixels of
+ * <li><b>PNT</b> (pixel phase, {@link NoiseTolerantLoss#pntLoss}): weighted mean over pixels of
  * exp(−u)·CE(f, y) + (1 − exp(−u))·MSE(f, ŷ): confident pixels follow the label, uncertain pixels
  * follow the teacher;</li>
- * <li><b>INT</b> (image phase, {@link #intLoss}): per image i, U_i = mean of u over its non-ignored
+ * <li><b>INT</b> (image phase, {@link NoiseTolerantLoss#intLoss}): per image i, U_i = mean of u over its non-ignored
  * pixels, L_i = exp(−U_i)·CE_i + (1 − exp(−U_i))·MSE_i with CE_i, MSE_i the image's weighted mean
  * losses; mean of L_i over the batch;</li>
  * <li><b>PINT</b>: PNT for {@code pnt_iterations} (lr 0.01 ÷10 every 2500), then INT for
@@ -69,7 +58,7 @@ import ij.process.ImageProcessor;
  * <p>
  * <b>Tensors.</b> TensorFlow Java graph mode ({@link Ops}), NHWC float32: inputs [N,H,W,Cin],
  * probabilities and labels [N,H,W,C] (C ≥ 2, static), pixel weights [N,H,W,1] with 0 = ignored pixel,
- * per-pixel maps [N,H,W], per-image values [N]. {@link Plain} has the same computations in plain Java
+ * per-pixel maps [N,H,W], per-image values [N]. The tests hold the same computations in plain Java
  * (double precision) on flattened arrays in the layout of {@link JavaLosses}.
  * <p>
  * <b>As a trainer plugin</b> ({@code @Plugin(type = NoisyLabelMethod.class, name = "pint")}; the command
@@ -78,16 +67,16 @@ import ij.process.ImageProcessor;
  * ALL teacher variables (weights and batch-norm moving statistics) with decay {@link #emaDecay(long)} =
  * min(1 − 1/(step+1), ema_decay): optimiser step first, then the EMA update, so the teacher follows the
  * updated student. {@link #buildLoss} builds, once: the student's training-mode pass on the batch; ONE
- * teacher pass on the M perturbed copies stacked along the batch axis ({@link #stackPerturbations}), in
+ * teacher pass on the M perturbed copies stacked along the batch axis ({@link Perturbation#stackPerturbations}), in
  * training mode: dropout on, so the M passes are stochastic as in the paper, batch statistics of the M·N
  * copies, and its moving statistics are NOT assigned by this pass (only the EMA sets them); the teacher's
  * outputs pass through {@code stopGradient} and only the student's variables get gradients; the loss of
- * the mode (PINT: {@link #phaseLoss} with the fed scalar {@link #IMAGE_PHASE}). {@link #beforeStep} sets
+ * the mode (PINT: {@link NoiseTolerantLoss#phaseLoss} with the fed scalar {@link #IMAGE_PHASE}). {@link #beforeStep} sets
  * each step's learning rate ({@link Params#learningRate}), the phase scalar, and whether validations
  * without gain count towards early stopping (only in the last phase). {@link #afterStep} logs the
  * expected training time measured over the first steps. After training, {@link #uncertaintyMaps} runs the
- * same M perturbed teacher passes on whole training images (tiled) and gives the pixel uncertainty map and
- * its per-image table. Apply Model uses the student in inference mode (the default prediction). Set the
+ * same M perturbed teacher passes on whole training images (tiled, {@link UncertaintyMaps}) and gives the
+ * pixel uncertainty map and its per-image table. Apply Model uses the student in inference mode (the default prediction). Set the
  * trainer's other settings with {@link #configure}.
  * <p>
  * "Images" of the image phase are the patches of the batch; each patch comes from one training image
@@ -95,25 +84,16 @@ import ij.process.ImageProcessor;
  * the images themselves. With a single training image the image weight can only blend CE and MSE
  * ({@link #singleImageWarning}).
  * <p>
- * The static functions below also work without the trainer (graph building blocks with their own
- * {@link #ema} ops, and {@link Plain} in double precision for the tests).
+ * This class holds the method's hooks and parameters; its graph building blocks, which also work without
+ * the trainer, are in {@code org.noisylabels.method.pint}.
  */
 @Plugin(type = NoisyLabelMethod.class, name = "pint", label = "PINT", visible = false)
 public final class PINT extends AbstractNoisyLabelMethod {
-
-	/** Added to p̂ inside the entropy's log: u = −Σ_c p̂ log(p̂ + 1e-6). */
-	public static final double ENTROPY_EPS = 1e-6;
-	/** seed2 of perturbation draw k is PERTURB_SEED2 + k (apart from the U-Net's weight and dropout seeds). */
-	public static final long PERTURB_SEED2 = 2_000_000L;
-	/** The uncertainty table's threshold: half the largest binary entropy, 0.5·ln 2 nats. */
-	public static final double HIGH_UNCERTAINTY = 0.5 * Math.log(2);
 
 	/** The fed scalar selecting the loss in PINT mode: 0 = pixel phase (PNT), 1 = image phase (INT). */
 	public static final String IMAGE_PHASE = "image_phase";
 	/** The fed scalar r of the warm-up (u' = r·u), 1 after warmup_iterations. */
 	public static final String TEACHER_RAMP = "teacher_ramp";
-	/** seed2 offset of the uncertainty map's perturbations (apart from the training steps' draws). */
-	static final long MAP_DRAW_OFFSET = 1000;
 	/** Reference cost of a supervised step (U-Net 16 channels, depth 3, batch 4, 128×128, 2 cores), ms. */
 	static final double REFERENCE_STEP_MS = 66;
 	/** Steps measured (after the first) for the expected-time line. */
@@ -123,8 +103,7 @@ public final class PINT extends AbstractNoisyLabelMethod {
 	private Consumer<String> log = s -> {};
 	// built by buildLoss
 	private UNet.Network teacherNet, studentNet;
-	private Placeholder<TFloat32> mapInput;
-	private Operand<TFloat32> mapOutput;
+	private UncertaintyMaps maps;
 	private Uncertainty stepUncertainty;
 	// timing of the first steps
 	private long timerStart;
@@ -172,7 +151,7 @@ public final class PINT extends AbstractNoisyLabelMethod {
 
 	@Override
 	public double emaDecay(final long step) {
-		return emaDecay(step, params.emaDecay);
+		return Ema.warmUpDecay(step, params.emaDecay);
 	}
 
 	@Override
@@ -184,7 +163,7 @@ public final class PINT extends AbstractNoisyLabelMethod {
 	 * The step's loss: the teacher (EMA of network 0) runs ONCE on the M perturbed copies of the batch
 	 * stacked along the batch axis, in training mode (dropout on: M stochastic passes as in the paper;
 	 * batch statistics of the M·N copies; its moving statistics are not assigned here, they follow the
-	 * student's through the EMA); u, exp(−u) and ŷ from {@link #uncertaintyStacked}; the loss of the mode
+	 * student's through the EMA); u, exp(−u) and ŷ from {@link Uncertainty#fromStacked}; the loss of the mode
 	 * (PINT: {@link #phaseLoss} selected by the fed scalar {@link #IMAGE_PHASE}). The same teacher pass on
 	 * a separate input builds the uncertainty map ({@link #uncertaintyMaps}).
 	 */
@@ -195,33 +174,27 @@ public final class PINT extends AbstractNoisyLabelMethod {
 		studentNet = g.network(0);
 		if (teacherNet == null) throw new IllegalStateException("PINT needs the trainer's EMA teacher");
 		final Operand<TFloat32> student = g.forward(0, 0).probabilities(0);
-		final Operand<TFloat32> teacherProbs = teacherNet.forward(stackPerturbations(tf, g.image(0), params.m,
+		final Operand<TFloat32> teacherProbs = teacherNet.forward(Perturbation.stackPerturbations(tf, g.image(0), params.m,
 			params.noiseStd, params.noiseClip, params.seed), true).probabilities(0);
-		Uncertainty unc = uncertaintyStacked(tf, teacherProbs, params.m, params.softPseudoLabels);
-		if (params.warmupIterations > 0) unc = ramped(tf, unc, g.scalar(TEACHER_RAMP, 1f));
+		Uncertainty unc = Uncertainty.fromStacked(tf, teacherProbs, params.m, params.softPseudoLabels);
+		if (params.warmupIterations > 0) unc = Uncertainty.ramped(tf, unc, g.scalar(TEACHER_RAMP, 1f));
 		stepUncertainty = unc;
 		final Operand<TFloat32> loss;
 		switch (params.mode) {
 			case PNT:
-				loss = pntLoss(tf, student, g.target(0), g.weight(0), unc);
+				loss = NoiseTolerantLoss.pntLoss(tf, student, g.target(0), g.weight(0), unc);
 				break;
 			case INT:
-				loss = intLoss(tf, student, g.target(0), g.weight(0), unc);
+				loss = NoiseTolerantLoss.intLoss(tf, student, g.target(0), g.weight(0), unc);
 				break;
 			default:
-				loss = phaseLoss(tf, pntLoss(tf, student, g.target(0), g.weight(0), unc), intLoss(tf, student, g.target(0), g
-					.weight(0), unc), g.scalar(IMAGE_PHASE, 0f));
+				final Operand<TFloat32> pnt = NoiseTolerantLoss.pntLoss(tf, student, g.target(0), g.weight(0), unc);
+				final Operand<TFloat32> intL = NoiseTolerantLoss.intLoss(tf, student, g.target(0), g.weight(0), unc);
+				loss = NoiseTolerantLoss.phaseLoss(tf, pnt, intL, g.scalar(IMAGE_PHASE, 0f));
 		}
 		// the uncertainty map of whole images after training: the same teacher passes on another input
-		final Ops u = tf.withSubScope("pint_uncertainty");
-		mapInput = u.withName("image").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, -1, 1)));
-		final List<Operand<TFloat32>> xs = new ArrayList<>(params.m);
-		for (int k = 0; k < params.m; k++)
-			xs.add(perturb(u, mapInput, params.noiseStd, params.noiseClip, params.seed, (int) MAP_DRAW_OFFSET + k));
-		final Operand<TFloat32> stacked = params.m == 1 ? xs.get(0) : u.concat(xs, u.constant(0));
-		final Uncertainty mapUnc = uncertaintyStacked(u, teacherNet.forward(stacked, true).probabilities(0), params.m,
-			true);
-		mapOutput = u.withName("u").expandDims(mapUnc.uncertainty, u.constant(3));
+		maps = UncertaintyMaps.build(tf, teacherNet, params.m, params.noiseStd,
+			params.noiseClip, params.seed);
 		log.accept(describe());
 		return loss;
 	}
@@ -249,12 +222,6 @@ public final class PINT extends AbstractNoisyLabelMethod {
 		long every = Math.max(1, total / 20);
 		if (p.imageIterations() > 0) every = Math.min(every, Math.max(1, p.imageIterations() / 10));
 		cfg.validationInterval = (int) every;
-	}
-
-	/** u' = r·u and α = exp(−u'), the rest unchanged (the warm-up of {@link Params#warmupIterations}). */
-	static Uncertainty ramped(final Ops tf, final Uncertainty unc, final Operand<TFloat32> ramp) {
-		final Operand<TFloat32> u = tf.math.mul(unc.uncertainty, tf.stopGradient(ramp));
-		return new Uncertainty(unc.meanProb, u, tf.math.exp(tf.math.neg(u)), unc.pseudoLabel, unc.soft, unc.classes);
 	}
 
 	/** The schedule line logged when training starts. */
@@ -347,85 +314,25 @@ public final class PINT extends AbstractNoisyLabelMethod {
 		return teacherNet;
 	}
 
-	/** The pixel uncertainty of the training images and its per-image table. */
-	public static final class Maps {
-
-		/** 32-bit u per pixel, one slice per image (padded with NaN to the largest image). */
-		public final ImagePlus uncertainty;
-		/** {@link #uncertaintyTable} of the slices, over their non-ignored pixels. */
-		public final ResultsTable table;
-
-		Maps(final ImagePlus uncertainty, final ResultsTable table) {
-			this.uncertainty = uncertainty;
-			this.table = table;
-		}
-	}
-
 	/**
 	 * After training (on the session of {@link org.noisylabels.train.Trainer.Outcome#session()}): the
-	 * pixel uncertainty u of every sample, from M perturbed stochastic passes of the trained teacher
-	 * exactly as in a training step (soft p̂), on tiles of up to {@code tile} pixels (whole images up to
-	 * that size). Samples of different sizes are padded with NaN to the largest one.
+	 * pixel uncertainty u of every sample and its per-image table ({@link UncertaintyMaps#compute}).
 	 *
 	 * @param weights the samples' pixel weights as given (null entries = all pixels count), for the table
 	 */
-	public Maps uncertaintyMaps(final Session session, final List<Sample> samples, final List<float[]> weights,
-		final int tile, final String title, final Progress progress)
+	public UncertaintyMaps.Maps uncertaintyMaps(final Session session, final List<Sample> samples,
+		final List<float[]> weights, final int tile, final String title, final Progress progress)
 	{
-		if (mapInput == null) throw new IllegalStateException("train first: the uncertainty path is built with the loss");
-		Objects.requireNonNull(session, "session");
-		if (samples.isEmpty()) throw new NoisyLabelsException("no training images to map");
-		int w = 0, h = 0;
-		for (final Sample s : samples) {
-			w = Math.max(w, s.width);
-			h = Math.max(h, s.height);
-		}
-		final UNet.Config net = teacherNet.config();
-		final Tiler tiler = new Tiler(net.sizeMultiple(), net.receptiveMargin(), tile, 1, 1);
-		final ImageStack maps = new ImageStack(w, h), weightStack = new ImageStack(w, h);
-		for (int i = 0; i < samples.size(); i++) {
-			final Sample s = samples.get(i);
-			final int index = i;
-			final Progress sub = new Progress() {
-
-				@Override
-				public void update(final String message, final double fraction) {
-					progress.update("Uncertainty map " + (index + 1) + "/" + samples.size(), (index + Math.max(0, fraction)) /
-						samples.size());
-				}
-
-				@Override
-				public boolean isCanceled() {
-					return progress.isCanceled();
-				}
-			};
-			final float[] u = tiler.predict((x, y) -> s.image[y * s.width + x], s.width, s.height, (tiles, n, th,
-				tw) -> runMap(session, tiles, n, th, tw), sub)[0];
-			final float[] wt = weights == null || i >= weights.size() ? null : weights.get(i);
-			final float[] mu = new float[w * h], mw = new float[w * h];
-			Arrays.fill(mu, Float.NaN);
-			for (int y = 0; y < s.height; y++) {
-				System.arraycopy(u, y * s.width, mu, y * w, s.width);
-				for (int x = 0; x < s.width; x++)
-					mw[y * w + x] = wt == null ? 1 : wt[y * s.width + x];
-			}
-			maps.addSlice(s.name, new FloatProcessor(w, h, mu));
-			weightStack.addSlice(s.name, new FloatProcessor(w, h, mw));
-		}
-		final ImagePlus imp = new ImagePlus(title, maps);
-		imp.getProcessor().setMinAndMax(0, Math.log(teacherNet.config().outputChannels() == 1 ? 2 : teacherNet.config()
-			.outputChannels()));
-		return new Maps(imp, uncertaintyTable(maps, weightStack));
+		if (maps == null) throw new IllegalStateException("train first: the uncertainty path is built with the loss");
+		return maps.compute(session, samples, weights, tile, title, progress);
 	}
 
-	private float[] runMap(final Session session, final float[] tiles, final int n, final int th, final int tw) {
-		final float[] out = new float[n * th * tw];
-		try (TFloat32 x = TFloat32.tensorOf(Shape.of(n, th, tw, 1), DataBuffers.of(tiles, true, false));
-			Result r = session.runner().feed(mapInput, x).fetch(mapOutput).run())
-		{
-			((TFloat32) r.get(0)).copyTo(DataBuffers.of(out, false, false));
-		}
-		return out;
+	/** The loss of a phase (PNT: {@link NoiseTolerantLoss#pntLoss}, INT: {@link NoiseTolerantLoss#intLoss}). */
+	public static Operand<TFloat32> loss(final Ops tf, final Phase phase, final Operand<TFloat32> studentProb,
+		final Operand<TFloat32> target, final Operand<TFloat32> weight, final Uncertainty unc)
+	{
+		return phase == Phase.INT ? NoiseTolerantLoss.intLoss(tf, studentProb, target, weight, unc)
+			: NoiseTolerantLoss.pntLoss(tf, studentProb, target, weight, unc);
 	}
 
 	/**
@@ -612,589 +519,5 @@ public final class PINT extends AbstractNoisyLabelMethod {
 		public String toString() {
 			return "PINT " + toMap();
 		}
-	}
-
-	// ---- 1. input perturbation --------------------------------------------------------------------
-
-	/**
-	 * One perturbed copy x + clamp(σ·z, −clip, clip), z ~ N(0, 1) per element, drawn anew at every session
-	 * run (a stateful random op with seeds (seed, {@link #PERTURB_SEED2} + draw): reproducible for a fresh
-	 * graph and session, different for different draws).
-	 *
-	 * @param x input [N,H,W,Cin] (any static or dynamic shape)
-	 */
-	public static Operand<TFloat32> perturb(final Ops tf, final Operand<TFloat32> x, final double std,
-		final double clip, final long seed, final int draw)
-	{
-		Objects.requireNonNull(x, "x");
-		final Operand<TFloat32> z = tf.random.randomStandardNormal(tf.shape(x), TFloat32.class,
-			RandomStandardNormal.seed(seed), RandomStandardNormal.seed2(PERTURB_SEED2 + draw));
-		final Operand<TFloat32> noise = tf.clipByValue(tf.math.mul(z, f(tf, std)), f(tf, -clip), f(tf, clip));
-		return tf.math.add(x, noise);
-	}
-
-	/** M independent perturbed copies of x (draws 0..M−1 of {@link #perturb}). */
-	public static List<Operand<TFloat32>> perturbations(final Ops tf, final Operand<TFloat32> x, final int m,
-		final double std, final double clip, final long seed)
-	{
-		if (m < 1) throw new IllegalArgumentException("m must be >= 1, got " + m);
-		final List<Operand<TFloat32>> out = new ArrayList<>(m);
-		for (int k = 0; k < m; k++)
-			out.add(perturb(tf, x, std, clip, seed, k));
-		return out;
-	}
-
-	/**
-	 * The M perturbed copies concatenated along the batch axis, [M·N,H,W,Cin] (copy k = rows k·N..(k+1)·N−1),
-	 * for ONE teacher forward pass; split its probabilities with {@link #uncertaintyStacked}.
-	 */
-	public static Operand<TFloat32> stackPerturbations(final Ops tf, final Operand<TFloat32> x, final int m,
-		final double std, final double clip, final long seed)
-	{
-		final List<Operand<TFloat32>> xs = perturbations(tf, x, m, std, clip, seed);
-		return m == 1 ? xs.get(0) : tf.concat(xs, tf.constant(0));
-	}
-
-	// ---- 2. uncertainty and pseudo labels ---------------------------------------------------------
-
-	/** What the teacher's M passes give one step; every tensor is outside the gradient (stopGradient). */
-	public static final class Uncertainty {
-
-		/** p̂ = mean of the M teacher probabilities, [N,H,W,C]. */
-		public final Operand<TFloat32> meanProb;
-		/** u = max(0, −Σ_c p̂ log(p̂ + 1e-6)) in nats, [N,H,W]; 0 (certain) .. ln C (uniform). */
-		public final Operand<TFloat32> uncertainty;
-		/** α = exp(−u), the weight of the noisy label's CE, [N,H,W]. */
-		public final Operand<TFloat32> labelWeight;
-		/** ŷ: p̂ (soft) or one-hot(argmax p̂) (hard; ties go to the lower class), [N,H,W,C]. */
-		public final Operand<TFloat32> pseudoLabel;
-		/** Whether {@link #pseudoLabel} is soft. */
-		public final boolean soft;
-		/** C. */
-		public final int classes;
-
-		Uncertainty(final Operand<TFloat32> meanProb, final Operand<TFloat32> uncertainty,
-			final Operand<TFloat32> labelWeight, final Operand<TFloat32> pseudoLabel, final boolean soft,
-			final int classes)
-		{
-			this.meanProb = meanProb;
-			this.uncertainty = uncertainty;
-			this.labelWeight = labelWeight;
-			this.pseudoLabel = pseudoLabel;
-			this.soft = soft;
-			this.classes = classes;
-		}
-	}
-
-	/**
-	 * p̂, u, exp(−u) and ŷ from the teacher's M probability maps (each [N,H,W,C], same static C ≥ 2). Each
-	 * map is wrapped in {@code stopGradient}: no gradient reaches the teacher.
-	 *
-	 * @param soft ŷ = p̂ (true, the default) or one-hot(argmax p̂) (false)
-	 */
-	public static Uncertainty uncertainty(final Ops tf, final List<? extends Operand<TFloat32>> teacherProbs,
-		final boolean soft)
-	{
-		if (teacherProbs == null || teacherProbs.isEmpty()) {
-			throw new IllegalArgumentException("uncertainty needs at least one teacher probability map");
-		}
-		final int c = classes(teacherProbs.get(0), "teacher probabilities");
-		Operand<TFloat32> sum = null;
-		for (final Operand<TFloat32> p : teacherProbs) {
-			if (classes(p, "teacher probabilities") != c) {
-				throw new IllegalArgumentException("teacher probability maps have different channel counts");
-			}
-			final Operand<TFloat32> s = tf.stopGradient(p);
-			sum = sum == null ? s : tf.math.add(sum, s);
-		}
-		final Operand<TFloat32> pHat = teacherProbs.size() == 1 ? sum : tf.math.div(sum, f(tf, teacherProbs
-			.size()));
-		return fromMeanProb(tf, pHat, soft, c);
-	}
-
-	/**
-	 * {@link #uncertainty} from ONE teacher pass on {@link #stackPerturbations}: {@code stackedProbs}
-	 * [M·N,H,W,C] is split into M maps of N images along the batch axis.
-	 */
-	public static Uncertainty uncertaintyStacked(final Ops tf, final Operand<TFloat32> stackedProbs,
-		final int m, final boolean soft)
-	{
-		if (m < 1) throw new IllegalArgumentException("m must be >= 1, got " + m);
-		classes(stackedProbs, "teacher probabilities");
-		if (m == 1) return uncertainty(tf, Collections.singletonList(stackedProbs), soft);
-		final List<Operand<TFloat32>> parts = new ArrayList<>(m);
-		final org.tensorflow.op.core.Split<TFloat32> split = tf.split(tf.constant(0), tf.stopGradient(
-			stackedProbs), (long) m);
-		for (int k = 0; k < m; k++)
-			parts.add(split.output().get(k));
-		return uncertainty(tf, parts, soft);
-	}
-
-	/** u, α and ŷ from a given p̂ [N,H,W,C] (wrapped in stopGradient). */
-	public static Uncertainty fromMeanProb(final Ops tf, final Operand<TFloat32> meanProb, final boolean soft) {
-		return fromMeanProb(tf, tf.stopGradient(meanProb), soft, classes(meanProb, "mean probabilities"));
-	}
-
-	private static Uncertainty fromMeanProb(final Ops tf, final Operand<TFloat32> pHat, final boolean soft,
-		final int c)
-	{
-		final Operand<TFloat32> plogp = tf.math.mul(pHat, tf.math.log(tf.math.add(pHat, f(tf, ENTROPY_EPS))));
-		// a certain p̂ = (1, 0) gives −log(1 + 1e-6) ≈ −1e-6: clamp, an entropy is never negative
-		final Operand<TFloat32> u = tf.math.maximum(tf.math.neg(tf.reduceSum(plogp, tf.constant(3))), f(tf, 0));
-		final Operand<TFloat32> alpha = tf.math.exp(tf.math.neg(u));
-		final Operand<TFloat32> pseudo = soft ? pHat : tf.stopGradient(tf.oneHot(tf.math.argMax(pHat, tf
-			.constant(3)), tf.constant(c), f(tf, 1), f(tf, 0)));
-		return new Uncertainty(pHat, u, alpha, pseudo, soft, c);
-	}
-
-	// ---- 3. PNT: pixel-wise noise-tolerant loss ---------------------------------------------------
-
-	/**
-	 * Per-pixel PNT loss [N,H,W]: exp(−u)·CE(f, y) + (1 − exp(−u))·MSE(f, ŷ).
-	 *
-	 * @param studentProb f, the student's probabilities [N,H,W,C]
-	 * @param target y, the (noisy) one-hot or soft labels [N,H,W,C]
-	 */
-	public static Operand<TFloat32> pntPixelLoss(final Ops tf, final Operand<TFloat32> studentProb,
-		final Operand<TFloat32> target, final Uncertainty unc)
-	{
-		checkStudent(studentProb, unc);
-		final Operand<TFloat32> ce = Losses.pixelCE(tf, studentProb, target);
-		final Operand<TFloat32> mse = Losses.pixelMSE(tf, studentProb, unc.pseudoLabel);
-		return blend(tf, unc.labelWeight, ce, mse);
-	}
-
-	/**
-	 * The PNT loss, a scalar: Σ w·ℓ / (Σ w + 1e-10) over all pixels of the batch of
-	 * ℓ = {@link #pntPixelLoss}; ignored pixels (w = 0) contribute nothing.
-	 *
-	 * @param weight pixel weights [N,H,W,1], 0 = ignored; null = all pixels count equally
-	 */
-	public static Operand<TFloat32> pntLoss(final Ops tf, final Operand<TFloat32> studentProb,
-		final Operand<TFloat32> target, final Operand<TFloat32> weight, final Uncertainty unc)
-	{
-		return Losses.weightedMean(tf, pntPixelLoss(tf, studentProb, target, unc), weight);
-	}
-
-	// ---- 4. INT: image-level noise-tolerant loss --------------------------------------------------
-
-	/**
-	 * U_i: mean pixel uncertainty of each image over its non-ignored pixels (w > 0, unweighted), [N]; 0
-	 * for an image without any.
-	 *
-	 * @param u pixel uncertainty [N,H,W]
-	 * @param weight [N,H,W,1] or null (all pixels)
-	 */
-	public static Operand<TFloat32> imageUncertainty(final Ops tf, final Operand<TFloat32> u,
-		final Operand<TFloat32> weight)
-	{
-		return Losses.imageMean(tf, u, weight == null ? null : mask(tf, weight));
-	}
-
-	/**
-	 * Per-image INT loss [N]: exp(−U_i)·CE_i + (1 − exp(−U_i))·MSE_i with CE_i, MSE_i the image's weighted
-	 * mean losses Σ w·ℓ / (Σ w + 1e-10) and U_i = {@link #imageUncertainty}.
-	 */
-	public static Operand<TFloat32> intImageLoss(final Ops tf, final Operand<TFloat32> studentProb,
-		final Operand<TFloat32> target, final Operand<TFloat32> weight, final Uncertainty unc)
-	{
-		checkStudent(studentProb, unc);
-		final Operand<TFloat32> ceI = Losses.imageMean(tf, Losses.pixelCE(tf, studentProb, target), weight);
-		final Operand<TFloat32> mseI = Losses.imageMean(tf, Losses.pixelMSE(tf, studentProb, unc.pseudoLabel),
-			weight);
-		final Operand<TFloat32> alphaI = tf.math.exp(tf.math.neg(imageUncertainty(tf, unc.uncertainty,
-			weight)));
-		return blend(tf, alphaI, ceI, mseI);
-	}
-
-	/**
-	 * The INT loss, a scalar: mean of {@link #intImageLoss} over the images of the batch that have at
-	 * least one non-ignored pixel (all images when weight is null).
-	 */
-	public static Operand<TFloat32> intLoss(final Ops tf, final Operand<TFloat32> studentProb,
-		final Operand<TFloat32> target, final Operand<TFloat32> weight, final Uncertainty unc)
-	{
-		final Operand<TFloat32> perImage = intImageLoss(tf, studentProb, target, weight, unc);
-		if (weight == null) return tf.math.mean(perImage, tf.constant(0));
-		final Operand<TFloat32> has = tf.dtypes.cast(tf.math.greater(tf.reduceSum(weight, tf.constant(
-			new int[] { 1, 2, 3 })), f(tf, 0)), TFloat32.class);
-		return tf.math.div(tf.reduceSum(tf.math.mul(perImage, has), tf.constant(0)), tf.math.add(tf.reduceSum(
-			has, tf.constant(0)), f(tf, Losses.MEAN_EPS)));
-	}
-
-	/** The loss of a phase (PNT: {@link #pntLoss}, INT: {@link #intLoss}). */
-	public static Operand<TFloat32> loss(final Ops tf, final Phase phase, final Operand<TFloat32> studentProb,
-		final Operand<TFloat32> target, final Operand<TFloat32> weight, final Uncertainty unc)
-	{
-		return phase == Phase.INT ? intLoss(tf, studentProb, target, weight, unc) : pntLoss(tf, studentProb,
-			target, weight, unc);
-	}
-
-	/**
-	 * Both phases in one graph: pnt + s·(int − pnt) with the scalar {@code imagePhase} s fed as 0 (PNT
-	 * steps) or 1 (INT steps), so one optimiser and one graph serve the whole PINT run.
-	 */
-	public static Operand<TFloat32> phaseLoss(final Ops tf, final Operand<TFloat32> pnt,
-		final Operand<TFloat32> intL, final Operand<TFloat32> imagePhase)
-	{
-		return tf.math.add(pnt, tf.math.mul(imagePhase, tf.math.sub(intL, pnt)));
-	}
-
-	// ---- 5. EMA teacher ---------------------------------------------------------------------------
-
-	/**
-	 * The teacher's decay at step {@code step} (0-based) with the mean-teacher warm-up:
-	 * min(1 − 1/(step + 1), γ), so 0 at step 0 (teacher = student), 0.5 at step 1, ..., γ from step
-	 * 1/(1 − γ) − 1 on.
-	 */
-	public static double emaDecay(final long step, final double gamma) {
-		if (step < 0) throw new IllegalArgumentException("step must be >= 0, got " + step);
-		return Math.min(1 - 1.0 / (step + 1), gamma);
-	}
-
-	/** The EMA teacher's ops: {@link #decay} placeholder, {@link #update} and {@link #copy}. */
-	public static final class Ema {
-
-		/** Scalar γ fed at every {@link #update} run. */
-		public final Placeholder<TFloat32> decay;
-		/** θ̃ ← γθ̃ + (1 − γ)θ for every (student, teacher) pair. */
-		public final Op update;
-		/** θ̃ ← θ for every pair (the teacher's start). */
-		public final Op copy;
-
-		Ema(final Placeholder<TFloat32> decay, final Op update, final Op copy) {
-			this.decay = decay;
-			this.update = update;
-			this.copy = copy;
-		}
-
-		/** Runs the update with decay γ (creates and closes the fed tensor). */
-		public void update(final Session session, final double gamma) {
-			try (TFloat32 g = TFloat32.scalarOf((float) gamma)) {
-				session.runner().feed(decay, g).addTarget(update).run().close();
-			}
-		}
-
-		/** Runs the copy student → teacher. */
-		public void copy(final Session session) {
-			session.run(copy);
-		}
-	}
-
-	/**
-	 * Builds the EMA ops for pairs (student.get(k), teacher.get(k)) of identical static shapes; the decay
-	 * is a scalar placeholder. Pass the same kind of variables for both networks (trainable weights, and
-	 * the batch-norm statistics too if the teacher runs in inference mode).
-	 */
-	public static Ema ema(final Ops tf, final List<? extends Operand<TFloat32>> student,
-		final List<Variable<TFloat32>> teacher)
-	{
-		final Placeholder<TFloat32> decay = tf.placeholder(TFloat32.class,
-			Placeholder.shape(Shape.scalar()));
-		return new Ema(decay, emaUpdate(tf, student, teacher, decay), copyVariables(tf, student, teacher));
-	}
-
-	/** One op assigning θ̃ ← γθ̃ + (1 − γ)θ to every teacher variable; γ is any scalar operand. */
-	public static Op emaUpdate(final Ops tf, final List<? extends Operand<TFloat32>> student,
-		final List<Variable<TFloat32>> teacher, final Operand<TFloat32> decay)
-	{
-		checkPairs(student, teacher);
-		final Operand<TFloat32> g = tf.identity(decay);
-		final Operand<TFloat32> oneMinus = tf.math.sub(f(tf, 1), g);
-		final List<Op> assigns = new ArrayList<>(teacher.size());
-		for (int k = 0; k < teacher.size(); k++) {
-			final Variable<TFloat32> t = teacher.get(k);
-			final Operand<TFloat32> value = tf.math.add(tf.math.mul(g, tf.identity(t)), tf.math.mul(oneMinus, tf
-				.identity(student.get(k))));
-			assigns.add(tf.assign(t, value));
-		}
-		return tf.withControlDependencies(assigns).noOp();
-	}
-
-	/** One op assigning θ̃ ← θ to every teacher variable. */
-	public static Op copyVariables(final Ops tf, final List<? extends Operand<TFloat32>> student,
-		final List<Variable<TFloat32>> teacher)
-	{
-		checkPairs(student, teacher);
-		final List<Op> assigns = new ArrayList<>(teacher.size());
-		for (int k = 0; k < teacher.size(); k++)
-			assigns.add(tf.assign(teacher.get(k), tf.identity(student.get(k))));
-		return tf.withControlDependencies(assigns).noOp();
-	}
-
-	// ---- 7. per-image uncertainty table -----------------------------------------------------------
-
-	/** Columns of {@link #uncertaintyTable}. */
-	public static final String[] TABLE_COLUMNS = { "slice", "mean_u", "max_u", "fraction_high_u",
-		"image_label_weight", "mean_pixel_label_weight", "pixels" };
-
-	/**
-	 * One row per slice (= image of the image phase) of a pixel-uncertainty stack: {@code slice} (1-based;
-	 * the row label is the slice label), {@code mean_u} = U_i, {@code max_u}, {@code fraction_high_u} =
-	 * fraction of pixels with u &gt; 0.5·ln 2 ({@link #HIGH_UNCERTAINTY}), {@code image_label_weight} =
-	 * exp(−U_i) (INT's weight of the noisy label), {@code mean_pixel_label_weight} = mean exp(−u) (PNT's),
-	 * {@code pixels} = number of pixels counted. All over the non-ignored pixels.
-	 *
-	 * @param uncertainty a stack of u maps (any pixel type; read as float)
-	 * @param weight same-size stack, 0 = ignored pixel; null = all pixels
-	 */
-	public static ResultsTable uncertaintyTable(final ImageStack uncertainty, final ImageStack weight) {
-		Objects.requireNonNull(uncertainty, "uncertainty");
-		if (weight != null && (weight.getWidth() != uncertainty.getWidth() || weight.getHeight() != uncertainty
-			.getHeight() || weight.getSize() != uncertainty.getSize()))
-		{
-			throw new NoisyLabelsException("the weight stack (" + weight.getWidth() + "x" + weight.getHeight() + "x" +
-				weight.getSize() + ") must have the size of the uncertainty stack (" + uncertainty.getWidth() + "x" +
-				uncertainty.getHeight() + "x" + uncertainty.getSize() + ")");
-		}
-		final ResultsTable table = new ResultsTable();
-		for (int s = 1; s <= uncertainty.getSize(); s++) {
-			final float[] u = floats(uncertainty.getProcessor(s));
-			final float[] w = weight == null ? null : floats(weight.getProcessor(s));
-			double sum = 0, sumAlpha = 0, max = Double.NaN;
-			long n = 0, high = 0;
-			for (int i = 0; i < u.length; i++) {
-				if (w != null && !(w[i] > 0)) continue;
-				final double v = u[i];
-				if (Double.isNaN(v)) {
-					throw new NoisyLabelsException("the uncertainty map has NaN at slice " + s +
-						": recompute it from finite network outputs");
-				}
-				sum += v;
-				sumAlpha += Math.exp(-v);
-				max = n == 0 ? v : Math.max(max, v);
-				if (v > HIGH_UNCERTAINTY) high++;
-				n++;
-			}
-			table.incrementCounter();
-			final String label = uncertainty.getSliceLabel(s);
-			table.setLabel(label == null || label.isEmpty() ? "slice " + s : label, table.size() - 1);
-			final double mean = n == 0 ? Double.NaN : sum / n;
-			table.addValue("slice", s);
-			table.addValue("mean_u", mean);
-			table.addValue("max_u", max);
-			table.addValue("fraction_high_u", n == 0 ? Double.NaN : (double) high / n);
-			table.addValue("image_label_weight", Math.exp(-mean));
-			table.addValue("mean_pixel_label_weight", n == 0 ? Double.NaN : sumAlpha / n);
-			table.addValue("pixels", n);
-		}
-		return table;
-	}
-
-	/**
-	 * An uncertainty map [N,H,W] fetched from the graph (flattened, image n at n·H·W) as a stack of N
-	 * float slices W×H, labelled with {@code labels} (null or shorter = "slice k").
-	 */
-	public static ImageStack uncertaintyStack(final float[] u, final int n, final int height, final int width,
-		final String[] labels)
-	{
-		if (u == null || n < 1 || (long) n * height * width != u.length) {
-			throw new IllegalArgumentException("uncertainty map of length " + (u == null ? "null" : u.length) +
-				" is not " + n + "x" + height + "x" + width);
-		}
-		final ImageStack stack = new ImageStack(width, height);
-		final int p = height * width;
-		for (int i = 0; i < n; i++) {
-			final float[] slice = Arrays.copyOfRange(u, i * p, (i + 1) * p);
-			stack.addSlice(labels != null && i < labels.length ? labels[i] : "slice " + (i + 1), new FloatProcessor(
-				width, height, slice));
-		}
-		return stack;
-	}
-
-	// ---- plain Java -------------------------------------------------------------------------------
-
-	/**
-	 * The same computations in plain Java, double precision, on flattened NHWC arrays as in
-	 * {@link JavaLosses}: {@code prob[((n·P) + i)·C + c]}, per-pixel arrays {@code [(n·P) + i]}, weight
-	 * null = all ones. Used by the tests and wherever PINT's numbers are needed outside a graph.
-	 */
-	public static final class Plain {
-
-		private Plain() {}
-
-		/** x + clamp(σ·z, −clip, clip) for one standard normal z. */
-		public static double perturb(final double x, final double z, final double std, final double clip) {
-			return x + Math.max(-clip, Math.min(clip, std * z));
-		}
-
-		/** p̂ = element-wise mean of the M probability arrays. */
-		public static double[] meanProb(final double[]... probs) {
-			final double[] out = new double[probs[0].length];
-			for (final double[] p : probs) {
-				if (p.length != out.length) throw new IllegalArgumentException("probability arrays differ in length");
-				for (int k = 0; k < out.length; k++)
-					out[k] += p[k];
-			}
-			for (int k = 0; k < out.length; k++)
-				out[k] /= probs.length;
-			return out;
-		}
-
-		/** u = max(0, −Σ_c p̂ log(p̂ + 1e-6)) per pixel. */
-		public static double[] entropy(final double[] pHat, final int channels) {
-			final double[] u = new double[pHat.length / channels];
-			for (int j = 0; j < u.length; j++) {
-				double s = 0;
-				for (int c = 0; c < channels; c++) {
-					final double p = pHat[j * channels + c];
-					s -= p * Math.log(p + ENTROPY_EPS);
-				}
-				u[j] = Math.max(0, s); // as in the graph: never negative
-			}
-			return u;
-		}
-
-		/** exp(−u) per entry. */
-		public static double[] labelWeight(final double[] u) {
-			final double[] a = new double[u.length];
-			for (int j = 0; j < u.length; j++)
-				a[j] = Math.exp(-u[j]);
-			return a;
-		}
-
-		/** one-hot(argmax p̂), ties to the lower class. */
-		public static double[] hardLabel(final double[] pHat, final int channels) {
-			final double[] y = new double[pHat.length];
-			for (int j = 0; j < pHat.length / channels; j++) {
-				int best = 0;
-				for (int c = 1; c < channels; c++)
-					if (pHat[j * channels + c] > pHat[j * channels + best]) best = c;
-				y[j * channels + best] = 1;
-			}
-			return y;
-		}
-
-		/** exp(−u)·CE(f, y) + (1 − exp(−u))·MSE(f, ŷ) per pixel. */
-		public static double[] pntPixelLoss(final double[] prob, final double[] target, final double[] pseudo,
-			final double[] u, final int channels)
-		{
-			final double[] ce = JavaLosses.pixelCE(prob, target, channels);
-			final double[] mse = JavaLosses.pixelMSE(prob, pseudo, channels);
-			final double[] out = new double[ce.length];
-			for (int j = 0; j < out.length; j++) {
-				final double a = Math.exp(-u[j]);
-				out[j] = a * ce[j] + (1 - a) * mse[j];
-			}
-			return out;
-		}
-
-		/** The PNT loss: weighted mean of {@link #pntPixelLoss}. */
-		public static double pntLoss(final double[] prob, final double[] target, final double[] weight,
-			final double[] pseudo, final double[] u, final int channels)
-		{
-			return JavaLosses.weightedMean(pntPixelLoss(prob, target, pseudo, u, channels), weight);
-		}
-
-		/** U_i over the non-ignored pixels of each of the n images (0 when none). */
-		public static double[] imageUncertainty(final double[] u, final double[] weight, final int n) {
-			if (weight == null) return JavaLosses.imageMean(u, null, n);
-			final double[] mask = new double[weight.length];
-			for (int j = 0; j < mask.length; j++)
-				mask[j] = weight[j] > 0 ? 1 : 0;
-			return JavaLosses.imageMean(u, mask, n);
-		}
-
-		/** Per-image INT loss exp(−U_i)·CE_i + (1 − exp(−U_i))·MSE_i. */
-		public static double[] intImageLoss(final double[] prob, final double[] target, final double[] weight,
-			final double[] pseudo, final double[] u, final int n, final int channels)
-		{
-			final double[] ce = JavaLosses.imageMean(JavaLosses.pixelCE(prob, target, channels), weight, n);
-			final double[] mse = JavaLosses.imageMean(JavaLosses.pixelMSE(prob, pseudo, channels), weight, n);
-			final double[] uI = imageUncertainty(u, weight, n);
-			final double[] out = new double[n];
-			for (int i = 0; i < n; i++) {
-				final double a = Math.exp(-uI[i]);
-				out[i] = a * ce[i] + (1 - a) * mse[i];
-			}
-			return out;
-		}
-
-		/** The INT loss: mean of {@link #intImageLoss} over the images with some non-ignored pixel. */
-		public static double intLoss(final double[] prob, final double[] target, final double[] weight,
-			final double[] pseudo, final double[] u, final int n, final int channels)
-		{
-			final double[] li = intImageLoss(prob, target, weight, pseudo, u, n, channels);
-			final int p = u.length / n;
-			double s = 0;
-			int count = 0;
-			for (int i = 0; i < n; i++) {
-				double sw = 0;
-				for (int j = i * p; j < (i + 1) * p; j++)
-					sw += weight == null ? 1 : weight[j];
-				if (sw > 0) {
-					s += li[i];
-					count++;
-				}
-			}
-			return s / (count + Losses.MEAN_EPS);
-		}
-
-		/** θ̃ ← γθ̃ + (1 − γ)θ in place on {@code teacher}. */
-		public static void emaUpdate(final double[] teacher, final double[] student, final double gamma) {
-			if (teacher.length != student.length) throw new IllegalArgumentException("teacher and student differ in size");
-			for (int k = 0; k < teacher.length; k++)
-				teacher[k] = gamma * teacher[k] + (1 - gamma) * student[k];
-		}
-	}
-
-	// ---- helpers ----------------------------------------------------------------------------------
-
-	/** α·a + (1 − α)·b = b + α·(a − b), element-wise. */
-	private static Operand<TFloat32> blend(final Ops tf, final Operand<TFloat32> alpha,
-		final Operand<TFloat32> a, final Operand<TFloat32> b)
-	{
-		return tf.math.add(tf.math.mul(alpha, a), tf.math.mul(tf.math.sub(f(tf, 1), alpha), b));
-	}
-
-	/** 1 where weight &gt; 0, else 0 (no gradient needed: weights are data). */
-	private static Operand<TFloat32> mask(final Ops tf, final Operand<TFloat32> weight) {
-		return tf.dtypes.cast(tf.math.greater(tf.stopGradient(weight), f(tf, 0)), TFloat32.class);
-	}
-
-	private static void checkStudent(final Operand<TFloat32> studentProb, final Uncertainty unc) {
-		Objects.requireNonNull(unc, "uncertainty");
-		final int c = classes(studentProb, "student probabilities");
-		if (c != unc.classes) {
-			throw new IllegalArgumentException("student has " + c + " classes but the teacher has " + unc.classes);
-		}
-	}
-
-	/** The static channel count (≥ 2) of an NHWC probability tensor. */
-	private static int classes(final Operand<TFloat32> p, final String what) {
-		Objects.requireNonNull(p, what);
-		final Shape s = p.shape();
-		if (s.isUnknown() || s.numDimensions() != 4 || s.size(3) == Shape.UNKNOWN_SIZE || s.size(3) < 2) {
-			throw new IllegalArgumentException(what + " must be NHWC with a static channel count >= 2, got " + s);
-		}
-		return (int) s.size(3);
-	}
-
-	private static void checkPairs(final List<? extends Operand<TFloat32>> student,
-		final List<Variable<TFloat32>> teacher)
-	{
-		Objects.requireNonNull(student, "student");
-		Objects.requireNonNull(teacher, "teacher");
-		if (student.size() != teacher.size()) {
-			throw new IllegalArgumentException("student has " + student.size() + " variables, teacher " + teacher
-				.size());
-		}
-		for (int k = 0; k < student.size(); k++) {
-			final Shape a = student.get(k).shape(), b = teacher.get(k).shape();
-			if (!a.equals(b)) {
-				throw new IllegalArgumentException(String.format(Locale.ROOT,
-					"variable %d: student shape %s differs from teacher shape %s", k, a, b));
-			}
-		}
-	}
-
-	private static float[] floats(final ImageProcessor ip) {
-		final Object px = ip.getPixels();
-		if (px instanceof float[]) return (float[]) px;
-		return (float[]) ip.convertToFloatProcessor().getPixels();
-	}
-
-	private static Operand<TFloat32> f(final Ops tf, final double v) {
-		return tf.constant((float) v);
 	}
 }

@@ -89,6 +89,14 @@ public final class SegmentationMetrics {
 		return new Scores(o[0], o[1], o[2], d.assd, d.asd, d.hd95, auc);
 	}
 
+	/**
+	 * Dice = (2|S∩G| + 1e-5)/(|S| + |G| + 1e-5) from the pixel counts |S∩G|, |S| and |G|: the suite's one
+	 * Dice of masks (metrics, validation during training, iGTT's candidate score).
+	 */
+	public static double dice(final long intersection, final long segmented, final long truth) {
+		return (2.0 * intersection + SMOOTH) / (segmented + truth + SMOOTH);
+	}
+
 	/** {Dice, IoU, pixel accuracy} of two masks (non-zero = object), one array per slice. */
 	public static double[] overlap(final byte[][] s, final byte[][] g) {
 		long inter = 0, ns = 0, ng = 0, n = 0;
@@ -103,7 +111,7 @@ public final class SegmentationMetrics {
 			n += a.length;
 		}
 		final long union = ns + ng - inter;
-		return new double[] { (2.0 * inter + SMOOTH) / (ns + ng + SMOOTH), (inter + SMOOTH) / (union + SMOOTH),
+		return new double[] { dice(inter, ns, ng), (inter + SMOOTH) / (union + SMOOTH),
 			(double) (n - union + inter) / n };
 	}
 

@@ -33,13 +33,34 @@ public final class Skeleton {
 		for (int s = 1; s <= slices; s++) {
 			progress.checkCanceled();
 			progress.update("Skeleton: slice " + s + "/" + slices, (double) (s - 1) / slices);
-			final BinaryProcessor bp = new BinaryProcessor((ByteProcessor) st.getProcessor(s));
-			bp.skeletonize(Masks.FG);
-			px[s - 1] = (byte[]) bp.getPixels();
+			px[s - 1] = thin((byte[]) st.getProcessor(s).getPixels(), mask.getWidth(), mask.getHeight());
 			removeSquares(px[s - 1], mask.getWidth(), mask.getHeight());
 		}
 		progress.update("Skeleton done", 1);
 		return NoiseImages.maskResult(label, px, NoiseImages.title(label, "-skeleton"));
+	}
+
+	/**
+	 * ImageJ's thinning alone ({@link BinaryProcessor#skeletonize(int)} with foreground 255) of one slice
+	 * (non-zero = object), as a new 0/255 array; the input is not changed. Unlike {@link #apply}, 2×2 blocks
+	 * where branches meet are kept (iGTT's EMS skeleton).
+	 */
+	public static byte[] thin(final byte[] mask, final int width, final int height) {
+		if (mask.length != width * height) {
+			throw new IllegalArgumentException("array of " + mask.length + " pixels where " + width * height +
+				" were expected");
+		}
+		final byte[] px = new byte[mask.length];
+		for (int i = 0; i < mask.length; i++)
+			if (mask[i] != 0) px[i] = (byte) Masks.FG;
+		final BinaryProcessor bp = new BinaryProcessor(new ByteProcessor(width, height, px));
+		bp.skeletonize(Masks.FG);
+		final byte[] out = (byte[]) bp.getPixels();
+		// 0/255, whatever array or values ImageJ returned
+		final byte[] result = new byte[out.length];
+		for (int i = 0; i < out.length; i++)
+			if ((out[i] & 0xff) == Masks.FG) result[i] = (byte) Masks.FG;
+		return result;
 	}
 
 	/**

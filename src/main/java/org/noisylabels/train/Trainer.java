@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.Progress;
 import org.noisylabels.io.Tables;
+import org.noisylabels.metric.SegmentationMetrics;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -199,19 +200,8 @@ public final class Trainer {
 			final List<Variable<TFloat32>> vars = method.trainableVariables(sg);
 			final Optimizer opt = new Optimizer(tf, loss, vars, cfg.optimizer, sg.updates);
 			// EMA teacher: t = d·t + (1 − d)·s
-			Op ema = null;
-			Placeholder<TFloat32> emaDecay = null;
-			if (teacher != null) {
-				final Ops e = tf.withSubScope("ema");
-				emaDecay = e.withName("decay").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-				final List<Op> assigns = new ArrayList<>();
-				final List<Variable<TFloat32>> tv = teacher.allVariables(), sv = nets.get(0).allVariables();
-				for (int i = 0; i < tv.size(); i++) {
-					assigns.add(e.assign(tv.get(i), e.math.add(e.math.mul(e.identity(tv.get(i)), emaDecay), e.math.mul(e
-						.identity(sv.get(i)), e.math.sub(e.constant(1f), emaDecay)))));
-				}
-				ema = e.withControlDependencies(assigns).withName("update").noOp();
-			}
+			final Ema ema = teacher == null ? null : Ema.build(tf.withSubScope("ema"), nets.get(0).allVariables(), teacher
+				.allVariables());
 			// inference path, exported with the model
 			final Ops p = tf.withSubScope("predict");
 			final Placeholder<TFloat32> predIn = p.withName("image").placeholder(TFloat32.class, Placeholder.shape(Shape.of(
@@ -258,7 +248,7 @@ public final class Trainer {
 					.sessionConfig());
 			out.session = session;
 			session.initialize();
-			if (ema != null) runEma(session, ema, emaDecay, 0f);
+			if (ema != null) ema.copy(session);
 			final Predictor live = Predictor.live(info, session, predIn, predOut).setTiling(Math.max(cfg.tileSize, patch), 2);
 			out.predictor = live;
 			final Live liveView = new Live(live, session);
@@ -306,7 +296,7 @@ public final class Trainer {
 				if (Double.isNaN(l) || Double.isInfinite(l)) throw new NoisyLabelsException("training diverged: the loss became " +
 					(Double.isNaN(l) ? "NaN" : "infinite") + " at iteration " + (it + 1) + ": lower learning_rate (now " +
 					org.noisylabels.Check.fmt(ctx.learningRate) + ") or check the image for extreme values; no model was written");
-				if (ema != null) runEma(session, ema, emaDecay, (float) method.emaDecay(it));
+				if (ema != null) ema.update(session, method.emaDecay(it));
 				method.afterStep(ctx, l);
 				lossSum += l;
 				normSum += ln[1];
@@ -539,12 +529,6 @@ public final class Trainer {
 		}
 	}
 
-	private static void runEma(final Session s, final Op ema, final Placeholder<TFloat32> decay, final float d) {
-		try (TFloat32 t = TFloat32.scalarOf(d)) {
-			s.runner().feed(decay, t).addTarget(ema).run().close();
-		}
-	}
-
 	/** One training step; returns {loss, global gradient norm}. */
 	private double[] step(final Session session, final StepGraph sg, final Optimizer opt, final Operand<TFloat32> loss,
 		final List<PatchSampler> samplers, final int[] batches, final StepContext ctx, final Map<String, Float> scalars)
@@ -673,7 +657,7 @@ public final class Trainer {
 
 	static double meanDice(final long[] tp, final long[] ps, final long[] gs) {
 		double sum = 0;
-		for (int k = 1; k < tp.length; k++) sum += (2.0 * tp[k] + 1e-5) / (ps[k] + gs[k] + 1e-5);
+		for (int k = 1; k < tp.length; k++) sum += SegmentationMetrics.dice(tp[k], ps[k], gs[k]);
 		return sum / (tp.length - 1);
 	}
 

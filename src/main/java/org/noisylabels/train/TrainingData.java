@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 
@@ -118,10 +117,9 @@ public final class TrainingData {
 			" is not a folder: give the folder of training images");
 		if (labels == null || !labels.isDirectory()) throw new NoisyLabelsException("label_folder " + labels +
 			" is not a folder: give the folder of label images");
-		final File[] files = images.listFiles((dir, n) -> isImageName(n));
+		final File[] files = ImageFiles.imagesIn(images);
 		if (files == null || files.length == 0) throw new NoisyLabelsException("image_folder " + images +
 			" holds no .tif/.png image: the training set is empty");
-		Arrays.sort(files);
 		final List<File> imageFiles = new ArrayList<>(), labelFiles = new ArrayList<>();
 		for (final File f : files) {
 			final File l = findPartner(labels, f.getName());
@@ -168,11 +166,6 @@ public final class TrainingData {
 			names.add(p[0].getTitle());
 		}
 		return new TrainingData(list, c, normalization, names);
-	}
-
-	private static boolean isImageName(final String n) {
-		final String l = n.toLowerCase(Locale.ROOT);
-		return !n.startsWith(".") && (l.endsWith(".tif") || l.endsWith(".tiff") || l.endsWith(".png"));
 	}
 
 	private static File findPartner(final File folder, final String name) {

@@ -14,13 +14,16 @@ import java.util.SplittableRandom;
 import org.junit.BeforeClass;
 import org.junit.Test;
 import org.noisylabels.NoisyLabelsException;
-import org.noisylabels.method.IGTT.Contrast;
-import org.noisylabels.method.IGTT.EmsResult;
-import org.noisylabels.method.IGTT.LabelState;
+import org.noisylabels.method.igtt.Polarity.Contrast;
+import org.noisylabels.method.igtt.Ems;
+import org.noisylabels.noise.Skeleton;
+import org.noisylabels.method.igtt.LabelState;
 import org.noisylabels.method.IGTT.Output;
 import org.noisylabels.method.IGTT.Params;
-import org.noisylabels.method.IGTT.Polarity;
-import org.noisylabels.method.IGTT.Selection;
+import org.noisylabels.method.igtt.Polarity;
+import org.noisylabels.method.igtt.Candidates;
+import org.noisylabels.method.igtt.Candidates.Selection;
+import org.noisylabels.method.igtt.Pixels;
 import org.noisylabels.method.IGTT.Update;
 
 import ij.IJ;
@@ -68,7 +71,7 @@ public class IGTTTest {
 			p[i] = 0.2f + 0.6f * rnd.nextFloat();
 		p[17] = 0.15f; // min
 		p[400] = 0.95f; // max
-		final double[] t = IGTT.thresholds(p, 30);
+		final double[] t = Candidates.thresholds(p, 30);
 		assertEquals(30, t.length);
 		final double d = ((double) 0.95f - (double) 0.15f) / 29.0;
 		for (int k = 0; k < 30; k++)
@@ -76,9 +79,9 @@ public class IGTTTest {
 		assertEquals(0.15f, t[0], 0);
 		assertEquals(0.95f, t[29], 0);
 		// a small exact case: K = 5 over [0, 1]
-		assertArrayEquals(new double[] { 0, 0.25, 0.5, 0.75, 1 }, IGTT.thresholds(0, 1, 5), 1e-15);
+		assertArrayEquals(new double[] { 0, 0.25, 0.5, 0.75, 1 }, Candidates.thresholds(0, 1, 5), 1e-15);
 		// candidates: P > t, strictly
-		final byte[] c = IGTT.candidate(new float[] { 0.25f, 0.5f, 0.75f }, 0.5);
+		final byte[] c = Candidates.candidate(new float[] { 0.25f, 0.5f, 0.75f }, 0.5);
 		assertArrayEquals(new byte[] { 0, 0, (byte) 255 }, c);
 	}
 
@@ -87,16 +90,16 @@ public class IGTTTest {
 		// 2x2: U = [[1.5, 0.3], [0.5, 1.7]], det = 2.55 - 0.15 = 2.4
 		final float[] p2 = { 0.9f, 0.2f, 0.6f, 0.1f };
 		final byte[] s2 = { 1, 0, 1, 0 };
-		assertEquals(-Math.log(2.4 + 0.001), IGTT.dmi(p2, s2), 1e-6);
-		assertEquals(-0.8758853, IGTT.dmi(p2, s2), 1e-6);
+		assertEquals(-Math.log(2.4 + 0.001), Candidates.dmi(p2, s2), 1e-6);
+		assertEquals(-0.8758853, Candidates.dmi(p2, s2), 1e-6);
 		// 3x3: U = [[2.4, 0.8], [0.6, 5.2]], det = 12.48 - 0.48 = 12
 		final float[] p3 = { 0.9f, 0.8f, 0.1f, 0.7f, 0.2f, 0.1f, 0.3f, 0.1f, 0.0f };
 		final byte[] s3 = { (byte) 255, (byte) 255, 0, (byte) 255, 0, 0, 0, 0, 0 };
-		assertEquals(-2.4849900, IGTT.dmi(p3, s3), 1e-6);
+		assertEquals(-2.4849900, Candidates.dmi(p3, s3), 1e-6);
 		// the complement has det = -12: |det| gives the same value
-		assertEquals(IGTT.dmi(p3, s3), IGTT.dmi(p3, IGTT.invert(s3)), 1e-9);
+		assertEquals(Candidates.dmi(p3, s3), Candidates.dmi(p3, Pixels.invert(s3)), 1e-9);
 		// an all-black target: det = 0, DMI = -log(0.001)
-		assertEquals(6.9077553, IGTT.dmi(p3, new byte[9]), 1e-6);
+		assertEquals(6.9077553, Candidates.dmi(p3, new byte[9]), 1e-6);
 	}
 
 	@Test
@@ -108,10 +111,10 @@ public class IGTTTest {
 				// quantised values hit the thresholds exactly (ties), plus continuous ones
 				p[i] = trial % 2 == 0 ? rnd.nextInt(30) / 29f : (float) Math.pow(rnd.nextFloat(), 3);
 			}
-			final double[] t = IGTT.thresholds(p, 30);
-			final double[] curve = IGTT.dmiCurve(p, t);
+			final double[] t = Candidates.thresholds(p, 30);
+			final double[] curve = Candidates.dmiCurve(p, t);
 			for (int k = 0; k < 30; k++) {
-				final double direct = IGTT.dmi(p, IGTT.candidate(p, t[k]));
+				final double direct = Candidates.dmi(p, Candidates.candidate(p, t[k]));
 				assertEquals("trial " + trial + ", k=" + k, direct, curve[k], 1e-9 * Math.max(1, Math.abs(direct)));
 			}
 		}
@@ -129,16 +132,16 @@ public class IGTTTest {
 				truth[y * w + x] = in ? (byte) 255 : 0;
 				p[y * w + x] = (in ? 0.9f : 0.1f) + 0.1f * (rnd.nextFloat() - 0.5f);
 			}
-		final Selection s = IGTT.select(p, 30, false);
+		final Selection s = Candidates.select(p, 30, false);
 		assertArrayEquals(truth, s.mask);
 		assertEquals(32 * 32, s.foreground);
-		assertEquals(IGTT.dmi(p, truth), s.dmi, 1e-9);
+		assertEquals(Candidates.dmi(p, truth), s.dmi, 1e-9);
 		// det = n * sum over S of (p - mean P) is largest for S = {P > mean P}, here inside the gap
 		double mean = 0;
 		for (final float v : p)
 			mean += v / p.length;
 		assertEquals(0.3, mean, 0.01);
-		assertArrayEquals(IGTT.candidate(p, mean), s.mask);
+		assertArrayEquals(Candidates.candidate(p, mean), s.mask);
 		// every threshold in the gap gives the same mask: ties go to the smallest k, the first one at or
 		// above the brightest background pixel
 		float maxBg = 0;
@@ -157,10 +160,10 @@ public class IGTTTest {
 		for (int i = 50; i < 99; i++)
 			p[i] = 0.02f;
 		p[99] = 1f;
-		final Selection full = IGTT.select(p, 30, true);
+		final Selection full = Candidates.select(p, 30, true);
 		assertEquals(0, full.index);
 		assertEquals(50, full.foreground);
-		final Selection ref = IGTT.select(p, 30, false);
+		final Selection ref = Candidates.select(p, 30, false);
 		assertEquals(1, ref.index);
 		assertEquals(1, ref.foreground);
 		assertTrue(full.dmi < ref.dmi);
@@ -170,11 +173,11 @@ public class IGTTTest {
 			final float[] q = new float[400];
 			for (int i = 0; i < q.length; i++)
 				q[i] = (float) Math.pow(rnd.nextDouble(), 1 + trial);
-			final int k = IGTT.select(q, 30, false).index;
+			final int k = Candidates.select(q, 30, false).index;
 			assertTrue("index " + k, k >= 1 && k <= 28);
 		}
 		// a constant map: all DMIs are -log(0.001), the first considered candidate (empty) is taken
-		final Selection flat = IGTT.select(new float[50], 30, false);
+		final Selection flat = Candidates.select(new float[50], 30, false);
 		assertEquals(1, flat.index);
 		assertEquals(0, flat.foreground);
 		assertEquals(6.9077553, flat.dmi, 1e-6);
@@ -187,13 +190,13 @@ public class IGTTTest {
 		for (int i = 0; i < 3; i++)
 			for (int j = 0; j < 900; j++)
 				ps[i][j] = (float) Math.pow(rnd.nextDouble(), 1 + 2 * i);
-		final Selection[] shared = IGTT.selectShared(ps, 30, false);
+		final Selection[] shared = Candidates.selectShared(ps, 30, false);
 		int best = -1;
 		double bestMean = Double.POSITIVE_INFINITY;
 		for (int k = 1; k < 29; k++) {
 			double m = 0;
 			for (int i = 0; i < 3; i++)
-				m += IGTT.dmi(ps[i], IGTT.candidate(ps[i], IGTT.thresholds(ps[i], 30)[k])) / 3;
+				m += Candidates.dmi(ps[i], Candidates.candidate(ps[i], Candidates.thresholds(ps[i], 30)[k])) / 3;
 			if (m < bestMean) {
 				bestMean = m;
 				best = k;
@@ -201,10 +204,10 @@ public class IGTTTest {
 		}
 		for (int i = 0; i < 3; i++) {
 			assertEquals(best, shared[i].index);
-			assertArrayEquals(IGTT.candidate(ps[i], IGTT.thresholds(ps[i], 30)[best]), shared[i].mask);
+			assertArrayEquals(Candidates.candidate(ps[i], Candidates.thresholds(ps[i], 30)[best]), shared[i].mask);
 		}
 		// the per-image choices differ for these maps (so the test can tell the two modes apart)
-		final int k0 = IGTT.select(ps[0], 30, false).index, k2 = IGTT.select(ps[2], 30, false).index;
+		final int k0 = Candidates.select(ps[0], 30, false).index, k2 = Candidates.select(ps[2], 30, false).index;
 		assertTrue(k0 + " vs " + k2, k0 != k2);
 	}
 
@@ -222,7 +225,7 @@ public class IGTTTest {
 		params.r = -1;
 		expectMessage(params::validate, "r=-1");
 		final float[] p = { 0.1f, Float.NaN, 0.3f };
-		expectMessage(() -> IGTT.select(p, 30, false), "NaN");
+		expectMessage(() -> Candidates.select(p, 30, false), "NaN");
 	}
 
 	private static void expectMessage(final Runnable r, final String part) {
@@ -245,8 +248,8 @@ public class IGTTTest {
 		for (int y = 10; y < 20; y++)
 			for (int x = 5; x < 35; x++)
 				c[y * w + x] = 0; // a dark 30x10 band: the background is the minority
-		assertTrue(IGTT.isMajorityForeground(c));
-		final EmsResult r = IGTT.ems(c, w, h, 1, 1.0, new SplittableRandom(1));
+		assertTrue(Pixels.isMajorityForeground(c));
+		final Ems.Result r = Ems.apply(c, w, h, 1, 1.0, new SplittableRandom(1));
 		assertTrue(r.inverted);
 		assertTrue(r.skeletonPixels >= 20);
 		for (int i = 0; i < c.length; i++)
@@ -257,20 +260,20 @@ public class IGTTTest {
 		// exactly half is not a majority; a minority is kept as it is
 		final byte[] half = new byte[w * h];
 		Arrays.fill(half, 0, w * h / 2, (byte) 255);
-		assertFalse(IGTT.isMajorityForeground(half));
-		assertFalse(IGTT.ems(IGTT.invert(c), w, h, 1, 1.0, new SplittableRandom(1)).inverted);
+		assertFalse(Pixels.isMajorityForeground(half));
+		assertFalse(Ems.apply(Pixels.invert(c), w, h, 1, 1.0, new SplittableRandom(1)).inverted);
 	}
 
 	@Test
 	public void skeletonLiesInsideTheObjects() {
-		final byte[] sk = IGTT.skeleton(gt, gw, gh);
+		final byte[] sk = Skeleton.thin(gt, gw, gh);
 		int n = 0;
 		for (int i = 0; i < sk.length; i++) {
 			if (sk[i] == 0) continue;
 			assertEquals("skeleton pixel outside the object at " + i, (byte) 255, gt[i]);
 			n++;
 		}
-		final int fg = IGTT.countForeground(gt);
+		final int fg = Pixels.countForeground(gt);
 		assertTrue("skeleton pixels " + n, n > 125); // 125 nuclei, each with at least one skeleton pixel
 		assertTrue("skeleton " + n + " vs object " + fg, n < fg / 5);
 		// it is thin: almost no 2x2 block is entirely skeleton (ImageJ leaves a few at junctions: 4 here)
@@ -285,7 +288,7 @@ public class IGTTTest {
 	@Test
 	public void shiftedPixelsStayWithinRadius() {
 		for (int r = 1; r <= 2; r++) {
-			final EmsResult e = IGTT.ems(gt, gw, gh, r, 0.1, new SplittableRandom(9));
+			final Ems.Result e = Ems.apply(gt, gw, gh, r, 0.1, new SplittableRandom(9));
 			assertFalse(e.inverted);
 			int off = 0;
 			for (int i = 0; i < e.shifted.length; i++) {
@@ -312,15 +315,15 @@ public class IGTTTest {
 
 	@Test
 	public void samplingKeepsExactlyCeilOfPTimesN() {
-		assertEquals(3, IGTT.keepCount(0.1, 30));
-		assertEquals(7, IGTT.keepCount(0.07, 100)); // 0.07 * 100 = 7.000000000000001 in floating point
-		assertEquals(4, IGTT.keepCount(0.1, 31));
-		assertEquals(1, IGTT.keepCount(0.1, 1));
-		assertEquals(0, IGTT.keepCount(0.5, 0));
+		assertEquals(3, Ems.keepCount(0.1, 30));
+		assertEquals(7, Ems.keepCount(0.07, 100)); // 0.07 * 100 = 7.000000000000001 in floating point
+		assertEquals(4, Ems.keepCount(0.1, 31));
+		assertEquals(1, Ems.keepCount(0.1, 1));
+		assertEquals(0, Ems.keepCount(0.5, 0));
 		for (final double p : new double[] { 0.1, 0.37, 1.0 }) {
-			final EmsResult e = IGTT.ems(gt, gw, gh, 1, p, new SplittableRandom(4));
+			final Ems.Result e = Ems.apply(gt, gw, gh, 1, p, new SplittableRandom(4));
 			assertEquals((int) Math.ceil(p * e.shiftedPixels - 1e-9), e.keptPixels);
-			assertEquals(e.keptPixels, IGTT.countForeground(e.label));
+			assertEquals(e.keptPixels, Pixels.countForeground(e.label));
 			for (int i = 0; i < e.label.length; i++)
 				if (e.label[i] != 0) assertTrue(e.shifted[i] != 0);
 		}
@@ -328,8 +331,8 @@ public class IGTTTest {
 
 	@Test
 	public void noShiftAndFullSamplingGiveTheSkeleton() {
-		final EmsResult e = IGTT.ems(gt, gw, gh, 0, 1.0, new SplittableRandom(2));
-		assertArrayEquals(IGTT.skeleton(gt, gw, gh), e.label);
+		final Ems.Result e = Ems.apply(gt, gw, gh, 0, 1.0, new SplittableRandom(2));
+		assertArrayEquals(Skeleton.thin(gt, gw, gh), e.label);
 		assertEquals(e.skeletonPixels, e.keptPixels);
 		assertEquals(e.skeletonPixels, e.shiftedPixels);
 	}
@@ -337,15 +340,15 @@ public class IGTTTest {
 	@Test
 	public void sameSeedSameLabelDifferentSeedDifferentLabel() {
 		final Params params = new Params();
-		final byte[] a = IGTT.nextLabel(gt, gw, gh, params, IGTT.random(42, 3, 0));
-		final byte[] b = IGTT.nextLabel(gt, gw, gh, params, IGTT.random(42, 3, 0));
+		final byte[] a = IGTT.nextLabel(gt, gw, gh, params, Ems.random(42, 3, 0));
+		final byte[] b = IGTT.nextLabel(gt, gw, gh, params, Ems.random(42, 3, 0));
 		assertArrayEquals(a, b);
-		assertFalse(Arrays.equals(a, IGTT.nextLabel(gt, gw, gh, params, IGTT.random(43, 3, 0))));
-		assertFalse(Arrays.equals(a, IGTT.nextLabel(gt, gw, gh, params, IGTT.random(42, 4, 0))));
-		assertFalse(Arrays.equals(a, IGTT.nextLabel(gt, gw, gh, params, IGTT.random(42, 3, 1))));
+		assertFalse(Arrays.equals(a, IGTT.nextLabel(gt, gw, gh, params, Ems.random(43, 3, 0))));
+		assertFalse(Arrays.equals(a, IGTT.nextLabel(gt, gw, gh, params, Ems.random(42, 4, 0))));
+		assertFalse(Arrays.equals(a, IGTT.nextLabel(gt, gw, gh, params, Ems.random(42, 3, 1))));
 		// about 10 % of the (shifted) skeleton is kept
-		final int sk = IGTT.countForeground(IGTT.skeleton(gt, gw, gh));
-		final int kept = IGTT.countForeground(a);
+		final int sk = Pixels.countForeground(Skeleton.thin(gt, gw, gh));
+		final int kept = Pixels.countForeground(a);
 		assertTrue(kept + " of " + sk, kept >= sk / 20 && kept <= sk / 9 + 1);
 	}
 
@@ -353,8 +356,8 @@ public class IGTTTest {
 	public void withoutEmsTheCandidateIsTheLabelAsIs() {
 		final Params params = new Params();
 		params.ems = false;
-		final byte[] inv = IGTT.invert(gt); // majority foreground: NOT inverted without EMS
-		assertArrayEquals(inv, IGTT.nextLabel(inv, gw, gh, params, IGTT.random(42, 1, 0)));
+		final byte[] inv = Pixels.invert(gt); // majority foreground: NOT inverted without EMS
+		assertArrayEquals(inv, IGTT.nextLabel(inv, gw, gh, params, Ems.random(42, 1, 0)));
 	}
 
 	// ---- 3. polarity -------------------------------------------------------------------------------
@@ -415,16 +418,16 @@ public class IGTTTest {
 				fg++;
 			}
 		assertTrue(fg > mask.length * 0.6);
-		final Polarity bright = IGTT.decidePolarity(mask, scene[0], true);
+		final Polarity bright = Polarity.decide(mask, scene[0], true);
 		assertFalse(bright.reason, bright.inverted);
 		assertTrue(bright.reason, bright.reason.contains("outweighs the minority rule"));
-		final Polarity dark = IGTT.decidePolarity(mask, scene[0], false);
+		final Polarity dark = Polarity.decide(mask, scene[0], false);
 		assertTrue(dark.reason, dark.inverted);
-		final Polarity any = IGTT.decidePolarity(new byte[][] { mask }, new float[][] { scene[0] }, Contrast.ANY);
+		final Polarity any = Polarity.decide(new byte[][] { mask }, new float[][] { scene[0] }, Contrast.ANY);
 		assertTrue(any.reason, any.inverted);
 		assertTrue(any.reason, any.reason.contains("minority rule"));
 		// without an image only the minority rule applies
-		assertTrue(IGTT.decidePolarity(mask, null, true).inverted);
+		assertTrue(Polarity.decide(mask, null, true).inverted);
 		assertEquals((double) fg / mask.length, any.foregroundFraction, 1e-12);
 	}
 
@@ -451,7 +454,7 @@ public class IGTTTest {
 		final double d1 = dice(direct.masks[0], gt), d2 = dice(flipped.masks[0], gt);
 		assertEquals(0.795, d1, 0.01); // blank answer: 0, inverted answer: far lower
 		assertEquals(d1, d2, 0.01);
-		assertTrue(dice(IGTT.invert(direct.masks[0]), gt) < 0.2);
+		assertTrue(dice(Pixels.invert(direct.masks[0]), gt) < 0.2);
 	}
 
 	private static double dice(final byte[] a, final byte[] b) {
@@ -480,13 +483,13 @@ public class IGTTTest {
 		// a flat P: every threshold is the same value, the candidate P > t is empty, and so is the label
 		final byte[] a = IGTT.refresh(state, 0, flat, 3, params).label;
 		final byte[] b = IGTT.refresh(state, 1, flat, 3, params).label;
-		assertEquals(0, IGTT.countForeground(a));
-		assertEquals(0, IGTT.countForeground(b));
+		assertEquals(0, Pixels.countForeground(a));
+		assertEquals(0, Pixels.countForeground(b));
 		assertEquals(3, IGTT.emptySince(-1, 3, new byte[][] { a, b }));
 		assertEquals(3, IGTT.emptySince(3, 4, new byte[][] { a, b }));
 		// one image with a structure again: not collapsed
 		final byte[] c = IGTT.refresh(state, 1, good, 5, params).label;
-		assertTrue(IGTT.countForeground(c) > 0);
+		assertTrue(Pixels.countForeground(c) > 0);
 		assertEquals(-1, IGTT.emptySince(3, 5, new byte[][] { a, c }));
 		assertEquals(-1, IGTT.emptySince(-1, 5, new byte[][] { c, a }));
 	}
@@ -496,7 +499,7 @@ public class IGTTTest {
 		final int w = 64, h = 64;
 		final LabelState state = new LabelState(w, h, 2, true);
 		for (int i = 0; i < 2; i++) {
-			assertEquals(0, IGTT.countForeground(state.label(i)));
+			assertEquals(0, Pixels.countForeground(state.label(i)));
 			for (final float v : state.target(i))
 				assertEquals(0f, v, 0f);
 		}
@@ -507,9 +510,9 @@ public class IGTTTest {
 		final Params params = new Params();
 		final Update u = IGTT.refresh(state, 1, pred, 1, params);
 		state.endEpoch(1);
-		assertEquals(0, IGTT.countForeground(state.label(0)));
+		assertEquals(0, Pixels.countForeground(state.label(0)));
 		assertArrayEquals(u.label, state.label(1));
-		assertEquals(u.ems.keptPixels, IGTT.countForeground(state.label(1)));
+		assertEquals(u.ems.keptPixels, Pixels.countForeground(state.label(1)));
 		assertTrue(u.ems.keptPixels > 0);
 		// the candidate is the discs; the label is a subset of the candidate dilated by r = 1
 		int cand = 0;
@@ -538,12 +541,12 @@ public class IGTTTest {
 		final ImageStack all = state.historyStack(false);
 		assertEquals(4, all.getSize());
 		assertEquals("epoch 1, image 2", all.getSliceLabel(2));
-		assertEquals(0, IGTT.countForeground((byte[]) all.getPixels(1))); // image 1 after epoch 1: still black
+		assertEquals(0, Pixels.countForeground((byte[]) all.getPixels(1))); // image 1 after epoch 1: still black
 		assertArrayEquals(u.label, (byte[]) all.getPixels(2));
 		assertArrayEquals(u2.label, (byte[]) all.getPixels(3));
 		final ImageStack cands = state.historyStack(1, true);
 		assertEquals(2, cands.getSize());
 		assertEquals("epoch 2", cands.getSliceLabel(2));
-		assertEquals(cand, IGTT.countForeground((byte[]) cands.getPixels(1)));
+		assertEquals(cand, Pixels.countForeground((byte[]) cands.getPixels(1)));
 	}
 }

@@ -17,12 +17,15 @@ import java.util.SplittableRandom;
 import org.junit.Test;
 import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.loss.JavaLosses;
-import org.noisylabels.method.PINT.Ema;
 import org.noisylabels.method.PINT.Mode;
 import org.noisylabels.method.PINT.Params;
 import org.noisylabels.method.PINT.Phase;
-import org.noisylabels.method.PINT.Plain;
-import org.noisylabels.method.PINT.Uncertainty;
+import org.noisylabels.method.pint.NoiseTolerantLoss;
+import org.noisylabels.method.pint.Perturbation;
+import org.noisylabels.method.pint.Plain;
+import org.noisylabels.method.pint.Uncertainty;
+import org.noisylabels.method.pint.UncertaintyMaps;
+import org.noisylabels.train.Ema;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -43,7 +46,7 @@ import ij.process.FloatProcessor;
 
 /**
  * PINT's trainer-independent core: EMA teacher update, uncertainty of M teacher predictions, exp(−u)
- * weights, PNT and INT losses (against hand computations and {@link PINT.Plain}), soft/hard pseudo
+ * weights, PNT and INT losses (against hand computations and {@link Plain}), soft/hard pseudo
  * labels, the input perturbation, gradients (student finite and equal to finite differences, teacher
  * none), parameters and the uncertainty table.
  */
@@ -120,7 +123,7 @@ public class PINTTest {
 			final Variable<TFloat32> s2 = tf.variable(t.constant(new float[] { -1, 0.5f, 2 }, 3));
 			final Variable<TFloat32> t1 = tf.variable(t.constant(new float[] { 10, 20, 30, 40 }, 2, 2));
 			final Variable<TFloat32> t2 = tf.variable(t.constant(new float[] { 0, 0, 0 }, 3));
-			final Ema ema = PINT.ema(tf, Arrays.asList(s1, s2), Arrays.asList(t1, t2));
+			final Ema ema = Ema.build(tf, Arrays.asList(s1, s2), Arrays.asList(t1, t2));
 			final Op setS1 = tf.assign(s1, t.constant(new float[] { 5, 5, 5, 5 }, 2, 2));
 			t.session.initialize();
 
@@ -150,7 +153,7 @@ public class PINTTest {
 			assertArrayEquals(new double[] { 7.05, 11.6, 16.15, 20.7 }, pt, 1e-12);
 
 			// γ = 0 (the warm-up's first step) and the copy both make the teacher equal to the student
-			ema.update(t.session, PINT.emaDecay(0, 0.99));
+			ema.update(t.session, Ema.warmUpDecay(0, 0.99));
 			// exact: with γ = 0 the update is 0·t + 1·s, a multiplication by 0 and by 1 (no rounding on any CPU)
 			assertArrayEquals(new float[] { 5, 5, 5, 5 }, t.run1(t1), 0);
 			t.session.run(tf.assign(s2, t.constant(new float[] { 7, 8, 9 }, 3)));
@@ -161,13 +164,13 @@ public class PINTTest {
 
 	@Test
 	public void emaDecayWarmUp() {
-		assertEquals(0.0, PINT.emaDecay(0, 0.99), 0);
-		assertEquals(0.5, PINT.emaDecay(1, 0.99), 1e-15);
-		assertEquals(0.9, PINT.emaDecay(9, 0.99), 1e-15);
-		assertEquals(1 - 1.0 / 99, PINT.emaDecay(98, 0.99), 1e-15);
-		assertEquals(0.99, PINT.emaDecay(99, 0.99), 1e-15);
-		assertEquals(0.99, PINT.emaDecay(100_000, 0.99), 0);
-		assertEquals(0.9, PINT.emaDecay(100_000, 0.9), 0);
+		assertEquals(0.0, Ema.warmUpDecay(0, 0.99), 0);
+		assertEquals(0.5, Ema.warmUpDecay(1, 0.99), 1e-15);
+		assertEquals(0.9, Ema.warmUpDecay(9, 0.99), 1e-15);
+		assertEquals(1 - 1.0 / 99, Ema.warmUpDecay(98, 0.99), 1e-15);
+		assertEquals(0.99, Ema.warmUpDecay(99, 0.99), 1e-15);
+		assertEquals(0.99, Ema.warmUpDecay(100_000, 0.99), 0);
+		assertEquals(0.9, Ema.warmUpDecay(100_000, 0.9), 0);
 	}
 
 	@Test
@@ -176,14 +179,14 @@ public class PINTTest {
 			final Variable<TFloat32> a = t.tf.variable(t.constant(new float[] { 1, 2 }, 2));
 			final Variable<TFloat32> b = t.tf.variable(t.constant(new float[] { 1, 2, 3 }, 3));
 			try {
-				PINT.ema(t.tf, Arrays.asList(a), Arrays.asList(b));
+				Ema.build(t.tf, Arrays.asList(a), Arrays.asList(b));
 				fail("different shapes must be rejected");
 			}
 			catch (final IllegalArgumentException expected) {
 				assertTrue(expected.getMessage(), expected.getMessage().contains("shape"));
 			}
 			try {
-				PINT.ema(t.tf, Arrays.asList(a, a), Arrays.asList(a));
+				Ema.build(t.tf, Arrays.asList(a, a), Arrays.asList(a));
 				fail("different counts must be rejected");
 			}
 			catch (final IllegalArgumentException expected) {
@@ -205,9 +208,9 @@ public class PINTTest {
 		final float[] m2 = { 1, 0, .5f, .5f, .7f, .3f, 0, 1 };
 		final float[] expectedU = { -1e-6f, 0.6931452f, 0.5004004f, 0.6931452f };
 		try (Tf t = new Tf()) {
-			final Uncertainty unc = PINT.uncertainty(t.tf, Arrays.asList(t.constant(m1, 1, 1, 4, 2), t.constant(m2,
+			final Uncertainty unc = Uncertainty.fromTeacher(t.tf, Arrays.asList(t.constant(m1, 1, 1, 4, 2), t.constant(m2,
 				1, 1, 4, 2)), true);
-			final Uncertainty stacked = PINT.uncertaintyStacked(t.tf, t.constant(concat(m1, m2), 2, 1, 4, 2), 2, true);
+			final Uncertainty stacked = Uncertainty.fromStacked(t.tf, t.constant(concat(m1, m2), 2, 1, 4, 2), 2, true);
 			final float[][] v = t.run(unc.meanProb, unc.uncertainty, unc.labelWeight, stacked.uncertainty);
 			assertArrayEquals(new float[] { 1, 0, .5f, .5f, .8f, .2f, .5f, .5f }, v[0], 1e-6f);
 			assertArrayEquals(expectedU, v[1], 1e-5f);
@@ -233,7 +236,7 @@ public class PINTTest {
 		final float[] m1 = { th, th, th, .2f, .3f, .5f };
 		final float[] m2 = { th, th, th, .6f, .3f, .1f };
 		try (Tf t = new Tf()) {
-			final Uncertainty hard = PINT.uncertainty(t.tf, Arrays.asList(t.constant(m1, 1, 1, 2, 3), t.constant(m2,
+			final Uncertainty hard = Uncertainty.fromTeacher(t.tf, Arrays.asList(t.constant(m1, 1, 1, 2, 3), t.constant(m2,
 				1, 1, 2, 3)), false);
 			final float[][] v = t.run(hard.uncertainty, hard.pseudoLabel);
 			assertArrayEquals(new float[] { 1.0986093f, 1.0888970f }, v[0], 1e-5f);
@@ -258,11 +261,11 @@ public class PINTTest {
 		final float[] f = { .8f, .2f, .8f, .2f };
 		final float[] y = { 1, 0, 0, 1 };
 		try (Tf t = new Tf()) {
-			final Uncertainty unc = PINT.uncertainty(t.tf, Arrays.asList(t.constant(new float[] { 1, 0, 1, 0 }, 1,
+			final Uncertainty unc = Uncertainty.fromTeacher(t.tf, Arrays.asList(t.constant(new float[] { 1, 0, 1, 0 }, 1,
 				1, 2, 2), t.constant(new float[] { 1, 0, 0, 1 }, 1, 1, 2, 2)), true);
 			final Operand<TFloat32> fo = t.constant(f, 1, 1, 2, 2), yo = t.constant(y, 1, 1, 2, 2);
-			final float[][] v = t.run(PINT.pntPixelLoss(t.tf, fo, yo, unc), PINT.pntLoss(t.tf, fo, yo, null, unc),
-				PINT.pntLoss(t.tf, fo, yo, t.constant(new float[] { 0, 1 }, 1, 1, 2, 1), unc), PINT.loss(t.tf,
+			final float[][] v = t.run(NoiseTolerantLoss.pntPixelLoss(t.tf, fo, yo, unc), NoiseTolerantLoss.pntLoss(t.tf, fo, yo, null, unc),
+				NoiseTolerantLoss.pntLoss(t.tf, fo, yo, t.constant(new float[] { 0, 1 }, 1, 1, 2, 1), unc), PINT.loss(t.tf,
 					Phase.PNT, fo, yo, null, unc));
 			assertArrayEquals(new float[] { 0.2235188f, 0.8939709f }, v[0], 1e-5f);
 			assertEquals(0.5587449, v[1][0], 1e-5);
@@ -280,7 +283,7 @@ public class PINTTest {
 		assertEquals(0, Plain.entropy(new double[] { 1, 0 }, 2)[0], 0);
 		assertEquals(0, Plain.entropy(new double[] { 0, 0, 1 }, 3)[0], 0);
 		try (Tf t = new Tf()) {
-			final Uncertainty unc = PINT.uncertainty(t.tf, Arrays.asList(t.constant(new float[] { 1, 0, 0, 1 }, 1, 1,
+			final Uncertainty unc = Uncertainty.fromTeacher(t.tf, Arrays.asList(t.constant(new float[] { 1, 0, 0, 1 }, 1, 1,
 				2, 2), t.constant(new float[] { 1, 0, 0, 1 }, 1, 1, 2, 2)), true);
 			final float[][] v = t.run(unc.uncertainty, unc.labelWeight);
 			// exact: u is clamped at 0 (max(0, ·)) and exp(−0) = 1
@@ -316,9 +319,9 @@ public class PINTTest {
 					final List<Operand<TFloat32>> tm = new ArrayList<>();
 					for (final double[] tk : teacher)
 						tm.add(t.constant(tk, n, h, w, c));
-					final Uncertainty unc = PINT.uncertainty(t.tf, tm, soft);
+					final Uncertainty unc = Uncertainty.fromTeacher(t.tf, tm, soft);
 					final Operand<TFloat32> wo = t.constant(weight, n, h, w, 1), yo = t.constant(y, n, h, w, c);
-					final float[][] v = t.run(PINT.pntLoss(t.tf, t.constant(f, n, h, w, c), yo, wo, unc), PINT.pntLoss(
+					final float[][] v = t.run(NoiseTolerantLoss.pntLoss(t.tf, t.constant(f, n, h, w, c), yo, wo, unc), NoiseTolerantLoss.pntLoss(
 						t.tf, t.constant(f2, n, h, w, c), yo, wo, unc), unc.pseudoLabel);
 					final String what = "C=" + c + (soft ? " soft" : " hard");
 					assertEquals(what, expected, v[0][0], 1e-5 * Math.max(1, expected));
@@ -354,11 +357,11 @@ public class PINTTest {
 		final float[] t1 = { 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0 };
 		final float[] t2 = { 1, 0, 1, 0, 0, 1, 0, 1, 1, 0, 0, 1 };
 		try (Tf t = new Tf()) {
-			final Uncertainty unc = PINT.uncertainty(t.tf, Arrays.asList(t.constant(t1, 3, 1, 2, 2), t.constant(t2,
+			final Uncertainty unc = Uncertainty.fromTeacher(t.tf, Arrays.asList(t.constant(t1, 3, 1, 2, 2), t.constant(t2,
 				3, 1, 2, 2)), true);
 			final Operand<TFloat32> fo = t.constant(f, 3, 1, 2, 2), yo = t.constant(y, 3, 1, 2, 2);
-			final float[][] v = t.run(PINT.imageUncertainty(t.tf, unc.uncertainty, null), PINT.intImageLoss(t.tf,
-				fo, yo, null, unc), PINT.intLoss(t.tf, fo, yo, null, unc), PINT.pntLoss(t.tf, fo, yo, null, unc),
+			final float[][] v = t.run(NoiseTolerantLoss.imageUncertainty(t.tf, unc.uncertainty, null), NoiseTolerantLoss.intImageLoss(t.tf,
+				fo, yo, null, unc), NoiseTolerantLoss.intLoss(t.tf, fo, yo, null, unc), NoiseTolerantLoss.pntLoss(t.tf, fo, yo, null, unc),
 				PINT.loss(t.tf, Phase.INT, fo, yo, null, unc));
 			assertArrayEquals(new float[] { 0, (float) LN2, (float) (LN2 / 2) }, v[0], 1e-5f);
 			assertArrayEquals(new float[] { 0.9157288f, 0.5478644f, 0.6855917f }, v[1], 1e-5f);
@@ -406,11 +409,11 @@ public class PINTTest {
 					final List<Operand<TFloat32>> tm = new ArrayList<>();
 					for (final double[] tk : teacher)
 						tm.add(t.constant(tk, n, h, w, c));
-					final Uncertainty unc = PINT.uncertainty(t.tf, tm, soft);
+					final Uncertainty unc = Uncertainty.fromTeacher(t.tf, tm, soft);
 					final Operand<TFloat32> wo = t.constant(weight, n, h, w, 1), yo = t.constant(y, n, h, w, c), fo = t
 						.constant(f, n, h, w, c);
-					final float[][] v = t.run(PINT.intLoss(t.tf, fo, yo, wo, unc), PINT.intImageLoss(t.tf, fo, yo, wo,
-						unc), PINT.imageUncertainty(t.tf, unc.uncertainty, wo));
+					final float[][] v = t.run(NoiseTolerantLoss.intLoss(t.tf, fo, yo, wo, unc), NoiseTolerantLoss.intImageLoss(t.tf, fo, yo, wo,
+						unc), NoiseTolerantLoss.imageUncertainty(t.tf, unc.uncertainty, wo));
 					final String what = "C=" + c + (soft ? " soft" : " hard");
 					assertEquals(what, expected, v[0][0], 1e-5 * Math.max(1, expected));
 					assertArrayEquals(what, toFloat(perImage), v[1], 1e-5f);
@@ -426,7 +429,7 @@ public class PINTTest {
 	public void phaseLossSelectsPntOrInt() {
 		try (Tf t = new Tf()) {
 			final Placeholder<TFloat32> s = t.tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-			final Operand<TFloat32> mixed = PINT.phaseLoss(t.tf, t.tf.constant(0.25f), t.tf.constant(0.75f), s);
+			final Operand<TFloat32> mixed = NoiseTolerantLoss.phaseLoss(t.tf, t.tf.constant(0.25f), t.tf.constant(0.75f), s);
 			for (final float sel : new float[] { 0, 1 }) {
 				try (TFloat32 st = TFloat32.scalarOf(sel); Result r = t.session.runner().feed(s, st).fetch(mixed).run()) {
 					// exact: the switch selects one of two constants
@@ -447,12 +450,12 @@ public class PINTTest {
 		try (Tf t = new Tf()) {
 			final List<Operand<TFloat32>> tm = Arrays.asList(t.constant(new float[] { .9f, .1f }, 1, 1, 1, 2), t
 				.constant(new float[] { .7f, .3f }, 1, 1, 1, 2));
-			final Uncertainty soft = PINT.uncertainty(t.tf, tm, true);
-			final Uncertainty hard = PINT.uncertainty(t.tf, tm, false);
+			final Uncertainty soft = Uncertainty.fromTeacher(t.tf, tm, true);
+			final Uncertainty hard = Uncertainty.fromTeacher(t.tf, tm, false);
 			final Operand<TFloat32> f = t.constant(new float[] { .6f, .4f }, 1, 1, 1, 2);
 			final Operand<TFloat32> y = t.constant(new float[] { 0, 1 }, 1, 1, 1, 2);
-			final float[][] v = t.run(soft.pseudoLabel, hard.pseudoLabel, PINT.pntLoss(t.tf, f, y, null, soft), PINT
-				.pntLoss(t.tf, f, y, null, hard), PINT.intLoss(t.tf, f, y, null, hard));
+			final float[][] v = t.run(soft.pseudoLabel, hard.pseudoLabel, NoiseTolerantLoss.pntLoss(t.tf, f, y, null,
+				soft), NoiseTolerantLoss.pntLoss(t.tf, f, y, null, hard), NoiseTolerantLoss.intLoss(t.tf, f, y, null, hard));
 			assertArrayEquals(new float[] { .8f, .2f }, v[0], 1e-6f);
 			// exact: one-hot
 			assertArrayEquals(new float[] { 1, 0 }, v[1], 0);
@@ -475,11 +478,11 @@ public class PINTTest {
 			x[i] = 0.5f + (i % 17) * 0.01f;
 		final float[][] first, second;
 		try (Tf t = new Tf()) {
-			final List<Operand<TFloat32>> xs = PINT.perturbations(t.tf, t.constant(x, n, h, w, 1), m, 0.1, 0.2, 7);
-			final Operand<TFloat32> stacked = PINT.stackPerturbations(t.tf, t.constant(x, n, h, w, 1), m, 0.1, 0.2,
+			final List<Operand<TFloat32>> xs = Perturbation.perturbations(t.tf, t.constant(x, n, h, w, 1), m, 0.1, 0.2, 7);
+			final Operand<TFloat32> stacked = Perturbation.stackPerturbations(t.tf, t.constant(x, n, h, w, 1), m, 0.1, 0.2,
 				7);
 			assertEquals(Shape.of(m * n, h, w, 1), stacked.shape());
-			final Operand<TFloat32> none = PINT.perturb(t.tf, t.constant(x, n, h, w, 1), 0, 0.2, 7, 0);
+			final Operand<TFloat32> none = Perturbation.perturb(t.tf, t.constant(x, n, h, w, 1), 0, 0.2, 7, 0);
 			final Operand<?>[] fetch = xs.toArray(new Operand<?>[0]);
 			first = t.run(fetch);
 			second = t.run(fetch);
@@ -513,8 +516,8 @@ public class PINTTest {
 		assertEquals(0, correlation(first[0], second[0], x), 0.05);
 		// a fresh graph with the same seed repeats the draws; another seed does not
 		try (Tf t = new Tf()) {
-			final List<Operand<TFloat32>> xs = PINT.perturbations(t.tf, t.constant(x, n, h, w, 1), m, 0.1, 0.2, 7);
-			final List<Operand<TFloat32>> other = PINT.perturbations(t.tf, t.constant(x, n, h, w, 1), 1, 0.1, 0.2, 8);
+			final List<Operand<TFloat32>> xs = Perturbation.perturbations(t.tf, t.constant(x, n, h, w, 1), m, 0.1, 0.2, 7);
+			final List<Operand<TFloat32>> other = Perturbation.perturbations(t.tf, t.constant(x, n, h, w, 1), 1, 0.1, 0.2, 8);
 			final float[][] again = t.run(xs.get(0), xs.get(3), other.get(0));
 			// exact: seeded random ops draw the same numbers in a fresh graph (no arithmetic across threads)
 			assertArrayEquals(first[0], again[0], 0);
@@ -542,9 +545,9 @@ public class PINTTest {
 				// toy networks: student = softmax(S), teacher = softmax(T + perturbed x)
 				final Operand<TFloat32> f = tf.nn.softmax(tf.identity(student));
 				final List<Operand<TFloat32>> tp = new ArrayList<>();
-				for (final Operand<TFloat32> xk : PINT.perturbations(tf, t.constant(x, n, h, w, 1), m, 0.1, 0.2, 3))
+				for (final Operand<TFloat32> xk : Perturbation.perturbations(tf, t.constant(x, n, h, w, 1), m, 0.1, 0.2, 3))
 					tp.add(tf.nn.softmax(tf.math.add(tf.identity(teacher), xk)));
-				final Uncertainty unc = PINT.uncertainty(tf, tp, true);
+				final Uncertainty unc = Uncertainty.fromTeacher(tf, tp, true);
 				final Operand<TFloat32> loss = PINT.loss(tf, phase, f, t.constant(y, n, h, w, c), t.constant(weight, n,
 					h, w, 1), unc);
 				final Output<?>[] grads = t.graph.addGradients(loss.asOutput(), new Output<?>[] { student.asOutput(),
@@ -685,13 +688,13 @@ public class PINTTest {
 		//          mean exp(−u) = 0.8016125
 		// slice 2: u = ln 2 everywhere: mean = max = ln 2, fraction 1, weights 0.5
 		final float[] u = { 0, .1f, .5f, (float) LN2, (float) LN2, (float) LN2, (float) LN2, (float) LN2 };
-		final ImageStack stack = PINT.uncertaintyStack(u, 2, 2, 2, new String[] { "a.tif" });
+		final ImageStack stack = UncertaintyMaps.uncertaintyStack(u, 2, 2, 2, new String[] { "a.tif" });
 		assertEquals(2, stack.getSize());
 		assertEquals("a.tif", stack.getSliceLabel(1));
 		assertEquals("slice 2", stack.getSliceLabel(2));
 		assertEquals(0.5f, stack.getProcessor(1).getf(0, 1), 0);
 
-		final ResultsTable t = PINT.uncertaintyTable(stack, null);
+		final ResultsTable t = UncertaintyMaps.uncertaintyTable(stack, null);
 		assertEquals(2, t.size());
 		assertEquals("a.tif", t.getLabel(0));
 		assertEquals(1, t.getValue("slice", 0), 0);
@@ -708,19 +711,19 @@ public class PINTTest {
 		final ImageStack weight = new ImageStack(2, 2);
 		weight.addSlice(new FloatProcessor(2, 2, new float[] { 1, 1, 0, 1 }));
 		weight.addSlice(new FloatProcessor(2, 2, new float[] { 1, 1, 1, 1 }));
-		final ResultsTable tw = PINT.uncertaintyTable(stack, weight);
+		final ResultsTable tw = UncertaintyMaps.uncertaintyTable(stack, weight);
 		assertEquals(0.2643824, tw.getValue("mean_u", 0), 1e-6);
 		assertEquals(1.0 / 3, tw.getValue("fraction_high_u", 0), 1e-12);
 		assertEquals(0.7676799, tw.getValue("image_label_weight", 0), 1e-6);
 		assertEquals(0.8016125, tw.getValue("mean_pixel_label_weight", 0), 1e-6);
 		assertEquals(3, tw.getValue("pixels", 0), 0);
-		for (final String col : PINT.TABLE_COLUMNS)
+		for (final String col : UncertaintyMaps.TABLE_COLUMNS)
 			assertTrue(col, tw.columnExists(col));
 
 		final ImageStack small = new ImageStack(1, 1);
 		small.addSlice(new FloatProcessor(1, 1));
 		try {
-			PINT.uncertaintyTable(stack, small);
+			UncertaintyMaps.uncertaintyTable(stack, small);
 			fail();
 		}
 		catch (final NoisyLabelsException e) {

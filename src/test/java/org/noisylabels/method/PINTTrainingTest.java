@@ -17,6 +17,8 @@ import org.junit.Test;
 import org.noisylabels.Progress;
 import org.noisylabels.method.PINT.Mode;
 import org.noisylabels.method.PINT.Params;
+import org.noisylabels.method.pint.Uncertainty;
+import org.noisylabels.method.pint.UncertaintyMaps;
 import org.noisylabels.train.Normalization;
 import org.noisylabels.train.Sample;
 import org.noisylabels.train.StepContext;
@@ -197,11 +199,11 @@ public class PINTTrainingTest {
 		try (Graph g = new Graph(); Session s = new Session(g)) {
 			final Ops tf = Ops.create(g);
 			// p-hat of two pixels: 0.5/0.5 (u = ln 2) and 0.9/0.1
-			final PINT.Uncertainty unc = PINT.fromMeanProb(tf, tf.constant(org.tensorflow.ndarray.Shape.of(1, 1, 2, 2),
+			final Uncertainty unc = Uncertainty.fromMeanProb(tf, tf.constant(org.tensorflow.ndarray.Shape.of(1, 1, 2, 2),
 				DataBuffers.of(new float[] { 0.5f, 0.5f, 0.9f, 0.1f }, true, false)), true);
 			final double u0 = -2 * 0.5 * Math.log(0.5 + 1e-6), u1 = -(0.9 * Math.log(0.9 + 1e-6) + 0.1 * Math.log(0.1 + 1e-6));
 			for (final float r : new float[] { 0f, 0.5f, 1f }) {
-				final PINT.Uncertainty ramped = PINT.ramped(tf, unc, tf.constant(r));
+				final Uncertainty ramped = Uncertainty.ramped(tf, unc, tf.constant(r));
 				try (Result res = s.runner().fetch(ramped.labelWeight).fetch(ramped.uncertainty).run()) {
 					final float[] a = new float[2], u = new float[2];
 					((TFloat32) res.get(0)).copyTo(DataBuffers.of(a, false, false));
@@ -257,7 +259,7 @@ public class PINTTrainingTest {
 		final List<Sample> samples = new ArrayList<>(data.samples());
 		final PINT method = new PINT(p);
 		try (Trainer.Outcome out = new Trainer(cfg, method).train(Arrays.asList(data), null, Progress.NONE, s -> {})) {
-			final PINT.Maps maps = method.uncertaintyMaps(out.session(), samples, null, 512, "u", Progress.NONE);
+			final UncertaintyMaps.Maps maps = method.uncertaintyMaps(out.session(), samples, null, 512, "u", Progress.NONE);
 			final ImagePlus u = maps.uncertainty;
 			assertEquals(32, u.getBitDepth());
 			assertEquals(32, u.getWidth());
