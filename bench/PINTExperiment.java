@@ -350,8 +350,8 @@ public class PINTExperiment {
 	{
 		final PINT.Params p = new PINT.Params();
 		p.seed = seed;
-		p.emaDecay = gamma;
-		p.softPseudoLabels = soft;
+		p.ema_decay = gamma;
+		p.soft_pseudo_labels = soft;
 		p.dropout = dropout;
 		// method = base name (CE, PNT, INT, PINT) + flags: c = constant lr 0.01 in the pixel phase (and CE),
 		// w = uncertainty warm-up
@@ -362,22 +362,22 @@ public class PINTExperiment {
 				break;
 			}
 		final String flags = method.substring(baseName.length());
-		p.warmupIterations = flags.contains("w") ? (int) Math.round(warmup * n) : 0;
-		p.pntLrStep = lrStep(n);
-		if (flags.contains("c")) p.pntLrGamma = 1;
+		p.warmup_iterations = flags.contains("w") ? (int) Math.round(warmup * n) : 0;
+		p.pnt_lr_step = lrStep(n);
+		if (flags.contains("c")) p.pnt_lr_gamma = 1;
 		switch (baseName) {
 			case "PINT":
 				p.mode = PINT.Mode.PINT;
-				p.pntIterations = pintPixel(n);
-				p.intIterations = pintTotal(n) - p.pntIterations;
+				p.pnt_iterations = pintPixel(n);
+				p.int_iterations = pintTotal(n) - p.pnt_iterations;
 				break;
 			case "INT":
 				p.mode = PINT.Mode.INT;
-				p.intIterations = n;
+				p.int_iterations = n;
 				break;
 			default: // PNT, and CE's schedule
 				p.mode = PINT.Mode.PNT;
-				p.pntIterations = n;
+				p.pnt_iterations = n;
 		}
 		final TrainingConfig cfg = new TrainingConfig();
 		cfg.network.depth = 3;

@@ -50,12 +50,14 @@ public final class MethodParameters {
 			this.description = p.description();
 			this.min = p.min().isEmpty() ? null : Double.valueOf(p.min());
 			this.max = p.max().isEmpty() ? null : Double.valueOf(p.max());
-			this.choices = Arrays.asList(p.choices());
+			final List<String> c = new ArrayList<>(Arrays.asList(p.choices()));
+			if (c.isEmpty() && type.isEnum()) for (final Object e : type.getEnumConstants()) c.add(((Enum<?>) e).name());
+			this.choices = c;
 		}
 
 		/** The value of this key in {@code method}. */
 		public Object get(final Object method) {
-			return ClassUtils.getValue(field, method);
+			return ClassUtils.getValue(field, holder(method));
 		}
 
 		public boolean isNumber() {
@@ -79,7 +81,13 @@ public final class MethodParameters {
 		catch (final ReflectiveOperationException e) {
 			throw new IllegalArgumentException(c.getName() + " needs a public no-argument constructor", e);
 		}
-		return keys(c, fresh);
+		final Object holder = holder(fresh);
+		return keys(holder.getClass(), holder);
+	}
+
+	/** Where {@code method}'s keys live ({@link NoisyLabelMethod#keys()}). */
+	static Object holder(final Object method) {
+		return method instanceof NoisyLabelMethod ? ((NoisyLabelMethod) method).keys() : method;
 	}
 
 	private static List<Key> keys(final Class<?> c, final Object defaults) {
@@ -107,7 +115,7 @@ public final class MethodParameters {
 
 	private static boolean supported(final Class<?> t) {
 		return t == double.class || t == float.class || t == int.class || t == long.class || t == boolean.class ||
-			t == String.class;
+			t == String.class || t.isEnum();
 	}
 
 	private static void checkName(final Class<?> c, final Field f) {
@@ -117,8 +125,12 @@ public final class MethodParameters {
 
 	/** The current values of {@code method}'s keys, in declaration order (what model.json records). */
 	public static Map<String, Object> values(final Object method) {
+		final Object h = holder(method);
 		final Map<String, Object> m = new LinkedHashMap<>();
-		for (final Field f : fields(method.getClass())) m.put(f.getName(), ClassUtils.getValue(f, method));
+		for (final Field f : fields(h.getClass())) {
+			final Object v = ClassUtils.getValue(f, h);
+			m.put(f.getName(), v instanceof Enum ? ((Enum<?>) v).name() : v);
+		}
 		return m;
 	}
 
@@ -134,14 +146,15 @@ public final class MethodParameters {
 	 * a macro, the command line or a configuration file) converted to it. Unknown keys and text that is not
 	 * of the key's type are refused naming the key.
 	 */
-	public static void set(final Object method, final String key, final Object value) {
+	public static void set(final Object target, final String key, final Object value) {
+		final Object method = holder(target);
 		Field field = null;
 		for (final Field f : fields(method.getClass()))
 			if (f.getName().equals(key)) field = f;
 		if (field == null) {
 			final List<String> names = new ArrayList<>();
 			for (final Field f : fields(method.getClass())) names.add(f.getName());
-			throw new NoisyLabelsException("unknown key '" + key + "' for " + method.getClass().getSimpleName() + ": its keys are " +
+			throw new NoisyLabelsException("unknown key '" + key + "' for " + target.getClass().getSimpleName() + ": its keys are " +
 				String.join(", ", names));
 		}
 		ClassUtils.setValue(field, method, convert(field.getType(), key, value));
@@ -154,6 +167,7 @@ public final class MethodParameters {
 			return null;
 		}
 		if (!(value instanceof String)) {
+			if (type.isInstance(value)) return value;
 			if (type == String.class) return String.valueOf(value);
 			if (type == boolean.class && value instanceof Boolean) return value;
 			if (value instanceof Number) {
@@ -169,6 +183,14 @@ public final class MethodParameters {
 		}
 		final String s = ((String) value).trim();
 		if (type == String.class) return s;
+		if (type.isEnum()) {
+			final List<String> names = new ArrayList<>();
+			for (final Object c : type.getEnumConstants()) {
+				if (((Enum<?>) c).name().equalsIgnoreCase(s)) return c;
+				names.add(((Enum<?>) c).name());
+			}
+			throw new NoisyLabelsException(key + "=" + s + " is not allowed: use one of " + String.join(", ", names));
+		}
 		if (type == boolean.class) {
 			if (s.equalsIgnoreCase("true")) return true;
 			if (s.equalsIgnoreCase("false")) return false;
@@ -197,7 +219,8 @@ public final class MethodParameters {
 	 * Checks every key of {@code method} against its declaration: numbers within [min, max] (and not NaN),
 	 * text among the choices (matched ignoring case and stored in the declared spelling).
 	 */
-	public static void check(final Object method) {
+	public static void check(final Object target) {
+		final Object method = holder(target);
 		for (final Field f : fields(method.getClass())) {
 			final Key k = new Key(f, null);
 			final Object v = ClassUtils.getValue(f, method);
@@ -207,6 +230,8 @@ public final class MethodParameters {
 					k.name + "=" + fmt(v) + " is out of range: give a value in [" + (k.min == null ? "" : fmt(k.min)) + ", " +
 						(k.max == null ? "" : fmt(k.max)) + "]");
 			}
+			else if (k.type.isEnum() && v == null) throw new NoisyLabelsException(k.name + " is missing: use one of " + String
+				.join(", ", k.choices));
 			else if (k.type == String.class && !k.choices.isEmpty()) {
 				ClassUtils.setValue(f, method, Check.choice((String) v, k.name, k.choices.toArray(new String[0])));
 			}

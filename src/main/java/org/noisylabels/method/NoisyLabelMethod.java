@@ -15,4 +15,12 @@ import org.scijava.plugin.SciJavaPlugin;
  */
 public interface NoisyLabelMethod extends TrainingMethod, SciJavaPlugin {
 	// the hooks are TrainingMethod's; methodName() and parameters() are recorded in model.json
+
+	/**
+	 * The object whose {@code @Parameter} fields are this method's keys ({@link MethodParameters}): the
+	 * method itself, unless it keeps them in a parameter object (PINT's {@code Params}).
+	 */
+	default Object keys() {
+		return this;
+	}
 }

@@ -24,6 +24,7 @@ import org.noisylabels.train.StepContext;
 import org.noisylabels.train.StepGraph;
 import org.noisylabels.train.TrainingConfig;
 import org.noisylabels.train.UNet;
+import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
@@ -120,6 +121,12 @@ public final class PINT extends AbstractNoisyLabelMethod {
 	}
 
 	/** The parameters (change them before training only). */
+	/** PINT's keys are the {@code @Parameter} fields of its {@link Params}. */
+	@Override
+	public Object keys() {
+		return params;
+	}
+
 	public Params params() {
 		return params;
 	}
@@ -151,7 +158,7 @@ public final class PINT extends AbstractNoisyLabelMethod {
 
 	@Override
 	public double emaDecay(final long step) {
-		return Ema.warmUpDecay(step, params.emaDecay);
+		return Ema.warmUpDecay(step, params.ema_decay);
 	}
 
 	@Override
@@ -175,9 +182,9 @@ public final class PINT extends AbstractNoisyLabelMethod {
 		if (teacherNet == null) throw new IllegalStateException("PINT needs the trainer's EMA teacher");
 		final Operand<TFloat32> student = g.forward(0, 0).probabilities(0);
 		final Operand<TFloat32> teacherProbs = teacherNet.forward(Perturbation.stackPerturbations(tf, g.image(0), params.m,
-			params.noiseStd, params.noiseClip, params.seed), true).probabilities(0);
-		Uncertainty unc = Uncertainty.fromStacked(tf, teacherProbs, params.m, params.softPseudoLabels);
-		if (params.warmupIterations > 0) unc = Uncertainty.ramped(tf, unc, g.scalar(TEACHER_RAMP, 1f));
+			params.noise_std, params.noise_clip, params.seed), true).probabilities(0);
+		Uncertainty unc = Uncertainty.fromStacked(tf, teacherProbs, params.m, params.soft_pseudo_labels);
+		if (params.warmup_iterations > 0) unc = Uncertainty.ramped(tf, unc, g.scalar(TEACHER_RAMP, 1f));
 		stepUncertainty = unc;
 		final Operand<TFloat32> loss;
 		switch (params.mode) {
@@ -193,8 +200,8 @@ public final class PINT extends AbstractNoisyLabelMethod {
 				loss = NoiseTolerantLoss.phaseLoss(tf, pnt, intL, g.scalar(IMAGE_PHASE, 0f));
 		}
 		// the uncertainty map of whole images after training: the same teacher passes on another input
-		maps = UncertaintyMaps.build(tf, teacherNet, params.m, params.noiseStd,
-			params.noiseClip, params.seed);
+		maps = UncertaintyMaps.build(tf, teacherNet, params.m, params.noise_std,
+			params.noise_clip, params.seed);
 		log.accept(describe());
 		return loss;
 	}
@@ -211,7 +218,7 @@ public final class PINT extends AbstractNoisyLabelMethod {
 		cfg.network.decoderDropout = p.decoderDropout(cfg.network.depth);
 		cfg.optimizer.type = Optimizer.Type.SGD;
 		cfg.optimizer.momentum = p.momentum;
-		cfg.optimizer.weightDecay = p.weightDecay;
+		cfg.optimizer.weightDecay = p.weight_decay;
 		cfg.learningRate = p.learningRate(0);
 		cfg.schedule = Schedule.Type.CONSTANT;
 		final long total = p.totalIterations();
@@ -228,17 +235,17 @@ public final class PINT extends AbstractNoisyLabelMethod {
 	String describe() {
 		final StringBuilder b = new StringBuilder("PINT mode " + params.mode + ": ");
 		if (params.pixelIterations() > 0) b.append(String.format(Locale.ROOT,
-			"pixel phase (PNT) %d iterations, lr %s ×%s every %d", params.pixelIterations(), Check.fmt(params.pntLr), Check
-				.fmt(params.pntLrGamma), params.pntLrStep));
+			"pixel phase (PNT) %d iterations, lr %s ×%s every %d", params.pixelIterations(), Check.fmt(params.pnt_lr), Check
+				.fmt(params.pnt_lr_gamma), params.pnt_lr_step));
 		if (params.pixelIterations() > 0 && params.imageIterations() > 0) b.append(", then ");
 		if (params.imageIterations() > 0) b.append(String.format(Locale.ROOT, "image phase (INT) %d iterations, lr %s",
-			params.imageIterations(), Check.fmt(params.intLr)));
-		if (params.warmupIterations > 0) b.append(String.format(Locale.ROOT,
-			"; the uncertainty is ramped in over the first %d iterations (starts as CE)", params.warmupIterations));
+			params.imageIterations(), Check.fmt(params.int_lr)));
+		if (params.warmup_iterations > 0) b.append(String.format(Locale.ROOT,
+			"; the uncertainty is ramped in over the first %d iterations (starts as CE)", params.warmup_iterations));
 		b.append(String.format(Locale.ROOT,
 			"; EMA teacher γ %s, M = %d perturbations (σ %s, clip %s), %s pseudo labels; SGD momentum %s, weight decay %s; dropout %s",
-			Check.fmt(params.emaDecay), params.m, Check.fmt(params.noiseStd), Check.fmt(params.noiseClip),
-			params.softPseudoLabels ? "soft" : "hard", Check.fmt(params.momentum), Check.fmt(params.weightDecay), Check.fmt(
+			Check.fmt(params.ema_decay), params.m, Check.fmt(params.noise_std), Check.fmt(params.noise_clip),
+			params.soft_pseudo_labels ? "soft" : "hard", Check.fmt(params.momentum), Check.fmt(params.weight_decay), Check.fmt(
 				params.dropout)));
 		return b.toString();
 	}
@@ -254,11 +261,11 @@ public final class PINT extends AbstractNoisyLabelMethod {
 		final Phase phase = params.phase(step);
 		c.setLearningRate(params.learningRate(step));
 		if (params.mode == Mode.PINT) c.setScalar(IMAGE_PHASE, phase == Phase.INT ? 1 : 0);
-		if (params.warmupIterations > 0) c.setScalar(TEACHER_RAMP, params.teacherRamp(step));
+		if (params.warmup_iterations > 0) c.setScalar(TEACHER_RAMP, params.teacherRamp(step));
 		c.setEarlyStopping(params.mode == Mode.PNT || phase == Phase.INT);
 		if (params.mode == Mode.PINT && step == params.pixelIterations()) log.accept(String.format(Locale.ROOT,
 			"PINT: pixel phase done after %d iterations; image phase (INT) for %d iterations at lr %s", step, params
-				.imageIterations(), Check.fmt(params.intLr)));
+				.imageIterations(), Check.fmt(params.int_lr)));
 	}
 
 	/** Measures the first steps and logs the expected training time once. */
@@ -370,41 +377,71 @@ public final class PINT extends AbstractNoisyLabelMethod {
 	public static final class Params {
 
 		/** {@code mode}: PNT, INT or PINT. */
+		@Parameter(label = "Mode", choices = { "PINT", "PNT", "INT" },
+			description = "PINT: pixel phase then image phase; PNT: pixel-wise noise-tolerant loss only; INT: image-level only")
 		public Mode mode = Mode.PINT;
 		/** {@code ema_decay}: the teacher's γ (the warm-up min(1 − 1/(step+1), γ) is applied on top). */
-		public double emaDecay = 0.99;
+		@Parameter(label = "EMA decay", min = "0", max = "0.9999", stepSize = "0.001",
+			description = "Teacher = exponential moving average of the student with this decay (warm-up min(1 - 1/(step+1), decay))")
+		public double ema_decay = 0.99;
 		/** {@code m}: number of perturbed teacher passes per step. */
+		@Parameter(label = "Perturbations (M)", min = "1", max = "32",
+			description = "Perturbed stochastic teacher passes per step; their mean is the pseudo label, its entropy the uncertainty")
 		public int m = 4;
 		/** {@code noise_std}: σ of the Gaussian input perturbation (normalised intensities). */
-		public double noiseStd = 0.1;
+		@Parameter(label = "Noise std", min = "0", max = "10", stepSize = "0.01",
+			description = "Standard deviation of the Gaussian input noise (normalised intensities)")
+		public double noise_std = 0.1;
 		/** {@code noise_clip}: the perturbation is clamped to [−clip, clip]. */
-		public double noiseClip = 0.2;
+		@Parameter(label = "Noise clip", min = "0", max = "100", stepSize = "0.01",
+			description = "The input noise is clipped to [-noise_clip, noise_clip]")
+		public double noise_clip = 0.2;
 		/** {@code soft_pseudo_labels}: ŷ = p̂ (true) or one-hot(argmax p̂) (false). */
-		public boolean softPseudoLabels = true;
+		@Parameter(label = "Soft pseudo labels",
+			description = "Pseudo label = mean teacher probability (soft) or its one-hot argmax (hard)")
+		public boolean soft_pseudo_labels = true;
 		/** {@code pnt_iterations}: length of the pixel phase. */
-		public int pntIterations = 6000;
+		@Parameter(label = "Pixel phase iterations", min = "0", max = "10000000",
+			description = "Iterations of the pixel phase (PNT; paper 6000)")
+		public int pnt_iterations = 6000;
 		/** {@code pnt_lr}: initial learning rate of the pixel phase. */
-		public double pntLr = 0.01;
+		@Parameter(label = "Pixel phase learning rate", min = "0.00000001", max = "10", stepSize = "0.001",
+			description = "Initial learning rate of the pixel phase")
+		public double pnt_lr = 0.01;
 		/** {@code pnt_lr_step}: the pixel phase's lr is multiplied by pnt_lr_gamma every this many iterations. */
-		public int pntLrStep = 2500;
+		@Parameter(label = "Pixel phase LR step", min = "1", max = "10000000",
+			description = "The pixel phase's learning rate is multiplied by pnt_lr_gamma every this many iterations")
+		public int pnt_lr_step = 2500;
 		/** {@code pnt_lr_gamma}. */
-		public double pntLrGamma = 0.1;
+		@Parameter(label = "Pixel phase LR gamma", min = "0.000001", max = "1",
+			description = "Factor of the pixel phase's learning-rate steps")
+		public double pnt_lr_gamma = 0.1;
 		/** {@code int_iterations}: length of the image phase. */
-		public int intIterations = 2000;
+		@Parameter(label = "Image phase iterations", min = "0", max = "10000000",
+			description = "Iterations of the image phase (INT; paper 2000, early-stopped on validation)")
+		public int int_iterations = 2000;
 		/** {@code int_lr}: constant learning rate of the image phase ("high learning rate, early stop"). */
-		public double intLr = 0.01;
+		@Parameter(label = "Image phase learning rate", min = "0.00000001", max = "10", stepSize = "0.001",
+			description = "Constant (high) learning rate of the image phase")
+		public double int_lr = 0.01;
 		/**
 		 * {@code warmup_iterations}: 0 = the paper. Otherwise the uncertainty enters the loss ramped in over
 		 * the first warmup_iterations of the run, u' = r·u with r = exp(−5(1 − t)²), t = step/warmup (the
 		 * mean-teacher ramp), so the loss starts as plain CE on the labels and becomes PNT/INT: a teacher
 		 * that starts from random weights cannot then pull a short run into an all-uncertain state.
 		 */
-		public int warmupIterations = 0;
+		@Parameter(label = "Warm-up iterations", min = "0", max = "10000000",
+			description = "0 = the paper; else the uncertainty is ramped in over these first iterations (the loss starts as plain CE): steadier short runs")
+		public int warmup_iterations = 0;
 		/** {@code momentum} of SGD. */
+		@Parameter(label = "Momentum", min = "0", max = "0.999", description = "SGD momentum")
 		public double momentum = 0.9;
 		/** {@code weight_decay} of SGD. */
-		public double weightDecay = 1e-4;
+		@Parameter(label = "Weight decay", min = "0", max = "1", stepSize = "0.00001", description = "L2 weight decay of SGD")
+		public double weight_decay = 1e-4;
 		/** {@code dropout} after the deepest encoder stage and the first decoder stage. */
+		@Parameter(label = "Dropout", min = "0", max = "0.95", stepSize = "0.05",
+			description = "Dropout after the deepest encoder stage and the first decoder stage (student and teacher)")
 		public double dropout = 0.5;
 		/** {@code seed} of the perturbations (and of the trainer's random choices). */
 		public long seed = 42;
@@ -412,31 +449,31 @@ public final class PINT extends AbstractNoisyLabelMethod {
 		/** Checks every value; throws {@link NoisyLabelsException} naming the key. Returns this. */
 		public Params validate() {
 			if (mode == null) throw new NoisyLabelsException("mode is missing: use one of PNT, INT, PINT");
-			Check.range(emaDecay, 0, 0.9999, "ema_decay");
+			Check.range(ema_decay, 0, 0.9999, "ema_decay");
 			Check.range(m, 1, 32, "m");
-			Check.range(noiseStd, 0, 10, "noise_std");
-			Check.range(noiseClip, 0, 100, "noise_clip");
-			Check.range(pntIterations, mode == Mode.INT ? 0 : 1, 10_000_000, "pnt_iterations");
-			Check.range(intIterations, mode == Mode.PNT ? 0 : 1, 10_000_000, "int_iterations");
-			Check.range(pntLr, 1e-8, 10, "pnt_lr");
-			Check.range(pntLrStep, 1, 10_000_000, "pnt_lr_step");
-			Check.range(pntLrGamma, 1e-6, 1, "pnt_lr_gamma");
-			Check.range(intLr, 1e-8, 10, "int_lr");
-			Check.range(warmupIterations, 0, 10_000_000, "warmup_iterations");
+			Check.range(noise_std, 0, 10, "noise_std");
+			Check.range(noise_clip, 0, 100, "noise_clip");
+			Check.range(pnt_iterations, mode == Mode.INT ? 0 : 1, 10_000_000, "pnt_iterations");
+			Check.range(int_iterations, mode == Mode.PNT ? 0 : 1, 10_000_000, "int_iterations");
+			Check.range(pnt_lr, 1e-8, 10, "pnt_lr");
+			Check.range(pnt_lr_step, 1, 10_000_000, "pnt_lr_step");
+			Check.range(pnt_lr_gamma, 1e-6, 1, "pnt_lr_gamma");
+			Check.range(int_lr, 1e-8, 10, "int_lr");
+			Check.range(warmup_iterations, 0, 10_000_000, "warmup_iterations");
 			Check.range(momentum, 0, 0.999, "momentum");
-			Check.range(weightDecay, 0, 1, "weight_decay");
+			Check.range(weight_decay, 0, 1, "weight_decay");
 			Check.range(dropout, 0, 0.95, "dropout");
 			return this;
 		}
 
 		/** Iterations of the pixel phase actually run (0 in INT mode). */
 		public int pixelIterations() {
-			return mode == Mode.INT ? 0 : pntIterations;
+			return mode == Mode.INT ? 0 : pnt_iterations;
 		}
 
 		/** Iterations of the image phase actually run (0 in PNT mode). */
 		public int imageIterations() {
-			return mode == Mode.PNT ? 0 : intIterations;
+			return mode == Mode.PNT ? 0 : int_iterations;
 		}
 
 		/** All iterations of the run: pixel phase then image phase. */
@@ -458,8 +495,8 @@ public final class PINT extends AbstractNoisyLabelMethod {
 		 * the pixel phase, int_lr in the image phase.
 		 */
 		public double learningRate(final long step) {
-			if (phase(step) == Phase.PNT) return pntLr * Math.pow(pntLrGamma, step / pntLrStep);
-			return intLr;
+			if (phase(step) == Phase.PNT) return pnt_lr * Math.pow(pnt_lr_gamma, step / pnt_lr_step);
+			return int_lr;
 		}
 
 		/**
@@ -467,8 +504,8 @@ public final class PINT extends AbstractNoisyLabelMethod {
 		 * step warmup_iterations on, else exp(−5(1 − step/warmup)²).
 		 */
 		public double teacherRamp(final long step) {
-			if (warmupIterations <= 0 || step >= warmupIterations) return 1;
-			final double t = 1 - (double) step / warmupIterations;
+			if (warmup_iterations <= 0 || step >= warmup_iterations) return 1;
+			final double t = 1 - (double) step / warmup_iterations;
 			return Math.exp(-5 * t * t);
 		}
 
@@ -494,23 +531,8 @@ public final class PINT extends AbstractNoisyLabelMethod {
 
 		/** The parameters by their command keys, in a stable order (for model.json). */
 		public Map<String, Object> toMap() {
-			final Map<String, Object> map = new LinkedHashMap<>();
-			map.put("mode", mode == null ? null : mode.name());
-			map.put("ema_decay", emaDecay);
-			map.put("m", m);
-			map.put("noise_std", noiseStd);
-			map.put("noise_clip", noiseClip);
-			map.put("soft_pseudo_labels", softPseudoLabels);
-			map.put("pnt_iterations", pntIterations);
-			map.put("pnt_lr", pntLr);
-			map.put("pnt_lr_step", pntLrStep);
-			map.put("pnt_lr_gamma", pntLrGamma);
-			map.put("int_iterations", intIterations);
-			map.put("int_lr", intLr);
-			map.put("warmup_iterations", warmupIterations);
-			map.put("momentum", momentum);
-			map.put("weight_decay", weightDecay);
-			map.put("dropout", dropout);
+			// the declared keys (MethodParameters), then the shared seed
+			final Map<String, Object> map = MethodParameters.values(this);
 			map.put("seed", seed);
 			return map;
 		}

@@ -606,15 +606,15 @@ public class PINTTest {
 			"pnt_iterations", "pnt_lr", "pnt_lr_step", "pnt_lr_gamma", "int_iterations", "int_lr", "warmup_iterations", "momentum",
 			"weight_decay", "dropout", "seed"), new ArrayList<>(map.keySet()));
 		assertEquals("PINT", map.get("mode"));
-		assertEquals(0.99, d.emaDecay, 0);
+		assertEquals(0.99, d.ema_decay, 0);
 		assertEquals(4, d.m);
-		assertEquals(0.1, d.noiseStd, 0);
-		assertEquals(0.2, d.noiseClip, 0);
-		assertTrue(d.softPseudoLabels);
-		assertEquals(6000, d.pntIterations);
-		assertEquals(2000, d.intIterations);
+		assertEquals(0.1, d.noise_std, 0);
+		assertEquals(0.2, d.noise_clip, 0);
+		assertTrue(d.soft_pseudo_labels);
+		assertEquals(6000, d.pnt_iterations);
+		assertEquals(2000, d.int_iterations);
 		assertEquals(0.9, d.momentum, 0);
-		assertEquals(1e-4, d.weightDecay, 0);
+		assertEquals(1e-4, d.weight_decay, 0);
 		assertEquals(42, d.seed);
 
 		// PINT: 6000 pixel steps (0.01, ÷10 every 2500), then 2000 image steps at 0.01
@@ -630,7 +630,7 @@ public class PINTTest {
 		assertEquals(0.01, d.learningRate(7999), 0);
 		final Params intOnly = new Params();
 		intOnly.mode = Mode.INT;
-		intOnly.pntIterations = 0;
+		intOnly.pnt_iterations = 0;
 		intOnly.validate();
 		assertEquals(2000, intOnly.totalIterations());
 		assertEquals(Phase.INT, intOnly.phase(0));
@@ -644,12 +644,12 @@ public class PINTTest {
 		assertArrayEquals(new double[] { 0, 0, 0.5 }, d.decoderDropout(3), 0);
 
 		assertInvalid(q -> q.m = 0, "m=0");
-		assertInvalid(q -> q.emaDecay = 1, "ema_decay=1");
-		assertInvalid(q -> q.noiseStd = -0.1, "noise_std=-0.1");
-		assertInvalid(q -> q.noiseClip = Double.NaN, "noise_clip=NaN");
-		assertInvalid(q -> q.pntIterations = 0, "pnt_iterations=0");
-		assertInvalid(q -> q.intIterations = 0, "int_iterations=0");
-		assertInvalid(q -> q.pntLr = 0, "pnt_lr=0");
+		assertInvalid(q -> q.ema_decay = 1, "ema_decay=1");
+		assertInvalid(q -> q.noise_std = -0.1, "noise_std=-0.1");
+		assertInvalid(q -> q.noise_clip = Double.NaN, "noise_clip=NaN");
+		assertInvalid(q -> q.pnt_iterations = 0, "pnt_iterations=0");
+		assertInvalid(q -> q.int_iterations = 0, "int_iterations=0");
+		assertInvalid(q -> q.pnt_lr = 0, "pnt_lr=0");
 		assertInvalid(q -> q.momentum = 1, "momentum=1");
 		assertInvalid(q -> q.dropout = 1, "dropout=1");
 		assertInvalid(q -> q.mode = null, "mode");

@@ -100,10 +100,10 @@ public class PINTTrainingTest {
 			final Params p = new Params();
 			p.mode = mode;
 			p.m = 2;
-			p.pntIterations = 4;
-			p.pntLrStep = 2;
-			p.intIterations = 2;
-			p.emaDecay = 0.99;
+			p.pnt_iterations = 4;
+			p.pnt_lr_step = 2;
+			p.int_iterations = 2;
+			p.ema_decay = 0.99;
 			final TrainingConfig cfg = tinyConfig(p);
 			final TrainingData data = TrainingData.fromImages(t[0], t[1], null, null, Normalization.zscore(), 0, "image",
 				"label");
@@ -142,10 +142,10 @@ public class PINTTrainingTest {
 	@Test
 	public void hooksSetLearningRatePhaseAndEarlyStopping() throws Exception {
 		final Params p = new Params();
-		p.pntIterations = 5;
-		p.pntLrStep = 2;
-		p.intIterations = 3;
-		p.intLr = 0.02;
+		p.pnt_iterations = 5;
+		p.pnt_lr_step = 2;
+		p.int_iterations = 3;
+		p.int_lr = 0.02;
 		final PINT method = new PINT(p);
 		final List<String> log = new ArrayList<>();
 		method.setLog(log::add);
@@ -180,7 +180,7 @@ public class PINTTrainingTest {
 		assertEquals(0.01 * 0.001, c.learningRate(), 1e-12);
 
 		// the warm-up ramps the uncertainty in: r = exp(-5(1 - step/4)^2), 1 from step 4 on
-		p.warmupIterations = 4;
+		p.warmup_iterations = 4;
 		scalars.put(PINT.TEACHER_RAMP, 1f);
 		final double[] expected = { Math.exp(-5), Math.exp(-5 * 0.75 * 0.75), Math.exp(-5 * 0.25), Math.exp(-5 * 0.0625),
 			1, 1 };
@@ -190,7 +190,7 @@ public class PINTTrainingTest {
 			assertEquals("ramp at " + s, expected[s], c.scalar(PINT.TEACHER_RAMP), 1e-6);
 			assertEquals(expected[s], p.teacherRamp(s), 1e-12);
 		}
-		p.warmupIterations = 0;
+		p.warmup_iterations = 0;
 		assertEquals(1, p.teacherRamp(0), 0);
 	}
 
@@ -245,9 +245,9 @@ public class PINTTrainingTest {
 		final ImagePlus[] t = toy(8, 32, 11);
 		final Params p = new Params();
 		p.mode = Mode.PNT;
-		p.pntIterations = 120;
-		p.pntLr = 0.05;
-		p.emaDecay = 0.9;
+		p.pnt_iterations = 120;
+		p.pnt_lr = 0.05;
+		p.ema_decay = 0.9;
 		p.dropout = 0.2;
 		p.seed = 5;
 		final TrainingConfig cfg = tinyConfig(p);
