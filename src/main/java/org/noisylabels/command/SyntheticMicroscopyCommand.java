@@ -13,8 +13,8 @@ import ij.ImagePlus;
 	description = "Synthetic fluorescence microscopy with exact ground truth: objects, PSF blur, haze, uneven background, Poisson and camera noise")
 public class SyntheticMicroscopyCommand extends NoisyLabelsCommand {
 
-	@Parameter(label = "Kind", choices = { "filaments", "blobs", "tubes" },
-		description = "filaments = ER-like network of tubules 2-4 px wide; blobs = nuclei-like ellipses (radius 8-20 px); tubes = mitochondria-like curved tubes 4-7 px wide, 15-40 px long", persist = false)
+	@Parameter(label = "Kind", choices = { "filaments", "blobs", "tubes", "er" },
+		description = "filaments = ER-like network of tubules 2-4 px wide; blobs = nuclei-like ellipses (radius 8-20 px); tubes = mitochondria-like curved tubes 4-7 px wide, 15-40 px long; er = dense ER-like reticulum (Voronoi tubules with three-way junctions, sheets, a nucleus hole; count = cells, 100 on 256x256 gives about 21 % foreground)", persist = false)
 	private String kind = "filaments";
 
 	@Parameter(label = "Size (pixels)", min = "32", max = "8192", description = "Width and height of each image", persist = false)
