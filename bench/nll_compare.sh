@@ -3,6 +3,8 @@
 # held-out images with clean labels (Dice, ASSD), everything through the command line as a user would.
 #   bench/nll_compare.sh                      # 2 data sets x 4 noises x 3 seeds x 4 methods
 #   SEEDS="1" DATASETS=nuclei NOISES=flip ITERATIONS=100 bench/nll_compare.sh    # a smoke run
+#   METHODS=CLSLSR ITERATIONS=400 OUT=bench/results/nll_compare-clslsr.txt bench/nll_compare.sh   # CLSLSR
+#   (CLSLSR trains twice: ITERATIONS for its CE baseline and again for its SLSR network)
 # Data: the bundled DSB2018 nuclei (train/test tiles) and synthetic mitochondria-like tubes (8 training,
 # 4 held-out images of 256x256 made by "Synthetic Microscopy"). Noises (on the training labels only):
 # random flipping 0.45, dilation x2, erosion x2, contour perturbation (noise_rate 0.5, r 2-6 px).
@@ -53,6 +55,7 @@ train() { # $1 method $2 seed $3 img $4 label $5 model
     GCE) q "Supervised (Robust Loss)" loss_type=GCE q=0.5 $NET iterations="$ITERATIONS" seed="$2" image="$3" label="$4" model="$5" >/dev/null ;;
     CoTeaching) q "Co-Teaching" co_teaching_select_ratio=0.8 $ramp $NET iterations="$ITERATIONS" seed="$2" image="$3" label="$4" model="$5" >/dev/null ;;
     TriNet) q "TriNet" trinet_select_ratio=0.9 $ramp $NET iterations="$ITERATIONS" seed="$2" image="$3" label="$4" model="$5" >/dev/null ;;
+    CLSLSR) q "CLSLSR" slsr_epsilon=0.25 $NET iterations="$ITERATIONS" seed="$2" image="$3" label="$4" model="$5" >/dev/null ;;
     *) echo "error: unknown method $1" >&2; exit 2 ;;
   esac
 }
