@@ -86,7 +86,7 @@ public class IGTTCommandTest {
 		final File dir = tmp.newFolder("imgs");
 		Files.copy(img.toPath(), dir.toPath().resolve("a.tif"));
 		assertBadInput(cli(args("image=" + img, "image_folder=" + dir, "probability=" + prob, "mask=" + mask)),
-			"either image or folder", prob, mask);
+			"either image or image_folder", prob, mask);
 		// ground truth of another size
 		assertBadInput(cli(args("image=" + img, "ground_truth=" + mask("gt.tif", 40, 32), "probability=" + prob,
 			"mask=" + mask)), "ground_truth", prob, mask);
