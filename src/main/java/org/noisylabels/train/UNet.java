@@ -359,7 +359,7 @@ public final class UNet {
 		private Forward forward3d(final Operand<TFloat32> input, final boolean training) {
 			final Forward f = new Forward();
 			final Ops t = tf;
-			final Operand<TInt32> hw = t.slice(t.shape(input), t.constant(new int[] { 1 }), t.constant(new int[] { 2 }));
+			final Operand<TInt32> hw = dims(t, t.shape(input), 1, 3);
 			Operand<TFloat32> x = t.reshape(input, t.concat(Arrays.asList(t.constant(new int[] { -1 }), t.reshape(slices, t
 				.constant(new int[] { 1 })), hw, t.constant(new int[] { 1 })), t.constant(0)));
 			final List<Operand<TFloat32>> skips = new ArrayList<>();
@@ -383,8 +383,9 @@ public final class UNet {
 			}
 			for (final Layer head : heads) {
 				final Operand<TFloat32> l5 = head.apply3d(t, x, training, false, f);
-				final Operand<TFloat32> logits = t.reshape(l5, t.concat(Arrays.asList(t.constant(new int[] { -1 }), t.slice(t
-					.shape(l5), t.constant(new int[] { 2 }), t.constant(new int[] { 3 }))), t.constant(0)));
+				final int k = config.outputChannels();
+				final Operand<TFloat32> logits = t.reshape(l5, t.concat(Arrays.asList(t.constant(new int[] { -1 }), dims(t, t
+					.shape(l5), 2, 4), t.constant(new int[] { k })), t.constant(0)));
 				f.logits.add(logits);
 				f.probabilities.add(probabilities(t, logits, config.classes));
 			}
@@ -427,6 +428,12 @@ public final class UNet {
 			}
 			return L;
 		}
+	}
+
+	/** Elements begin..end-1 of a shape (a strided slice, which TensorFlow's shape inference sees through). */
+	private static Operand<TInt32> dims(final Ops t, final Operand<TInt32> shape, final int begin, final int end) {
+		return t.stridedSlice(shape, t.constant(new int[] { begin }), t.constant(new int[] { end }), t.constant(new int[] {
+			1 }));
 	}
 
 	/** Name of the graph-wide scalar input: slices per volume of a 3D network's 4D input. */
@@ -570,9 +577,11 @@ public final class UNet {
 			final Operand<TFloat32> c = Gradients3D.conv3d(t, x, t.identity(kernel), new int[] { 1, 1, 1 }, "SAME");
 			if (gamma == null) return finish(t, c, training, relu, f);
 			final Operand<TInt32> s5 = t.shape(c);
-			final Operand<TFloat32> c4 = t.reshape(c, t.concat(Arrays.asList(t.constant(new int[] { -1 }), t.slice(s5, t
-				.constant(new int[] { 2 }), t.constant(new int[] { 3 }))), t.constant(0)));
-			return t.reshape(finish(t, c4, training, relu, f), s5);
+			final int ch = (int) kernel.shape().get(4);
+			final Operand<TFloat32> c4 = t.reshape(c, t.concat(Arrays.asList(t.constant(new int[] { -1 }), dims(t, s5, 2, 4),
+				t.constant(new int[] { ch })), t.constant(0)));
+			return t.reshape(finish(t, c4, training, relu, f), t.concat(Arrays.asList(dims(t, s5, 0, 4), t.constant(
+				new int[] { ch })), t.constant(0)));
 		}
 
 		private Operand<TFloat32> finish(final Ops t, final Operand<TFloat32> conv, final boolean training,
