@@ -164,15 +164,20 @@ public final class Predictor implements AutoCloseable {
 		return this;
 	}
 
-	/**
-	 * 3D tiling. Automatic sizes: x/y the training patch (at least 2·margin + 2^depth), depth the training patch
-	 * depth + 2·z margin: with the suite's defaults (base 16, depth 3, patch 128) a tile of 152×152×44 voxels,
-	 * one tile per run, so the memory stays bounded whatever the stack's size (only the input stack and the
-	 * output probabilities are whole-volume arrays).
-	 */
 	private Tiler3D tiler3d() {
-		final int xy = tile3d > 0 ? tile3d : info.patchSize;
-		final int z = tileDepth3d > 0 ? tileDepth3d : info.patchDepth + 2 * info.zMargin;
+		return tiler3d(info, tile3d, tileDepth3d);
+	}
+
+	/**
+	 * 3D tiling (tile or depth 0 = automatic). Automatic sizes: x/y max(256, training patch), depth the training
+	 * patch depth + 2·z margin (Tiler3D raises both to at least 2·margin + one size multiple), one tile per
+	 * run. With the defaults (base 16, depth 3, patch 128, isotropic voxels: margins of 72 in x/y and z) a
+	 * 512×512×64 stack runs as 25 tiles of 256×256×64, so the network's activations never cover more than one
+	 * tile whatever the stack's size; only the input stack and the output probabilities are whole-volume arrays.
+	 */
+	static Tiler3D tiler3d(final ModelInfo info, final int tile, final int depth) {
+		final int xy = tile > 0 ? tile : Math.max(256, info.patchSize);
+		final int z = depth > 0 ? depth : info.patchDepth + 2 * info.zMargin;
 		return new Tiler3D(info.sizeMultiple, info.margin, xy, info.zMultiple, info.zMargin, z, 1, info.outputChannels);
 	}
 

@@ -106,6 +106,21 @@ public class Train3DCommandTest {
 	}
 
 	@Test
+	public void coTeachingAndTriNetTrain3dModels() throws Exception {
+		for (final String method : new String[] { "Co-Teaching", "TriNet" }) {
+			final File model = new File(tmp.getRoot(), method + "-3d");
+			final Object[] r = cli(args(method, "image=" + IMG, "label=" + GT, "model=" + model, "rampup_start=0",
+				"rampup_end=2", "validation_fraction=0"));
+			assertEquals(r[2].toString(), 0, r[0]);
+			assertEquals(3, ModelInfo.read(model.toPath()).dimensions);
+			final File prob = new File(tmp.getRoot(), method + "-p.tif");
+			final Object[] a = cli("Apply Model", "model=" + model, "image=" + IMG, "probability=" + prob);
+			assertEquals(a[2].toString(), 0, a[0]);
+			assertEquals(31, IJ.openImage(prob.getPath()).getStackSize());
+		}
+	}
+
+	@Test
 	public void methodsWithout3dRefuseIt() throws Exception {
 		final File model = new File(tmp.getRoot(), "pint3d");
 		assertBadInput(cli("PINT", "image=" + IMG, "label=" + GT, "model=" + model, "pnt_iterations=2", "int_iterations=2",

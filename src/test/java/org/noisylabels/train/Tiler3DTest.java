@@ -69,4 +69,42 @@ public class Tiler3DTest {
 			}
 		}
 	}
+
+	/**
+	 * A 512×512×64 stack with the default geometry (depth 3, isotropic: 2^3 in x/y and z, margins of the default
+	 * network, automatic tiles of Apply Model): every voxel is predicted from the right place (an identity
+	 * "network" gives the input back), and each run gets one tile of at most 256×256×64 voxels: 25 tiles (cores
+	 * of 256 − 2·72 = 112 pixels: 5 × 5 in x/y, one in z since the tile depth 16 + 2·72 exceeds the 64 slices).
+	 */
+	@Test
+	public void largeStackIsTiledWithBoundedTiles() {
+		final UNet.Config c = new UNet.Config();
+		c.dimensions = 3;
+		final int w = 512, h = 512, d = 64;
+		final float[][] vol = new float[d][w * h];
+		for (int z = 0; z < d; z++)
+			for (int i = 0; i < w * h; i++) vol[z][i] = z * 1_000_000 + i;
+		final ModelInfo info = new ModelInfo();
+		info.dimensions = 3;
+		info.outputChannels = 1;
+		info.sizeMultiple = c.sizeMultiple();
+		info.margin = c.receptiveMargin();
+		info.zMultiple = c.zMultiple();
+		info.zMargin = c.zReceptiveMargin();
+		info.patchSize = 128;
+		info.patchDepth = 16;
+		final Tiler3D tiler = Predictor.tiler3d(info, 0, 0);
+		final long[] runs = { 0, 0 };
+		final float[][][] out = tiler.predict(vol, w, h, (tiles, n, td, th, tw) -> {
+			runs[0]++;
+			runs[1] = Math.max(runs[1], (long) n * td * th * tw);
+			assertEquals(n * td * th * tw, tiles.length);
+			return tiles.clone();
+		}, Progress.NONE);
+		assertEquals(256L * 256 * 64, runs[1]);
+		assertEquals(25, runs[0]);
+		for (int z = 0; z < d; z++)
+			for (int i = 0; i < w * h; i++)
+				if (out[0][z][i] != vol[z][i]) throw new AssertionError("voxel " + i + " of slice " + z + ": " + out[0][z][i]);
+	}
 }
