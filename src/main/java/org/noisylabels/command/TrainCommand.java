@@ -195,6 +195,8 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 		cfg.network.baseChannels = base_channels;
 		cfg.network.batchNorm = batch_norm;
 		cfg.dimensions = Check.range(dimensions, 2, 3, "dimensions");
+		if (dimensions == 3 && this instanceof TrainMethodCommand) org.noisylabels.train.Trainer.require3D(
+			org.noisylabels.method.NoisyLabelMethodService.name(((TrainMethodCommand) this).method()));
 		if (dimensions == 3 && img != null && img.getCalibration().pixelWidth > 0 && img.getCalibration().scaled()) cfg
 			.zAnisotropy = img.getCalibration().pixelDepth / img.getCalibration().pixelWidth;
 		cfg.batchSize = batch_size;

@@ -126,6 +126,16 @@ public class Train3DCommandTest {
 		assertBadInput(cli("PINT", "image=" + IMG, "label=" + GT, "model=" + model, "pnt_iterations=2", "int_iterations=2",
 			"batch_size=1", "patch_size=32", "base_channels=2", "depth=2", "dimensions=3"),
 			"dimensions=3: pint cannot train 3D networks yet", model);
+		// refused before any training (CLSLSR's first stage would otherwise train a CE baseline first)
+		for (final String[] m : new String[][] { { "CLSLSR", "clslsr" }, { "DAST", "dast" } }) {
+			final File out = new File(tmp.getRoot(), m[1] + "3d");
+			assertBadInput(cli(m[0], "image=" + IMG, "label=" + GT, "model=" + out, "dimensions=3"), "dimensions=3: " + m[1] +
+				" cannot train 3D networks yet", out);
+		}
+		// iGTT has no dimensions key (it stays 2D): the key is refused by name
+		final Object[] igtt = cli("iGTT Unsupervised Segmentation", "image=" + IMG, "dimensions=3");
+		assertEquals(igtt[2].toString(), 2, igtt[0]);
+		assertTrue(igtt[2].toString(), igtt[2].toString().contains("unknown key 'dimensions'"));
 		final File bad = new File(tmp.getRoot(), "bad");
 		assertBadInput(cli("Supervised (Robust Loss)", "image=" + IMG, "label=" + GT, "model=" + bad, "dimensions=4"),
 			"dimensions=4 is out of range", bad);
