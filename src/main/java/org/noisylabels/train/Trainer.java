@@ -121,6 +121,12 @@ public final class Trainer {
 			this.session = session;
 		}
 
+		/** Forgets the cached volume (the weights changed without a step, e.g. the best checkpoint was restored). */
+		void invalidate() {
+			lastVolume = null;
+			lastResult = null;
+		}
+
 		float[][] predict(final Sample s) {
 			if (volumes == null) return predictor.predictNormalized(s.image, s.width, s.height, Progress.NONE);
 			// 3D: the sample's whole volume is predicted in 3D (once per volume and step), its slice returned
@@ -430,7 +436,10 @@ public final class Trainer {
 			final boolean haveModel = fromCheckpoint || it > 0;
 			final float[][] lastWeights = cfg.model != null && haveModel ? ckpt.snapshot(session) : null;
 			final int bestIteration = (int) out.iterations;
-			if (fromCheckpoint) ckpt.restore(session);
+			if (fromCheckpoint) {
+				ckpt.restore(session);
+				liveView.invalidate();
+			}
 			else out.iterations = it;
 			out.bestDice = best == Double.NEGATIVE_INFINITY ? Double.NaN : best;
 			info.iterations = out.iterations;
