@@ -95,6 +95,10 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 	@Parameter(label = "Depth", min = "1", max = "6", description = "U-Net poolings", persist = false)
 	protected int depth = 3;
 
+	@Parameter(label = "Dimensions", min = "2", max = "3",
+		description = "2 = 2D U-Net, a stack is trained and segmented slice by slice; 3 = 3D U-Net, a stack is one volume (z pooled only where voxels are not coarser in z than in x/y)", persist = false)
+	protected int dimensions = 2;
+
 	@Parameter(label = "Batch norm", description = "Batch normalisation after every convolution", persist = false)
 	protected boolean batch_norm = true;
 
@@ -281,6 +285,11 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 		cfg.network.depth = depth;
 		cfg.network.baseChannels = base_channels;
 		cfg.network.batchNorm = batch_norm;
+		cfg.dimensions = Check.range(dimensions, 2, 3, "dimensions");
+		if (dimensions == 3 && method() != null) org.noisylabels.train.Trainer.require3D(
+			org.noisylabels.method.NoisyLabelMethodService.name(method()));
+		if (dimensions == 3 && img != null && img.getCalibration().pixelWidth > 0 && img.getCalibration().scaled()) cfg
+			.zAnisotropy = img.getCalibration().pixelDepth / img.getCalibration().pixelWidth;
 		cfg.batchSize = batch_size;
 		cfg.patchSize = patch_size;
 		cfg.validationFraction = vlab != null || validPairs != null ? 0 : validation_fraction;

@@ -42,6 +42,14 @@ public final class ModelInfo {
 	public String normalization = "zscore";
 	public double normLow, normHigh;
 	public int patchSize, sizeMultiple, margin;
+	/**
+	 * 2 or 3 (a 3D network: its 4D input holds volumes of {@link UNet#SLICES} slices; Apply Model then predicts
+	 * a stack as one volume). Written to model.json only for 3D models; absent = 2.
+	 */
+	public int dimensions = 2;
+	/** 3D: z pooling factor per level, slice multiple, z margin (slices) and training patch depth. */
+	public int[] zPool = new int[0];
+	public int zMultiple = 1, zMargin, patchDepth = 1;
 	public String device = "CPU";
 	public long iterations;
 	public double validationDice = Double.NaN;
@@ -69,7 +77,11 @@ public final class ModelInfo {
 		m.put("method", method);
 		m.put("method_parameters", methodParameters);
 		final Map<String, Object> net = new LinkedHashMap<>();
-		net.put("architecture", "unet2d");
+		net.put("architecture", dimensions == 3 ? "unet3d" : "unet2d");
+		if (dimensions == 3) {
+			net.put("dimensions", 3);
+			net.put("z_pooling", zPool);
+		}
 		net.put("depth", depth);
 		net.put("base_channels", baseChannels);
 		net.put("batch_norm", batchNorm);
@@ -86,7 +98,13 @@ public final class ModelInfo {
 		m.put("patch_size", patchSize);
 		m.put("size_multiple", sizeMultiple);
 		m.put("tile_margin", margin);
-		m.put("input", "image [N,H,W,1] float32, normalised");
+		if (dimensions == 3) {
+			m.put("patch_depth", patchDepth);
+			m.put("slice_multiple", zMultiple);
+			m.put("tile_margin_z", zMargin);
+		}
+		m.put("input", dimensions == 3 ? "image [N*D,H,W,1] float32, normalised: N volumes of D slices, D fed as the int32 scalar '" +
+			UNet.SLICES + "'" : "image [N,H,W,1] float32, normalised");
 		m.put("output", "probability [N,H,W," + outputChannels + "] float32");
 		m.put("training", training);
 		m.put("training_data", trainingData);
@@ -144,6 +162,21 @@ public final class ModelInfo {
 			info.baseChannels = (int) num(net, "base_channels", json);
 			info.batchNorm = Boolean.TRUE.equals(net.get("batch_norm"));
 			info.heads = (int) num(net, "heads", json);
+			if (net.get("dimensions") != null) {
+				info.dimensions = (int) num(net, "dimensions", json);
+				if (info.dimensions != 2 && info.dimensions != 3) throw new IllegalArgumentException("dimensions " +
+					info.dimensions);
+				if (info.dimensions == 3) {
+					final List<?> zp = (List<?>) net.get("z_pooling");
+					info.zPool = new int[zp.size()];
+					for (int i = 0; i < zp.size(); i++) info.zPool[i] = ((Number) zp.get(i)).intValue();
+					info.patchDepth = (int) num(m, "patch_depth", json);
+					info.zMultiple = (int) num(m, "slice_multiple", json);
+					info.zMargin = (int) num(m, "tile_margin_z", json);
+					if (info.zMultiple < 1 || info.zMargin < 0 || info.patchDepth < 1) throw new IllegalArgumentException(
+						"bad 3D geometry");
+				}
+			}
 			info.networkOutputs = (int) num(net, "network_outputs", json);
 			info.classes = (int) num(m, "classes", json);
 			info.outputChannels = (int) num(m, "output_channels", json);

@@ -8,6 +8,11 @@ import java.util.SplittableRandom;
  * Draws training batches: random square patches (a sample is chosen with probability proportional to
  * its area), with random flips and 90° rotations. Parts of a patch outside its image (images smaller than
  * the patch) get intensity 0, label 0 and weight 0, so they never count in the loss.
+ * <p>
+ * 3D ({@link #volumes}): each patch is {@code depth} consecutive slices of one volume (a volume is chosen
+ * with probability proportional to its voxels), the same square window, flip and rotation in x/y for every
+ * slice; slices past the volume's end (volumes shallower than the patch) are empty with weight 0. A batch of
+ * n patches holds n·depth slices, volume after volume, as the 3D network reads them.
  */
 public final class PatchSampler {
 
@@ -36,6 +41,10 @@ public final class PatchSampler {
 	private final SplittableRandom rnd;
 	private final double[] cumulative;
 	private final List<String> extraKeys;
+	/** 3D: the volumes and the patch depth in slices (null / 1 in 2D). */
+	private List<Volumes.Volume> volumes;
+	private int depth = 1;
+	private double[] volumeCumulative;
 
 	public PatchSampler(final TrainingData data, final int patch, final boolean flip, final boolean rotate,
 		final long seed, final List<String> extraKeys)
@@ -59,8 +68,45 @@ public final class PatchSampler {
 		return patch;
 	}
 
+	/** Switches to 3D patches of {@code slices} slices of the volumes of the data (see the class comment). */
+	PatchSampler volumes(final int slices) {
+		volumes = Volumes.of(data.samples());
+		depth = slices;
+		volumeCumulative = new double[volumes.size()];
+		double sum = 0;
+		for (int i = 0; i < volumes.size(); i++) {
+			final Volumes.Volume v = volumes.get(i);
+			sum += v.usedVoxels() > 0 ? (double) v.width() * v.height() * v.depth() : 0;
+			volumeCumulative[i] = sum;
+		}
+		return this;
+	}
+
+	/** 3D: the next batch of n patches, n·depth slices. */
+	private Batch nextVolumes(final int n) {
+		final Batch b = new Batch(n * depth, patch, extraKeys.size());
+		for (int k = 0; k < n; k++) {
+			final Volumes.Volume v = volumes.get(pick(volumeCumulative));
+			final Sample first = v.slices.get(0);
+			final int z0 = v.depth() > depth ? rnd.nextInt(v.depth() - depth + 1) : 0;
+			final int[] d = draws(first);
+			for (int z = 0; z < depth && z0 + z < v.depth(); z++) fill(b, k * depth + z, v.slices.get(z0 + z), d);
+		}
+		return b;
+	}
+
+	private int pick(final double[] cum) {
+		final double r = rnd.nextDouble() * cum[cum.length - 1];
+		int idx = Arrays.binarySearch(cum, r);
+		idx = idx < 0 ? -idx - 1 : idx + 1;
+		idx = Math.min(idx, cum.length - 1);
+		while (idx > 0 && cum[idx] == cum[idx - 1]) idx--;
+		return idx;
+	}
+
 	/** Draws the next batch of {@code n} patches. */
 	public Batch next(final int n) {
+		if (volumes != null) return nextVolumes(n);
 		final Batch b = new Batch(n, patch, extraKeys.size());
 		for (int k = 0; k < n; k++) fill(b, k, drawSample());
 		return b;
@@ -81,6 +127,15 @@ public final class PatchSampler {
 	 * a resumed run continues with exactly the patches an uninterrupted run would draw next.
 	 */
 	public void skip(final long batches, final int n) {
+		if (volumes != null) {
+			for (long b = 0; b < batches; b++)
+				for (int k = 0; k < n; k++) {
+					final Volumes.Volume v = volumes.get(pick(volumeCumulative));
+					if (v.depth() > depth) rnd.nextInt(v.depth() - depth + 1);
+					draws(v.slices.get(0));
+				}
+			return;
+		}
 		for (long b = 0; b < batches; b++)
 			for (int k = 0; k < n; k++) draws(drawSample());
 	}
@@ -96,8 +151,11 @@ public final class PatchSampler {
 	}
 
 	private void fill(final Batch b, final int k, final Sample s) {
+		fill(b, k, s, draws(s));
+	}
+
+	private void fill(final Batch b, final int k, final Sample s, final int[] d) {
 		final int p = patch;
-		final int[] d = draws(s);
 		final int x0 = d[0], y0 = d[1], rot = d[2];
 		final boolean fx = d[3] == 1, fy = d[4] == 1;
 		final byte[] labels = s.labels();

@@ -50,6 +50,16 @@ public final class Trainer {
 	private final TrainingConfig cfg;
 	private final TrainingMethod method;
 
+	/** The methods that train 3D networks (dimensions=3); the others refuse it. */
+	static final List<String> THREE_D_METHODS = Arrays.asList("supervised", "co_teaching", "trinet");
+
+	/** Refuses dimensions=3 for a method that cannot train 3D networks, with a one-line error naming it. */
+	public static void require3D(final String methodName) {
+		if (!THREE_D_METHODS.contains(methodName)) throw new NoisyLabelsException("dimensions=3: " + methodName +
+			" cannot train 3D networks yet (3D works with " + String.join(", ", THREE_D_METHODS) +
+			"): use dimensions=2 (slice by slice)");
+	}
+
 	public Trainer(final TrainingConfig cfg, final TrainingMethod method) {
 		this.cfg = cfg;
 		this.method = method;
@@ -99,14 +109,43 @@ public final class Trainer {
 
 		final Predictor predictor;
 		final Session session;
+		/** 3D: the volume of each known sample, and the last predicted volume (valid while the weights are unchanged). */
+		Map<Sample, Volumes.Volume> volumes;
+		long step;
+		private Volumes.Volume lastVolume;
+		private long lastStep = -1;
+		private float[][][] lastResult;
 
 		Live(final Predictor predictor, final Session session) {
 			this.predictor = predictor;
 			this.session = session;
 		}
 
+		/** Forgets the cached volume (the weights changed without a step, e.g. the best checkpoint was restored). */
+		void invalidate() {
+			lastVolume = null;
+			lastResult = null;
+		}
+
 		float[][] predict(final Sample s) {
-			return predictor.predictNormalized(s.image, s.width, s.height, Progress.NONE);
+			if (volumes == null) return predictor.predictNormalized(s.image, s.width, s.height, Progress.NONE);
+			// 3D: the sample's whole volume is predicted in 3D (once per volume and step), its slice returned
+			Volumes.Volume v = volumes.get(s);
+			if (v == null) {
+				v = new Volumes.Volume();
+				v.slices.add(s);
+			}
+			if (v != lastVolume || step != lastStep) {
+				final float[][] im = new float[v.depth()][];
+				for (int z = 0; z < im.length; z++) im[z] = v.slices.get(z).image;
+				lastResult = predictor.predictVolume(im, v.width(), v.height(), Progress.NONE);
+				lastVolume = v;
+				lastStep = step;
+			}
+			final int z = v.slices.indexOf(s);
+			final float[][] out = new float[lastResult.length][];
+			for (int c = 0; c < out.length; c++) out[c] = lastResult[c][z];
+			return out;
 		}
 
 		void run(final Op... targets) {
@@ -151,6 +190,22 @@ public final class Trainer {
 		final UNet.Config net = cfg.network.copy();
 		net.classes = classes == 2 && cfg.sigmoid ? 1 : classes;
 		net.heads = method.heads();
+		final boolean threeD = cfg.dimensions == 3;
+		if (threeD) require3D(method.methodName());
+		List<Volumes.Volume> trainVolumes = null;
+		if (threeD) {
+			net.dimensions = 3;
+			trainVolumes = Volumes.of(main.samples());
+			int minSlices = Integer.MAX_VALUE;
+			for (final Volumes.Volume v : trainVolumes) minSlices = Math.min(minSlices, v.depth());
+			net.zPool = UNet.Config.anisotropicZPooling(net.depth, 1, cfg.zAnisotropy > 0 ? cfg.zAnisotropy : 1, minSlices);
+			// patch depth: up to 16 slices (a multiple of the z pooling), the deepest volume's depth at most
+			int maxSlices = 0;
+			for (final TrainingData d : streams)
+				for (final Volumes.Volume v : Volumes.of(d.samples())) maxSlices = Math.max(maxSlices, v.depth());
+			final int zm = net.zMultiple();
+			net.slices = Math.max(zm, Math.min(Tiler.roundUp(16, zm), Tiler.roundUp(maxSlices, zm)));
+		}
 		net.validate();
 		final int multiple = net.sizeMultiple();
 		int maxDim = 0;
@@ -162,7 +217,9 @@ public final class Trainer {
 			" (a multiple of 2^depth = " + multiple + ", at most the image size)");
 		final boolean validationGiven = validation != null;
 		final boolean keepBest = cfg.keepModel.keepsBest(validationGiven);
-		if (validation == null && cfg.validationFraction > 0) {
+		if (threeD && validation == null && cfg.validationFraction > 0) log.accept(
+			"dimensions=3: no validation held out of the training volumes (give validation_image/validation_label)");
+		else if (validation == null && cfg.validationFraction > 0) {
 			validation = main.splitValidation(cfg.validationFraction, patch, cfg.seed);
 			log.accept("validation: " + validation.size() + " held-out " + (main.size() >= 5 ? "images" : "tiles of " +
 				patch + "×" + patch + " (their labels are not trained on)"));
@@ -170,7 +227,7 @@ public final class Trainer {
 		long mainPixels = 0;
 		for (final Sample s : main.samples()) mainPixels += (long) s.width * s.height;
 		final int stepsPerEpoch = cfg.stepsPerEpoch > 0 ? cfg.stepsPerEpoch
-			: stepsToCover(mainPixels, batches[0], patch);
+			: stepsToCover(threeD ? (mainPixels + net.slices - 1) / net.slices : mainPixels, batches[0], patch);
 		final long total = cfg.epochs > 0 ? (long) cfg.epochs * stepsPerEpoch : cfg.iterations;
 		final int validateEvery = cfg.validationInterval > 0 ? cfg.validationInterval : (int) Math.max(1, total / 20);
 
@@ -182,7 +239,7 @@ public final class Trainer {
 				Locale.ROOT) + (cfg.keepModel == TrainingConfig.KeepModel.AUTO
 					? ": no validation_label given, and a best Dice against held-out noisy labels rewards agreeing with the noise"
 					: "") + ")"));
-		log.accept(net + "; patch " + patch + ", batch " + (batches.length == 1 ? String.valueOf(batches[0]) : Arrays
+		log.accept(net + "; patch " + patch + (threeD ? "×" + patch + "×" + net.slices + " slices" : "") + ", batch " + (batches.length == 1 ? String.valueOf(batches[0]) : Arrays
 			.toString(batches) + " (per data stream)") + ", " + total + " iterations (" + stepsPerEpoch +
 			" per epoch), " + cfg.optimizer + ", schedule " + cfg.schedule() + ", seed " + cfg.seed);
 
@@ -229,6 +286,14 @@ public final class Trainer {
 			info.patchSize = patch;
 			info.sizeMultiple = multiple;
 			info.margin = net.receptiveMargin();
+			if (threeD) {
+				info.dimensions = 3;
+				info.zPool = net.zPoolFactors();
+				info.zMultiple = net.zMultiple();
+				info.zMargin = net.zReceptiveMargin();
+				info.patchDepth = net.slices;
+				info.training.put("z_anisotropy", cfg.zAnisotropy);
+			}
 			info.device = Device.name();
 			info.training.putAll(trainingParameters(patch, total, stepsPerEpoch));
 			if (batches.length > 1) info.training.put("stream_batch_sizes", Arrays.toString(batches));
@@ -252,10 +317,18 @@ public final class Trainer {
 			final Predictor live = Predictor.live(info, session, predIn, predOut).setTiling(Math.max(cfg.tileSize, patch), 2);
 			out.predictor = live;
 			final Live liveView = new Live(live, session);
+			if (threeD) {
+				final List<Sample> all = new ArrayList<>();
+				for (final TrainingData d : streams) all.addAll(d.samples());
+				final Map<Sample, Volumes.Volume> index = Volumes.index(Volumes.of(all));
+				if (validation != null) index.putAll(Volumes.index(Volumes.of(validation.samples())));
+				liveView.volumes = index;
+			}
 
 			final List<PatchSampler> samplers = new ArrayList<>();
 			for (int s = 0; s < streams.size(); s++) samplers.add(new PatchSampler(streams.get(s), patch, cfg.flip,
 				cfg.rotate, cfg.seed * 31 + s, method.pixelInputs()));
+			if (threeD) for (final PatchSampler ps : samplers) ps.volumes(net.slices);
 			final Schedule schedule = cfg.schedule();
 			final Map<String, Float> scalarValues = new LinkedHashMap<>(sg.scalarDefaults);
 			final StepContext ctx = new StepContext(total, stepsPerEpoch, scalarValues).withFeeds(sg);
@@ -292,6 +365,7 @@ public final class Trainer {
 				ctx.learningRate = schedule.lr((int) it);
 				method.beforeStep(ctx);
 				final double[] ln = step(session, sg, opt, loss, samplers, batches, ctx, scalarValues);
+				liveView.step = it + 1;
 				final double l = ln[0];
 				if (Double.isNaN(l) || Double.isInfinite(l)) throw new NoisyLabelsException("training diverged: the loss became " +
 					(Double.isNaN(l) ? "NaN" : "infinite") + " at iteration " + (it + 1) + ": lower learning_rate (now " +
@@ -351,7 +425,10 @@ public final class Trainer {
 			final boolean haveModel = fromCheckpoint || it > 0;
 			final float[][] lastWeights = cfg.model != null && haveModel ? ckpt.snapshot(session) : null;
 			final int bestIteration = (int) out.iterations;
-			if (fromCheckpoint) ckpt.restore(session);
+			if (fromCheckpoint) {
+				ckpt.restore(session);
+				liveView.invalidate();
+			}
 			else out.iterations = it;
 			out.bestDice = best == Double.NEGATIVE_INFINITY ? Double.NaN : best;
 			info.iterations = out.iterations;

@@ -46,6 +46,13 @@ public final class TrainingConfig {
 	public KeepModel keepModel = KeepModel.AUTO;
 	/** A model folder (or .zip) of an earlier run of the same settings to continue from; null = start afresh. */
 	public Path resume;
+	/** 2 = 2D networks on slices (default), 3 = 3D networks on volumes (key dimensions). */
+	public int dimensions = 2;
+	/**
+	 * 3D: voxel depth / pixel width of the training stack (from its calibration; 0 = unknown = isotropic), for
+	 * the z pooling rule {@link UNet.Config#anisotropicZPooling}.
+	 */
+	public double zAnisotropy = 0;
 
 	/**
 	 * Which weights the written model keeps: those of the validation with the best Dice, or those of the last
@@ -81,6 +88,7 @@ public final class TrainingConfig {
 		Check.range(validationInterval, 0, 10_000_000, "validation_interval");
 		Check.range(earlyStopping, 0, 1_000_000, "early_stopping");
 		Check.range(tileSize, 16, 8192, "tile_size");
+		Check.range(dimensions, 2, 3, "dimensions");
 	}
 
 	public Schedule schedule() {

@@ -53,6 +53,15 @@ public final class UNet {
 		public int classes = 2;
 		/** Number of output heads (DAST uses 2). */
 		public int heads = 1;
+		/** 2 = 2D U-Net (default), 3 = 3D U-Net (see {@link Network#forward}). */
+		public int dimensions = 2;
+		/**
+		 * 3D only: the pooling factor in z of each of the {@code depth} poolings (1 = pool only in x and y, 2 = pool
+		 * in z too); null = 2 at every level. See {@link #anisotropicZPooling}.
+		 */
+		public int[] zPool;
+		/** 3D only: slices per volume fed to the network by default (the training patch depth). */
+		public int slices = 16;
 
 		public Config copy() {
 			final Config c = new Config();
@@ -63,6 +72,9 @@ public final class UNet {
 			c.batchNorm = batchNorm;
 			c.classes = classes;
 			c.heads = heads;
+			c.dimensions = dimensions;
+			c.zPool = zPool == null ? null : zPool.clone();
+			c.slices = slices;
 			return c;
 		}
 
@@ -98,6 +110,60 @@ public final class UNet {
 			return (r + p - 1) / p * p;
 		}
 
+		/** 3D: the z pooling factor of pooling {@code level} (0-based, below level+1). */
+		public int zPool(final int level) {
+			return zPool == null ? 2 : zPool[level];
+		}
+
+		/** 3D: slice counts fed to the network must be multiples of this (the product of the z poolings). */
+		public int zMultiple() {
+			int m = 1;
+			for (int l = 0; l < depth; l++) m *= zPool(l);
+			return m;
+		}
+
+		/**
+		 * 3D: a margin in slices (a multiple of {@link #zMultiple}) at least as large as the receptive-field
+		 * radius in z: each 3×3×3 convolution at a level whose z scale is P adds P, each pooling/upsampling by f
+		 * adds (f−1)·P (counted twice for safety, as in {@link #receptiveMargin}).
+		 */
+		public int zReceptiveMargin() {
+			int r = 0, p = 1;
+			for (int l = 0; l <= depth; l++) {
+				r += 2 * p; // encoder convolutions
+				if (l < depth) {
+					r += 2 * p; // decoder convolutions
+					r += 3 * (zPool(l) - 1) * p; // pooling, upsampling
+					p *= zPool(l);
+				}
+			}
+			final int m = zMultiple();
+			return (r + m - 1) / m * m;
+		}
+
+		/**
+		 * The anisotropy rule: pool in z at a level only while the voxels are not coarser in z than in x/y. With
+		 * voxel size {@code pixelDepth} in z and {@code pixelWidth} in x/y, level l's x/y spacing is
+		 * pixelWidth·2^l and its z spacing pixelDepth·(product of earlier z poolings); pooling l halves z too
+		 * when the z spacing is at most the x/y spacing (e.g. isotropic voxels: every level; pixelDepth =
+		 * 2·pixelWidth: not at level 0, then every level; z 5× coarser and depth 3: never). Pooling in z also
+		 * needs the volume deep enough: at most {@code slices} / 2 after the pooling.
+		 */
+		public static int[] anisotropicZPooling(final int depth, final double pixelWidth, final double pixelDepth,
+			final int slices)
+		{
+			final int[] f = new int[depth];
+			double xy = pixelWidth > 0 ? pixelWidth : 1, z = pixelDepth > 0 ? pixelDepth : xy;
+			int m = 1;
+			for (int l = 0; l < depth; l++) {
+				f[l] = z <= xy * 1.0001 && 2 * m * 2 <= slices ? 2 : 1;
+				z *= f[l];
+				m *= f[l];
+				xy *= 2;
+			}
+			return f;
+		}
+
 		public void validate() {
 			Check.range(depth, 1, 6, "depth");
 			Check.range(baseChannels, 1, 256, "base_channels");
@@ -105,13 +171,27 @@ public final class UNet {
 			Check.range(heads, 1, 4, "heads");
 			for (int l = 0; l <= depth; l++) Check.range(encoderDropout(l), 0, 0.95, "dropout");
 			for (int l = 0; l < depth; l++) Check.range(decoderDropout(l), 0, 0.95, "dropout");
+			Check.range(dimensions, 2, 3, "dimensions");
+			if (dimensions == 3) {
+				if (zPool != null && zPool.length != depth) throw new IllegalArgumentException("zPool needs " + depth +
+					" factors");
+				for (int l = 0; l < depth; l++) Check.range(zPool(l), 1, 2, "z pooling");
+				Check.range(slices, 1, 4096, "patch depth");
+			}
 		}
 
 		@Override
 		public String toString() {
-			return "U-Net depth " + depth + ", base channels " + baseChannels + ", batch norm " + batchNorm + ", " +
+			return (dimensions == 3 ? "3D " : "") + "U-Net depth " + depth + ", base channels " + baseChannels + ", batch norm " + batchNorm + ", " +
 				(classes == 1 ? "1 sigmoid output" : classes + " softmax outputs") + (heads > 1 ? ", " + heads + " heads" : "") +
-				", encoder dropout " + Arrays.toString(dropouts());
+				", encoder dropout " + Arrays.toString(dropouts()) + (dimensions == 3 ? ", z pooling " + Arrays.toString(
+					zPoolFactors()) : "");
+		}
+
+		int[] zPoolFactors() {
+			final int[] f = new int[depth];
+			for (int l = 0; l < depth; l++) f[l] = zPool(l);
+			return f;
 		}
 
 		private double[] dropouts() {
@@ -165,12 +245,18 @@ public final class UNet {
 		private final List<Layer[]> decoder = new ArrayList<>();
 		private final List<Layer> heads = new ArrayList<>();
 		private int dropoutCounter;
+		/** 3D: the graph-wide number of slices per volume of the (4D) input, see {@link #forward}. */
+		private Operand<TInt32> slices;
 
 		Network(final Ops tf, final String name, final Config config, final long seed) {
 			this.tf = tf;
 			this.name = name;
 			this.config = config;
 			this.seed = seed;
+			if (config.dimensions == 3) {
+				Gradients3D.ensureRegistered();
+				slices = slicesInput(tf, config.slices);
+			}
 			int in = 1;
 			for (int l = 0; l <= config.depth; l++) {
 				final int ch = config.baseChannels << l;
@@ -225,6 +311,7 @@ public final class UNet {
 		 * @param training batch statistics + dropout + moving-average updates, or inference mode
 		 */
 		public Forward forward(final Operand<TFloat32> input, final boolean training) {
+			if (config.dimensions == 3) return forward3d(input, training);
 			final Forward f = new Forward();
 			final Ops t = tf;
 			final List<Operand<TFloat32>> skips = new ArrayList<>();
@@ -259,6 +346,52 @@ public final class UNet {
 			return f;
 		}
 
+		/**
+		 * The 3D network. Its input and outputs stay 4D so that everything around it (batches, losses, weights,
+		 * methods, the exported signature) is the same as in 2D: the input [N·D,H,W,1] is N volumes of D
+		 * consecutive slices each, D = the graph-wide scalar {@value #SLICES} (a placeholder with the training
+		 * patch depth as default; prediction feeds its tile depth), reshaped to [N,D,H,W,1]; the logits
+		 * [N,D,H,W,K] are reshaped back to [N·D,H,W,K]. D must be a multiple of {@link Config#zMultiple}, H and W
+		 * of 2^depth. Convolutions are 3×3×3 (1×1×1 heads), pooling is 2×2 in x/y and {@link Config#zPool} in z,
+		 * the decoder upsamples by nearest neighbour ({@link Gradients3D#upsample}) and concatenates the skip
+		 * connection; batch norm, dropout and heads as in 2D.
+		 */
+		private Forward forward3d(final Operand<TFloat32> input, final boolean training) {
+			final Forward f = new Forward();
+			final Ops t = tf;
+			final Operand<TInt32> hw = dims(t, t.shape(input), 1, 3);
+			Operand<TFloat32> x = t.reshape(input, t.concat(Arrays.asList(t.constant(new int[] { -1 }), t.reshape(slices, t
+				.constant(new int[] { 1 })), hw, t.constant(new int[] { 1 })), t.constant(0)));
+			final List<Operand<TFloat32>> skips = new ArrayList<>();
+			for (int l = 0; l <= config.depth; l++) {
+				if (l > 0) {
+					final int[] w = { config.zPool(l - 1), 2, 2 };
+					x = Gradients3D.maxPool3d(t, x, w, w, "VALID");
+				}
+				x = encoder.get(l)[0].apply3d(t, x, training, true, f);
+				x = encoder.get(l)[1].apply3d(t, x, training, true, f);
+				x = dropout(t, x, config.encoderDropout(l), training);
+				skips.add(x);
+			}
+			for (int i = 0; i < config.depth; i++) {
+				final int l = config.depth - 1 - i;
+				x = Gradients3D.upsample(t, x, new int[] { config.zPool(l), 2, 2 });
+				x = t.concat(Arrays.asList(skips.get(l), x), t.constant(4));
+				x = decoder.get(i)[0].apply3d(t, x, training, true, f);
+				x = decoder.get(i)[1].apply3d(t, x, training, true, f);
+				x = dropout(t, x, config.decoderDropout(l), training);
+			}
+			for (final Layer head : heads) {
+				final Operand<TFloat32> l5 = head.apply3d(t, x, training, false, f);
+				final int k = config.outputChannels();
+				final Operand<TFloat32> logits = t.reshape(l5, t.concat(Arrays.asList(t.constant(new int[] { -1 }), dims(t, t
+					.shape(l5), 2, 4), t.constant(new int[] { k })), t.constant(0)));
+				f.logits.add(logits);
+				f.probabilities.add(probabilities(t, logits, config.classes));
+			}
+			return f;
+		}
+
 		private Operand<TFloat32> dropout(final Ops t, final Operand<TFloat32> x, final double rate,
 			final boolean training)
 		{
@@ -271,8 +404,10 @@ public final class UNet {
 
 		private Layer conv(final String layer, final int k, final int in, final int out, final boolean bn) {
 			final Ops s = tf.withSubScope(layer);
-			final float std = (float) Math.sqrt(2.0 / (k * k * in));
-			final Operand<TFloat32> init = s.math.mul(s.random.randomStandardNormal(s.constant(new int[] { k, k, in, out }),
+			final boolean d3 = config.dimensions == 3;
+			final float std = (float) Math.sqrt(2.0 / ((d3 ? k : 1) * k * k * in));
+			final Operand<TFloat32> init = s.math.mul(s.random.randomStandardNormal(s.constant(d3 ? new int[] { k, k, k, in,
+				out } : new int[] { k, k, in, out }),
 				TFloat32.class, RandomStandardNormal.seed(seed), RandomStandardNormal.seed2(opSeed++)), s.constant(std));
 			final Layer L = new Layer();
 			L.kernel = s.withName("kernel").variable(init);
@@ -293,6 +428,23 @@ public final class UNet {
 			}
 			return L;
 		}
+	}
+
+	/** Elements begin..end-1 of a shape (a strided slice, which TensorFlow's shape inference sees through). */
+	private static Operand<TInt32> dims(final Ops t, final Operand<TInt32> shape, final int begin, final int end) {
+		return t.stridedSlice(shape, t.constant(new int[] { begin }), t.constant(new int[] { end }), t.constant(new int[] {
+			1 }));
+	}
+
+	/** Name of the graph-wide scalar input: slices per volume of a 3D network's 4D input. */
+	public static final String SLICES = "volume_slices";
+
+	/** The graph-wide slices input (created once per graph, default {@code slices}). */
+	private static Operand<TInt32> slicesInput(final Ops tf, final int slices) {
+		final org.tensorflow.Graph g = (org.tensorflow.Graph) tf.scope().env();
+		final org.tensorflow.GraphOperation op = g.operation(SLICES);
+		if (op != null) return op.output(0);
+		return Ops.create(g).withName(SLICES).placeholderWithDefault(Ops.create(g).constant(slices), Shape.scalar());
 	}
 
 	/**
@@ -413,6 +565,23 @@ public final class UNet {
 			final UNet.Forward f)
 		{
 			return finish(t, Conv.conv2d(t, x, t.identity(kernel), "SAME"), training, relu, f);
+		}
+
+		/**
+		 * The 3D layer on x [N,D,H,W,C]: 3D convolution, then batch norm (on the same values seen as [N·D,H,W,C]:
+		 * per-channel statistics over every other axis either way) or bias, then ReLU.
+		 */
+		Operand<TFloat32> apply3d(final Ops t, final Operand<TFloat32> x, final boolean training, final boolean relu,
+			final UNet.Forward f)
+		{
+			final Operand<TFloat32> c = Gradients3D.conv3d(t, x, t.identity(kernel), new int[] { 1, 1, 1 }, "SAME");
+			if (gamma == null) return finish(t, c, training, relu, f);
+			final Operand<TInt32> s5 = t.shape(c);
+			final int ch = (int) kernel.shape().get(4);
+			final Operand<TFloat32> c4 = t.reshape(c, t.concat(Arrays.asList(t.constant(new int[] { -1 }), dims(t, s5, 2, 4),
+				t.constant(new int[] { ch })), t.constant(0)));
+			return t.reshape(finish(t, c4, training, relu, f), t.concat(Arrays.asList(dims(t, s5, 0, 4), t.constant(
+				new int[] { ch })), t.constant(0)));
 		}
 
 		private Operand<TFloat32> finish(final Ops t, final Operand<TFloat32> conv, final boolean training,
