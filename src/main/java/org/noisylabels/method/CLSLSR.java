@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import org.noisylabels.Check;
 import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.Progress;
 import org.noisylabels.loss.LossParams;
@@ -73,17 +72,9 @@ public class CLSLSR extends AbstractNoisyLabelMethod {
 
 	@Override
 	public Map<String, Object> parameters() {
-		final Map<String, Object> m = super.parameters();
-		m.put("slsr_epsilon", slsr_epsilon);
-		m.put("stage1_iterations", stage1_iterations);
+		final Map<String, Object> m = super.parameters(); // the declared keys
 		if (flaggedPixels >= 0) m.put("flagged_pixels", flaggedPixels);
 		return m;
-	}
-
-	@Override
-	public void validate() {
-		Check.range(slsr_epsilon, 0, 0.49, "slsr_epsilon");
-		Check.range(stage1_iterations, 0, 10_000_000, "stage1_iterations");
 	}
 
 	/** Stage 3's method: SLSR on the flagged pixels. */

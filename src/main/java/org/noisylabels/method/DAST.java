@@ -114,25 +114,8 @@ public class DAST extends AbstractNoisyLabelMethod {
 	}
 
 	@Override
-	public Map<String, Object> parameters() {
-		final Map<String, Object> m = super.parameters();
-		m.put("dast_clean_batch_size", dast_clean_batch_size);
-		m.put("dast_rank_length", dast_rank_length);
-		m.put("dast_select_ratio", dast_select_ratio);
-		m.put("dast_dbc_w", dast_dbc_w);
-		m.put("dast_st_w", dast_st_w);
-		m.put("rampup_start", rampup_start);
-		m.put("rampup_end", rampup_end);
-		return m;
-	}
-
-	@Override
 	public void validate() {
-		Check.range(dast_clean_batch_size, 1, 1024, "dast_clean_batch_size");
-		Check.range(dast_rank_length, 2, 100_000, "dast_rank_length");
-		Check.range(dast_select_ratio, 0, 1, "dast_select_ratio");
-		Check.range(dast_dbc_w, 0, 100, "dast_dbc_w");
-		Check.range(dast_st_w, 0, 100, "dast_st_w");
+		super.validate(); // the declared ranges
 		if (rampup_start < 0) throw new NoisyLabelsException("rampup_start=" + rampup_start + " must be at least 0");
 		if (rampup_end < rampup_start) throw new NoisyLabelsException("rampup_end=" + rampup_end +
 			" must be at least rampup_start (" + rampup_start + ")");

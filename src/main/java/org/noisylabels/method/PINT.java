@@ -448,21 +448,10 @@ public final class PINT extends AbstractNoisyLabelMethod {
 
 		/** Checks every value; throws {@link NoisyLabelsException} naming the key. Returns this. */
 		public Params validate() {
-			if (mode == null) throw new NoisyLabelsException("mode is missing: use one of PNT, INT, PINT");
-			Check.range(ema_decay, 0, 0.9999, "ema_decay");
-			Check.range(m, 1, 32, "m");
-			Check.range(noise_std, 0, 10, "noise_std");
-			Check.range(noise_clip, 0, 100, "noise_clip");
+			MethodParameters.check(this); // the declared ranges and choices
+			// the phase a mode runs needs at least one iteration
 			Check.range(pnt_iterations, mode == Mode.INT ? 0 : 1, 10_000_000, "pnt_iterations");
 			Check.range(int_iterations, mode == Mode.PNT ? 0 : 1, 10_000_000, "int_iterations");
-			Check.range(pnt_lr, 1e-8, 10, "pnt_lr");
-			Check.range(pnt_lr_step, 1, 10_000_000, "pnt_lr_step");
-			Check.range(pnt_lr_gamma, 1e-6, 1, "pnt_lr_gamma");
-			Check.range(int_lr, 1e-8, 10, "int_lr");
-			Check.range(warmup_iterations, 0, 10_000_000, "warmup_iterations");
-			Check.range(momentum, 0, 0.999, "momentum");
-			Check.range(weight_decay, 0, 1, "weight_decay");
-			Check.range(dropout, 0, 0.95, "dropout");
 			return this;
 		}
 
