@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# Noisy-label methods side by side: CE, GCE, Co-Teaching and TriNet trained on noisy labels, scored on
-# held-out images with clean labels (Dice, ASSD), everything through the command line as a user would.
-#   bench/nll_compare.sh                      # 2 data sets x 4 noises x 3 seeds x 4 methods
+# Noisy-label methods side by side: CE, GCE, Co-Teaching, TriNet, DAST and CLSLSR trained on noisy labels,
+# scored on held-out images with clean labels (Dice, ASSD), everything through the command line as a user would.
+#   bench/nll_compare.sh                      # 2 data sets x 4 noises x 3 seeds x 4 methods (CE GCE CoTeaching TriNet)
+#   METHODS="DAST CLSLSR" OUT=bench/results/nll_compare_dast_clslsr.txt bench/nll_compare.sh
 #   SEEDS="1" DATASETS=nuclei NOISES=flip ITERATIONS=100 bench/nll_compare.sh    # a smoke run
 #   METHODS=CLSLSR ITERATIONS=400 OUT=bench/results/nll_compare-clslsr.txt bench/nll_compare.sh   # CLSLSR
 #   (CLSLSR trains twice: ITERATIONS for its CE baseline and again for its SLSR network)
 # Data: the bundled DSB2018 nuclei (train/test tiles) and synthetic mitochondria-like tubes (8 training,
 # 4 held-out images of 256x256 made by "Synthetic Microscopy"). Noises (on the training labels only):
 # random flipping 0.45, dilation x2, erosion x2, contour perturbation (noise_rate 0.5, r 2-6 px).
+# DAST also gets a small set with CLEAN labels: the 128x128 top-left crop of the first training slice with its
+# expert (clean) labels, the same crop for every noise and seed (its noisy labels stay in the noisy set).
+# DAST runs with the same network keys as the others (batch norm on); DASTnobn is DAST with batch_norm=false
+# (bench/results/dast_check.txt: with batch norm and this tiny clean set DAST can collapse). Both: ramp as
+# Co-Teaching/TriNet, dast_clean_batch_size=4. CLSLSR: slsr_epsilon 0.25, stage1_iterations = iterations
+# (the default), so it trains twice as many steps as CE.
 # Output: one line per run and a summary (mean +- sd over seeds) in bench/results/nll_compare.txt.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -37,6 +44,17 @@ data() { # $1 dataset -> sets train_img train_gt test_img test_gt
               image="$test_img" ground_truth="$test_gt" ;;
     *) echo "error: unknown data set $1 (nuclei or tubes)" >&2; exit 2 ;;
   esac
+  # DAST's clean set: 128x128 top-left crop of the first training slice and of its clean labels
+  clean_img="$work/clean-$1.tif"; clean_gt="$work/clean-$1-gt.tif"
+  if [ ! -f "$clean_img" ]; then
+    [ -f "$work/Crop.java" ] || cat > "$work/Crop.java" <<'JAVA'
+public class Crop { public static void main(String[] a) {
+  ij.ImagePlus img = ij.IJ.openImage(a[0]); img.setSlice(1); img.setRoi(0, 0, 128, 128);
+  ij.IJ.saveAsTiff(img.crop(), a[1]); } }
+JAVA
+    java -cp target/noisy-labels-cli.jar "$work/Crop.java" "$train_img" "$clean_img"
+    java -cp target/noisy-labels-cli.jar "$work/Crop.java" "$train_gt" "$clean_gt"
+  fi
 }
 
 noisy() { # $1 noise $2 seed $3 clean $4 out
@@ -55,16 +73,22 @@ train() { # $1 method $2 seed $3 img $4 label $5 model
     GCE) q "Supervised (Robust Loss)" loss_type=GCE q=0.5 $NET iterations="$ITERATIONS" seed="$2" image="$3" label="$4" model="$5" >/dev/null ;;
     CoTeaching) q "Co-Teaching" co_teaching_select_ratio=0.8 $ramp $NET iterations="$ITERATIONS" seed="$2" image="$3" label="$4" model="$5" >/dev/null ;;
     TriNet) q "TriNet" trinet_select_ratio=0.9 $ramp $NET iterations="$ITERATIONS" seed="$2" image="$3" label="$4" model="$5" >/dev/null ;;
+    DAST) q "DAST" dast_clean_batch_size=4 $ramp $NET iterations="$ITERATIONS" seed="$2" image="$3" label="$4" \
+            clean_image="$clean_img" clean_label="$clean_gt" model="$5" >/dev/null ;;
+    DASTnobn) q "DAST" dast_clean_batch_size=4 $ramp $NET batch_norm=false iterations="$ITERATIONS" seed="$2" image="$3" label="$4" \
+            clean_image="$clean_img" clean_label="$clean_gt" model="$5" >/dev/null ;;
     CLSLSR) q "CLSLSR" slsr_epsilon=0.25 $NET iterations="$ITERATIONS" seed="$2" image="$3" label="$4" model="$5" >/dev/null ;;
     *) echo "error: unknown method $1" >&2; exit 2 ;;
   esac
 }
 
+"$nl" --help DAST >/dev/null  # builds the jar if needed (the crop below runs on it)
 tmpout="$(mktemp)"
 {
   echo "# nll_compare  $(date -u +%Y-%m-%dT%H:%MZ)  commit $(git rev-parse --short HEAD 2>/dev/null || echo none)"
   echo "# machine: $(nproc) cores, $(java -version 2>&1 | head -1), load at start $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "# iterations $ITERATIONS, network: $NET, Co-Teaching/TriNet: $ramp; seeds $SEEDS"
+  echo "# iterations $ITERATIONS, network: $NET, Co-Teaching/TriNet/DAST: $ramp; seeds $SEEDS; methods $METHODS"
+  case " $METHODS " in *" DAST"*) echo "# DAST clean set: the 128x128 top-left crop of slice 1 of the training image with its clean labels (same crop for every noise and seed); DAST = batch norm on (as the other rows), DASTnobn = batch_norm=false; dast_clean_batch_size=4" ;; esac
   echo "dataset,noise,seed,method,dice,assd,train_seconds,load"
   for ds in $DATASETS; do
     data "$ds"
