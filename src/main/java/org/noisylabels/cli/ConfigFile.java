@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -236,9 +235,5 @@ public final class ConfigFile {
 		if (s == null || s.isEmpty()) return null;
 		final File f = new File(s);
 		return (f.isAbsolute() ? f : new File(file.getParentFile(), s)).toPath().normalize().toFile();
-	}
-
-	static String lower(final String s) {
-		return s.toLowerCase(Locale.ROOT);
 	}
 }
