@@ -412,4 +412,79 @@ public abstract class NoisyLabelsCommand extends DynamicCommand {
 			}
 		};
 	}
+	// -- keys declared on another class (see MethodParameters): a method's keys, iGTT's keys --
+
+	private org.scijava.command.DynamicCommandInfo declaredInfo;
+
+	/**
+	 * The class whose {@code @Parameter} fields (read by {@link org.noisylabels.method.MethodParameters})
+	 * are further keys of this command, added after the command's own fields: in its dialog, macro calls,
+	 * the Recorder, the command line and {@code --help}. Null (the default) = none.
+	 */
+	protected Class<?> declaredKeys() {
+		return null;
+	}
+
+	/** The menu entry the declared keys are added to: the command class's own by default. */
+	protected org.scijava.command.CommandInfo baseInfo() {
+		return new org.scijava.command.CommandInfo(getClass());
+	}
+
+	/** Inputs shown after the declared keys (the model to write, the output folder). */
+	private static final String[] LAST_INPUTS = { "model", "output_folder" };
+
+	@Override
+	public org.scijava.command.DynamicCommandInfo getInfo() {
+		final Class<?> c = declaredKeys();
+		if (c == null) return super.getInfo();
+		if (declaredInfo == null) {
+			final org.scijava.command.DynamicCommandInfo info = new org.scijava.command.DynamicCommandInfo(baseInfo(),
+				getClass());
+			for (final org.noisylabels.method.MethodParameters.Key k : org.noisylabels.method.MethodParameters.keys(c)) {
+				info.addInput(item(info, k));
+			}
+			for (final String name : LAST_INPUTS) {
+				final ModuleItem<?> last = info.getInput(name);
+				if (last == null) continue;
+				info.removeInput(last);
+				info.addInput(last);
+			}
+			declaredInfo = info;
+			for (final org.noisylabels.method.MethodParameters.Key k : org.noisylabels.method.MethodParameters.keys(c)) {
+				setInput(k.name, k.defaultValue instanceof Enum ? ((Enum<?>) k.defaultValue).name() : k.defaultValue);
+			}
+		}
+		return declaredInfo;
+	}
+
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private static org.scijava.module.DefaultMutableModuleItem<?> item(final org.scijava.command.DynamicCommandInfo info,
+		final org.noisylabels.method.MethodParameters.Key k)
+	{
+		// an enum key is a text key with its constants as choices
+		final Class<?> type = k.type.isEnum() ? String.class : k.type;
+		final org.scijava.module.DefaultMutableModuleItem item = new org.scijava.module.DefaultMutableModuleItem<>(info,
+			k.name, type);
+		item.setLabel(k.label);
+		item.setDescription(k.description);
+		item.setPersisted(false);
+		item.setRequired(true);
+		item.setDefaultValue(k.defaultValue instanceof Enum ? ((Enum<?>) k.defaultValue).name() : k.defaultValue);
+		if (k.isNumber()) {
+			if (k.min != null) item.setMinimumValue(org.noisylabels.method.MethodParameters.convert(k.type, k.name, k.min));
+			if (k.max != null) item.setMaximumValue(org.noisylabels.method.MethodParameters.convert(k.type, k.name, k.max));
+		}
+		if (!k.choices.isEmpty()) item.setChoices(k.choices);
+		return item;
+	}
+
+	/**
+	 * Sets every declared key of {@code target} (an instance of {@link #declaredKeys()}, or a method whose
+	 * keys live on its keys object) to this command's input of the same name; returns {@code target}.
+	 */
+	protected <T> T applyDeclaredKeys(final T target) {
+		for (final org.noisylabels.method.MethodParameters.Key k : org.noisylabels.method.MethodParameters.keys(
+			declaredKeys())) org.noisylabels.method.MethodParameters.set(target, k.name, getInput(k.name));
+		return target;
+	}
 }

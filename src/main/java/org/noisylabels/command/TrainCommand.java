@@ -8,10 +8,7 @@ import org.noisylabels.Check;
 import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.io.Masks;
 import org.noisylabels.io.PairList;
-import org.noisylabels.method.MethodParameters;
 import org.noisylabels.method.NoisyLabelMethod;
-import org.scijava.command.DynamicCommandInfo;
-import org.scijava.module.DefaultMutableModuleItem;
 import org.scijava.plugin.PluginInfo;
 import org.noisylabels.train.ModelFiles;
 import org.noisylabels.train.Normalization;
@@ -140,11 +137,10 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 	protected ResultsTable validation;
 
 	// -- the method binding: a Train command bound to one method shows that method's keys (its @Parameter
-	// fields, see MethodParameters) after the shared keys --
+	// fields, see org.noisylabels.method.MethodParameters) after the shared keys --
 
 	private MethodCommandInfo commandInfo;
 	private PluginInfo<NoisyLabelMethod> method;
-	private DynamicCommandInfo info;
 
 	/** Binds this instance to its menu entry (before anything else is called). */
 	void bind(final MethodCommandInfo ci) {
@@ -171,48 +167,21 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 		return method;
 	}
 
+	/** The bound method's class: its keys join the Train keys (see {@link NoisyLabelsCommand#declaredKeys()}). */
 	@Override
-	public DynamicCommandInfo getInfo() {
-		if (info == null) {
-			final org.scijava.command.CommandInfo base;
-			if (commandInfo == null && boundMethod() == null) return super.getInfo();
-			if (commandInfo != null) base = commandInfo;
-			else if (boundMethod() != null) base = new org.scijava.command.CommandInfo(getClass());
-			else return super.getInfo(); // a Train command without a method binding
-			info = new DynamicCommandInfo(base, getClass());
-			for (final MethodParameters.Key k : keys()) {
-				info.addInput(item(info, k));
-				setInput(k.name, k.defaultValue instanceof Enum ? ((Enum<?>) k.defaultValue).name() : k.defaultValue);
-			}
-		}
-		return info;
-	}
-
-	private java.util.List<MethodParameters.Key> keys() {
+	protected Class<?> declaredKeys() {
+		if (commandInfo == null && boundMethod() == null) return null; // a Train command without a method binding
 		try {
-			return MethodParameters.keys(method().loadClass());
+			return method().loadClass();
 		}
 		catch (final org.scijava.InstantiableException e) {
 			throw new IllegalStateException("cannot load method " + method().getClassName(), e);
 		}
 	}
 
-	@SuppressWarnings({ "unchecked", "rawtypes" })
-	private static DefaultMutableModuleItem<?> item(final DynamicCommandInfo info, final MethodParameters.Key k) {
-		// an enum key is a text key with its constants as choices
-		final Class<?> type = k.type.isEnum() ? String.class : k.type;
-		final DefaultMutableModuleItem item = new DefaultMutableModuleItem<>(info, k.name, type);
-		item.setLabel(k.label);
-		item.setDescription(k.description);
-		item.setPersisted(false);
-		item.setRequired(true);
-		item.setDefaultValue(k.defaultValue instanceof Enum ? ((Enum<?>) k.defaultValue).name() : k.defaultValue);
-		if (k.isNumber()) {
-			if (k.min != null) item.setMinimumValue(MethodParameters.convert(k.type, k.name, k.min));
-			if (k.max != null) item.setMaximumValue(MethodParameters.convert(k.type, k.name, k.max));
-		}
-		if (!k.choices.isEmpty()) item.setChoices(k.choices);
-		return item;
+	@Override
+	protected org.scijava.command.CommandInfo baseInfo() {
+		return commandInfo != null ? commandInfo : super.baseInfo();
 	}
 
 	/** A new instance of the method with this command's values of its keys, checked. */
@@ -220,7 +189,7 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 		final NoisyLabelMethod m = plugins.createInstance(method());
 		if (m == null) throw new NoisyLabelsException("method " + method().getClassName() +
 			" cannot be created (see the log)");
-		for (final MethodParameters.Key k : keys()) MethodParameters.set(m, k.name, getInput(k.name));
+		applyDeclaredKeys(m);
 		m.validate();
 		return m;
 	}
