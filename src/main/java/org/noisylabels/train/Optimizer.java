@@ -50,7 +50,8 @@ public final class Optimizer {
 		public double beta2 = 0.999;
 		public double epsilon = 1e-8;
 		/**
-		 * Clip the gradients by their global norm (all variables together) at this value; 0 = no clipping.
+		 * Clip the gradients by their global norm at this value (all variables of an optimiser group
+		 * together; one group unless the method declares several, see {@link Group}); 0 = no clipping.
 		 * The norm is computed before weight decay is added.
 		 */
 		public double clipNorm = 0;
@@ -80,30 +81,86 @@ public final class Optimizer {
 	private final List<Variable<TFloat32>> slots = new ArrayList<>();
 
 	/**
-	 * Builds the update of {@code variables} that lowers {@code loss}.
+	 * A group of variables with its own gradient clipping and learning rate, as a separate optimiser over
+	 * them would have (PyTorch's parameter groups; PyMIC gives each network of Co-Teaching its own
+	 * optimiser). Adam's and SGD's updates are per variable, so groups differ from one optimiser over all
+	 * variables only in the clipping norm (per group) and the learning-rate factor.
+	 */
+	public static final class Group {
+
+		public final List<Variable<TFloat32>> variables;
+		/** The schedule's learning rate is multiplied by this for the group (1 = as scheduled). */
+		public final double learningRateFactor;
+
+		public Group(final List<Variable<TFloat32>> variables, final double learningRateFactor) {
+			if (variables.isEmpty()) throw new IllegalArgumentException("an optimiser group without variables");
+			if (!(learningRateFactor > 0) || Double.isInfinite(learningRateFactor)) throw new IllegalArgumentException(
+				"learning-rate factor " + learningRateFactor + " of an optimiser group: must be positive");
+			this.variables = variables;
+			this.learningRateFactor = learningRateFactor;
+		}
+
+		public Group(final List<Variable<TFloat32>> variables) {
+			this(variables, 1);
+		}
+	}
+
+	/**
+	 * Builds the update of {@code variables} that lowers {@code loss} (one group).
 	 *
 	 * @param extra ops to run with every step (e.g. batch-norm moving averages); may be empty
 	 */
 	public Optimizer(final Ops tf, final Operand<TFloat32> loss, final List<Variable<TFloat32>> variables,
 		final Config config, final List<Op> extra)
 	{
+		this(tf, loss, config, extra, java.util.Collections.singletonList(new Group(variables)));
+	}
+
+	/**
+	 * Builds the update of every group's variables that lowers {@code loss}: each group is clipped by its
+	 * own gradient norm and learns at its own learning-rate factor; one train op runs them all.
+	 *
+	 * @param extra ops to run with every step (e.g. batch-norm moving averages); may be empty
+	 */
+	public static Optimizer ofGroups(final Ops tf, final Operand<TFloat32> loss, final List<Group> groups,
+		final Config config, final List<Op> extra)
+	{
+		return new Optimizer(tf, loss, config, extra, groups);
+	}
+
+	private Optimizer(final Ops tf, final Operand<TFloat32> loss, final Config config, final List<Op> extra,
+		final List<Group> groups)
+	{
 		config.validate();
-		if (variables.isEmpty()) throw new IllegalArgumentException("no variables to train");
+		if (groups.isEmpty()) throw new IllegalArgumentException("no variables to train");
+		final java.util.Set<Variable<TFloat32>> seen = new java.util.HashSet<>();
+		final List<Variable<TFloat32>> variables = new ArrayList<>();
+		for (final Group gr : groups)
+			for (final Variable<TFloat32> v : gr.variables) {
+				if (!seen.add(v)) throw new IllegalArgumentException("variable " + v.op().name() +
+					" is in two optimiser groups");
+				variables.add(v);
+			}
 		this.config = config;
 		final Ops o = tf.withSubScope("optimizer");
 		lr = o.withName("learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
 		final Gradients grads = o.gradients(loss, variables);
-		// global gradient norm sqrt(Σ g²) over all variables (reported, and used for clipping)
-		Operand<TFloat32> sumSq = null;
-		for (int i = 0; i < variables.size(); i++) {
-			final Operand<TFloat32> g = grads.dy(i);
-			final Operand<TFloat32> sq = o.reduceSum(o.math.mul(g, g), allAxes(o, variables.get(i)));
-			sumSq = sumSq == null ? sq : o.math.add(sumSq, sq);
+		// gradient norm sqrt(sum g^2) per group (for its clipping) and over all variables (reported)
+		final List<Operand<TFloat32>> groupNorms = new ArrayList<>();
+		Operand<TFloat32> total = null;
+		int at = 0;
+		for (final Group gr : groups) {
+			Operand<TFloat32> sumSq = null;
+			for (int j = 0; j < gr.variables.size(); j++) {
+				final Operand<TFloat32> g = grads.dy(at + j);
+				final Operand<TFloat32> sq = o.reduceSum(o.math.mul(g, g), allAxes(o, gr.variables.get(j)));
+				sumSq = sumSq == null ? sq : o.math.add(sumSq, sq);
+			}
+			at += gr.variables.size();
+			groupNorms.add(o.math.sqrt(sumSq));
+			total = total == null ? sumSq : o.math.add(total, sumSq);
 		}
-		gradientNorm = o.withName("gradient_norm").math.sqrt(sumSq);
-		// clipping: g · clip / max(norm, clip)
-		final Operand<TFloat32> clipScale = config.clipNorm > 0 ? o.math.div(o.constant((float) config.clipNorm), o.math
-			.maximum(gradientNorm, o.constant((float) config.clipNorm))) : null;
+		gradientNorm = o.withName("gradient_norm").math.sqrt(total);
 		final List<Op> updates = new ArrayList<>();
 		if (config.type == Type.ADAM) {
 			beta1Power = o.withName("beta1_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
@@ -112,32 +169,50 @@ public final class Optimizer {
 		else {
 			beta1Power = beta2Power = null;
 		}
-		for (int i = 0; i < variables.size(); i++) {
-			final Variable<TFloat32> v = variables.get(i);
-			Operand<TFloat32> g = grads.dy(i);
-			if (clipScale != null) g = o.math.mul(g, clipScale);
-			if (config.weightDecay > 0) g = o.math.add(g, o.math.mul(o.identity(v), o.constant((float) config.weightDecay)));
-			final Ops s = o.withSubScope("slot" + i);
-			// every update waits for every gradient (through the global norm, which needs them all): the
-			// backward pass reads the weights, and an update applied in place before a gradient that still reads
-			// the old weights would make the step depend on TensorFlow's op order (runs were not repeatable)
-			final Ops a = s.withControlDependencies(java.util.Collections.<Op>singletonList((Op) gradientNorm));
-			if (config.type == Type.ADAM) {
-				final Variable<TFloat32> m = s.withName("m").variable(zeros(s, v));
-				final Variable<TFloat32> vv = s.withName("v").variable(zeros(s, v));
-				slots.add(m);
-				slots.add(vv);
-				updates.add(a.train.applyAdam(v, m, vv, beta1Power, beta2Power, lr, s.constant((float) config.beta1), s
-					.constant((float) config.beta2), s.constant((float) config.epsilon), g));
-			}
-			else {
-				final Variable<TFloat32> acc = s.withName("momentum").variable(zeros(s, v));
-				slots.add(acc);
-				updates.add(a.train.applyMomentum(v, acc, lr, g, s.constant((float) config.momentum)));
+		int i = 0;
+		for (int gi = 0; gi < groups.size(); gi++) {
+			final Group gr = groups.get(gi);
+			final Operand<TFloat32> norm = groupNorms.get(gi);
+			// clipping: g * clip / max(norm, clip)
+			final Operand<TFloat32> clipScale = config.clipNorm > 0 ? o.math.div(o.constant((float) config.clipNorm), o.math
+				.maximum(norm, o.constant((float) config.clipNorm))) : null;
+			final Operand<TFloat32> groupLr = gr.learningRateFactor == 1 ? lr : o.math.mul(lr, o.constant(
+				(float) gr.learningRateFactor));
+			for (final Variable<TFloat32> v : gr.variables) {
+				Operand<TFloat32> g = grads.dy(i);
+				if (clipScale != null) g = o.math.mul(g, clipScale);
+				if (config.weightDecay > 0) g = o.math.add(g, o.math.mul(o.identity(v), o.constant((float) config.weightDecay)));
+				final Ops s = o.withSubScope("slot" + i);
+				// every update waits for every gradient (through the global norm, which needs them all): the
+				// backward pass reads the weights, and an update applied in place before a gradient that still reads
+				// the old weights would make the step depend on TensorFlow's op order (runs were not repeatable)
+				final Ops a = s.withControlDependencies(java.util.Collections.<Op>singletonList((Op) gradientNorm));
+				if (config.type == Type.ADAM) {
+					final Variable<TFloat32> m = s.withName("m").variable(zeros(s, v));
+					final Variable<TFloat32> vv = s.withName("v").variable(zeros(s, v));
+					slots.add(m);
+					slots.add(vv);
+					updates.add(a.train.applyAdam(v, m, vv, beta1Power, beta2Power, groupLr, s.constant((float) config.beta1), s
+						.constant((float) config.beta2), s.constant((float) config.epsilon), g));
+				}
+				else {
+					final Variable<TFloat32> acc = s.withName("momentum").variable(zeros(s, v));
+					slots.add(acc);
+					updates.add(a.train.applyMomentum(v, acc, groupLr, g, s.constant((float) config.momentum)));
+				}
+				i++;
 			}
 		}
 		updates.addAll(extra);
 		trainOp = o.withControlDependencies(updates).withName("train").noOp();
+		this.groups = groups.size();
+	}
+
+	private final int groups;
+
+	/** Number of optimiser groups. */
+	public int groups() {
+		return groups;
 	}
 
 	/** All axes of a variable (for a full reduction). */

@@ -28,7 +28,6 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.PlaceholderWithDefault;
-import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -254,8 +253,9 @@ public final class Trainer {
 			final StepGraph sg = new StepGraph(tf, nets, teacher, net.classes, method.streams(), method.pixelInputs(),
 				cfg.seed);
 			final Operand<TFloat32> loss = method.buildLoss(sg);
-			final List<Variable<TFloat32>> vars = method.trainableVariables(sg);
-			final Optimizer opt = new Optimizer(tf, loss, vars, cfg.optimizer, sg.updates);
+			final List<Optimizer.Group> groups = method.optimizerGroups(sg);
+			final Optimizer opt = Optimizer.ofGroups(tf, loss, groups, cfg.optimizer, sg.updates);
+			if (groups.size() > 1) log.accept(groups.size() + " optimiser groups (each clipped on its own" + (cfg.optimizer.clipNorm > 0 ? "" : "; clip_norm is 0") + "), learning-rate factors " + groupFactors(groups));
 			// EMA teacher: t = d·t + (1 − d)·s
 			final Ema ema = teacher == null ? null : Ema.build(tf.withSubScope("ema"), nets.get(0).allVariables(), teacher
 				.allVariables());
@@ -604,6 +604,12 @@ public final class Trainer {
 		catch (final IOException e) {
 			return null;
 		}
+	}
+
+	private static String groupFactors(final List<Optimizer.Group> groups) {
+		final List<String> f = new ArrayList<>();
+		for (final Optimizer.Group g : groups) f.add(org.noisylabels.Check.fmt(g.learningRateFactor));
+		return String.join(", ", f);
 	}
 
 	/** One training step; returns {loss, global gradient norm}. */

@@ -27,7 +27,9 @@ import org.tensorflow.types.TFloat32;
  * Co-Teaching's small-loss pixels belong in the graph (per-pixel losses, a threshold under
  * {@code stopGradient}, a weighted mean). Use {@code org.noisylabels.loss.Losses} for the losses.</li>
  * <li><b>Which variables learn</b> ({@link #trainableVariables(StepGraph)}): by default every trainable
- * variable of every student network (never the teacher). Gradients are computed for these only.</li>
+ * variable of every student network (never the teacher). Gradients are computed for these only.
+ * {@link #optimizerGroups(StepGraph)} splits them into groups with their own clipping and learning-rate
+ * factor, as separate optimisers would.</li>
  * <li><b>Hooks</b>: {@link #beforeStep}, {@link #afterStep} and {@link #afterEpoch} run in Java between
  * steps/epochs for state that lives outside the graph: ramps, FIFO rank queues (DAST), label refresh
  * (iGTT: {@link EpochContext#predict} + {@link Sample#setLabels}), confident
@@ -115,6 +117,18 @@ public interface TrainingMethod {
 		final List<Variable<TFloat32>> vars = new ArrayList<>();
 		for (int i = 0; i < graph.networkCount(); i++) vars.addAll(graph.network(i).trainableVariables());
 		return vars;
+	}
+
+	/**
+	 * The optimiser groups: each group is updated as by an optimiser of its own, with its own gradient
+	 * clipping norm ({@code clip_norm}) and learning-rate factor ({@link Optimizer.Group}); every group
+	 * shares the optimiser type, weight decay and schedule. By default one group holding
+	 * {@link #trainableVariables(StepGraph)} (PyMIC's Co-Teaching and TriNet also train their networks with
+	 * one optimiser). A method that trains, say, a second network more slowly returns
+	 * {@code new Optimizer.Group(graph.network(1).trainableVariables(), 0.1)} as a second group.
+	 */
+	default List<Optimizer.Group> optimizerGroups(final StepGraph graph) {
+		return java.util.Collections.singletonList(new Optimizer.Group(trainableVariables(graph)));
 	}
 
 	/** Called before every step: set fed scalars and tensors ({@link StepContext#setScalar}, {@link StepContext#feed}). */

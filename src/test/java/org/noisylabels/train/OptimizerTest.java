@@ -183,4 +183,72 @@ public class OptimizerTest {
 			}
 		}
 	}
+
+	/**
+	 * Two variables with gradients of very different size: a (gradient 30 at a = 5, loss 3a²) and b
+	 * (gradient 0.4 at b = 2, loss 0.1b²). One group clips both by the joint norm sqrt(30² + 0.4²), so b
+	 * barely moves; two groups clip each by its own norm (b's 0.4 stays under clip_norm 1), and a group's
+	 * learning-rate factor scales its step. Plain SGD (no momentum, no weight decay), values by hand.
+	 */
+	@Test
+	public void groupsAreClippedOnTheirOwnAndLearnAtTheirOwnRate() {
+		final double lr = 0.1, clip = 1;
+		final double gA = 30, gB = 0.4, joint = Math.sqrt(gA * gA + gB * gB);
+		// one group: both scaled by clip / joint
+		float[] ab = runTwo(false, 1, lr, clip);
+		assertEquals(5 - lr * gA * clip / joint, ab[0], 1e-5);
+		assertEquals(2 - lr * gB * clip / joint, ab[1], 1e-5);
+		// two groups: a by clip / 30, b unclipped; then b at half the learning rate
+		ab = runTwo(true, 1, lr, clip);
+		assertEquals(5 - lr * gA * clip / gA, ab[0], 1e-5);
+		assertEquals(2 - lr * gB, ab[1], 1e-5);
+		ab = runTwo(true, 0.5, lr, clip);
+		assertEquals(5 - lr, ab[0], 1e-5);
+		assertEquals(2 - 0.5 * lr * gB, ab[1], 1e-5);
+	}
+
+	private static float[] runTwo(final boolean twoGroups, final double factorB, final double lr, final double clip) {
+		try (Graph g = new Graph()) {
+			final Ops tf = Ops.create(g);
+			final Variable<TFloat32> a = tf.withName("a").variable(tf.constant(5f));
+			final Variable<TFloat32> b = tf.withName("b").variable(tf.constant(2f));
+			final Operand<TFloat32> loss = tf.math.add(tf.math.mul(tf.constant(3f), tf.math.mul(tf.identity(a), tf.identity(
+				a))), tf.math.mul(tf.constant(0.1f), tf.math.mul(tf.identity(b), tf.identity(b))));
+			final Optimizer.Config cfg = new Optimizer.Config();
+			cfg.type = Optimizer.Type.SGD;
+			cfg.momentum = 0;
+			cfg.weightDecay = 0;
+			cfg.clipNorm = clip;
+			final List<Optimizer.Group> groups = twoGroups ? Arrays.asList(new Optimizer.Group(Collections.singletonList(a)),
+				new Optimizer.Group(Collections.singletonList(b), factorB)) : Collections.singletonList(new Optimizer.Group(Arrays
+					.asList(a, b)));
+			final Optimizer opt = Optimizer.ofGroups(tf, loss, groups, cfg, Collections.emptyList());
+			assertEquals(groups.size(), opt.groups());
+			try (Session s = new Session(g)) {
+				s.initialize();
+				final List<AutoCloseable> close = new ArrayList<>();
+				final Session.Runner r = s.runner();
+				opt.feed(r, close, 0, lr);
+				// the reported norm is over all variables, whatever the groups
+				try (Result res = r.fetch(opt.gradientNorm()).addTarget(opt.trainOp()).run()) {
+					assertEquals(Math.sqrt(30 * 30 + 0.4 * 0.4), ((TFloat32) res.get(0)).getFloat(), 1e-3);
+				}
+				for (final AutoCloseable c : close) ((TFloat32) c).close();
+				try (Result res = s.runner().fetch(a).fetch(b).run()) {
+					return new float[] { ((TFloat32) res.get(0)).getFloat(), ((TFloat32) res.get(1)).getFloat() };
+				}
+			}
+		}
+	}
+
+	@Test(expected = IllegalArgumentException.class)
+	public void aVariableInTwoGroupsIsRefused() {
+		try (Graph g = new Graph()) {
+			final Ops tf = Ops.create(g);
+			final Variable<TFloat32> a = tf.withName("a").variable(tf.constant(5f));
+			final Operand<TFloat32> loss = tf.math.mul(tf.identity(a), tf.identity(a));
+			Optimizer.ofGroups(tf, loss, Arrays.asList(new Optimizer.Group(Collections.singletonList(a)), new Optimizer.Group(
+				Collections.singletonList(a))), new Optimizer.Config(), Collections.emptyList());
+		}
+	}
 }

@@ -169,4 +169,70 @@ public class StreamHooksTest {
 			assertTrue(e.getMessage(), e.getMessage().contains("batch size of stream 1 is 0"));
 		}
 	}
+
+	/** Two networks, one optimiser group each; network 1 learns at a millionth of the learning rate. */
+	static class TwoGroups extends AbstractNoisyLabelMethod {
+
+		final List<float[]> w0 = new ArrayList<>(), w1 = new ArrayList<>();
+
+		@Override
+		public String methodName() {
+			return "two_groups";
+		}
+
+		@Override
+		public int networks() {
+			return 2;
+		}
+
+		@Override
+		public Operand<TFloat32> buildLoss(final StepGraph g) {
+			final Ops tf = g.tf();
+			// the first kernel of each network, fetched from every step (its value before the update)
+			g.fetch("w0", tf.math.mul(g.network(0).trainableVariables().get(0), tf.constant(1f)));
+			g.fetch("w1", tf.math.mul(g.network(1).trainableVariables().get(0), tf.constant(1f)));
+			return tf.math.add(Losses.loss(tf, LossType.CE, null, g.forward(0, 0).probabilities(0), g.target(0), g.weight(0),
+				null), Losses.loss(tf, LossType.CE, null, g.forward(1, 0).probabilities(0), g.target(0), g.weight(0), null));
+		}
+
+		@Override
+		public List<Optimizer.Group> optimizerGroups(final StepGraph g) {
+			return Arrays.asList(new Optimizer.Group(g.network(0).trainableVariables()), new Optimizer.Group(g.network(1)
+				.trainableVariables(), 1e-6));
+		}
+
+		@Override
+		public void afterStep(final StepContext c, final double loss) {
+			w0.add(c.fetched("w0"));
+			w1.add(c.fetched("w1"));
+		}
+	}
+
+	@Test
+	public void aMethodsOptimiserGroupsLearnAtTheirOwnRate() {
+		final TrainingConfig cfg = new TrainingConfig();
+		cfg.network.depth = 1;
+		cfg.network.baseChannels = 4;
+		cfg.batchSize = 2;
+		cfg.patchSize = 16;
+		cfg.validationFraction = 0;
+		cfg.iterations = 4;
+		cfg.threads = 1;
+		final TwoGroups m = new TwoGroups();
+		final List<String> log = new ArrayList<>();
+		try (Trainer.Outcome out = new Trainer(cfg, m).train(Arrays.asList(disc("noisy")), null, Progress.NONE, log::add)) {
+			assertEquals(4, m.w0.size());
+			// Adam moves every weight by about the learning rate per step (1e-3 by default): network 0 by about
+			// 3e-3 in three steps, network 1 a million times less (bounds far from both, CPU rounding aside)
+			assertTrue("network 0 moved " + maxChange(m.w0), maxChange(m.w0) > 1e-4);
+			assertTrue("network 1 moved " + maxChange(m.w1), maxChange(m.w1) < 1e-6);
+			assertTrue(log.toString(), log.stream().anyMatch(l -> l.startsWith("2 optimiser groups")));
+		}
+	}
+
+	private static double maxChange(final List<float[]> w) {
+		double d = 0;
+		for (int i = 0; i < w.get(0).length; i++) d = Math.max(d, Math.abs(w.get(w.size() - 1)[i] - w.get(0)[i]));
+		return d;
+	}
 }
