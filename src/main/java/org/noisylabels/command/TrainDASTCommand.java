@@ -93,7 +93,7 @@ public class TrainDASTCommand extends TrainMethodCommand {
 			clean = TrainingData.fromImages(cimg, clab, null, null, n, noisy.classes(), "clean_image", "clean_label");
 		}
 		final TrainingData val = validationData(n, noisy);
-		try (Trainer.Outcome out = new Trainer(cfg, method).train(Arrays.asList(noisy, clean), val, progress(),
+		try (Trainer.Outcome out = Trainer.run(cfg, method, Arrays.asList(noisy, clean), val, progress(),
 			trainingLog()))
 		{
 			curve = out.curve;

@@ -77,7 +77,7 @@ public abstract class TrainOptimizerCommand extends TrainCommand {
 		final Normalization n = normalizationObject();
 		final TrainingData data = trainingData(n);
 		final TrainingData val = validationData(n, data);
-		try (Trainer.Outcome out = new Trainer(cfg, method).train(Collections.singletonList(data), val, progress(),
+		try (Trainer.Outcome out = Trainer.run(cfg, method, Collections.singletonList(data), val, progress(),
 			trainingLog()))
 		{
 			curve = out.curve;

@@ -70,7 +70,7 @@ public class TrainPINTCommand extends TrainCommand {
 				cfg.patchSize, maxSide(all)), cfg.network.baseChannels, p.m) / 1000), PINT.estimatedStepMillis(cfg.batchSize,
 					Math.min(cfg.patchSize, maxSide(all)), cfg.network.baseChannels, p.m)));
 		final UncertaintyMaps.Maps maps;
-		try (Trainer.Outcome out = new Trainer(cfg, method).train(Collections.singletonList(data), val, progress(),
+		try (Trainer.Outcome out = Trainer.run(cfg, method, Collections.singletonList(data), val, progress(),
 			trainingLog()))
 		{
 			curve = out.curve;

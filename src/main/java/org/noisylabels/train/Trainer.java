@@ -155,6 +155,17 @@ public final class Trainer {
 	}
 
 	/**
+	 * Trains {@code method} as a Train command does: in its stages when it has some
+	 * ({@link TrainingMethod#trainInStages}), else in one {@link #train} run.
+	 */
+	public static Outcome run(final TrainingConfig cfg, final TrainingMethod method, final List<TrainingData> streams,
+		final TrainingData validation, final Progress progress, final Consumer<String> log)
+	{
+		final Outcome staged = method.trainInStages(new Stages(cfg, streams, validation, progress, log));
+		return staged != null ? staged : new Trainer(cfg, method).train(streams, validation, progress, log);
+	}
+
+	/**
 	 * Trains. {@code streams} are the method's data streams (stream 0 = the training data);
 	 * {@code validation} may be null (then a fraction of stream 0 is held out, see
 	 * {@link TrainingConfig#validationFraction}).

@@ -141,6 +141,17 @@ public interface TrainingMethod {
 	default void afterEpoch(final EpochContext context) {}
 
 	/**
+	 * For a method trained in several stages (CLSLSR: train a baseline, run a pass in Java, train again
+	 * from scratch): runs them with {@link Stages} and returns the outcome of the final stage, whose model is
+	 * the method's model ({@link Stages#config()}; intermediate stages use {@link Stages#stageConfig()}).
+	 * Null (the default) = the method is trained in one run. Every Train command runs a method through
+	 * {@link Trainer#run}, which calls this first.
+	 */
+	default Trainer.Outcome trainInStages(final Stages stages) {
+		return null;
+	}
+
+	/**
 	 * The class probabilities Apply Model uses, [N,H,W,C'] as {@link UNet.Forward#probabilities}; by
 	 * default network 0, head 0.
 	 */

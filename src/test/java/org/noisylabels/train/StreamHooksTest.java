@@ -95,7 +95,7 @@ public class StreamHooksTest {
 		}
 	}
 
-	private static TrainingData disc(final String name) {
+	static TrainingData disc(final String name) {
 		final int w = 32, h = 32;
 		final float[] img = new float[w * h];
 		final byte[] lab = new byte[w * h];
