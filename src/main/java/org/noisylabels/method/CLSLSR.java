@@ -1,7 +1,5 @@
 package org.noisylabels.method;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -14,6 +12,7 @@ import org.noisylabels.Progress;
 import org.noisylabels.loss.LossParams;
 import org.noisylabels.loss.LossType;
 import org.noisylabels.train.Sample;
+import org.noisylabels.train.Stages;
 import org.noisylabels.train.StepGraph;
 import org.noisylabels.train.Trainer;
 import org.noisylabels.train.TrainingConfig;
@@ -37,7 +36,8 @@ import ij.measure.ResultsTable;
  * written, and Apply Model uses it like any other.</li>
  * </ol>
  * As a {@link NoisyLabelMethod} this class is stage 3 (its loss is that SLSR, its per-pixel input the flags,
- * its name "clslsr" in model.json); {@link #train} runs all three stages. The keys are the public
+ * its name "clslsr" in model.json); {@link #trainInStages} runs all three stages on the trainer's stages
+ * hook, so the generic Train entry could run it too; its command adds the flagged maps as outputs. The keys are the public
  * {@link Parameter} fields below (snake_case name = key, initial value = default); {@link #validate()}
  * checks them.
  */
@@ -104,18 +104,44 @@ public class CLSLSR extends AbstractNoisyLabelMethod {
 	}
 
 	/**
-	 * Runs the three stages. {@code cfg} is stage 3's configuration (its model is written); stage 1 uses a
-	 * copy with {@code stage1_iterations} and writes no model. {@code validation} may be null (then the trainer
-	 * holds out the same part of the data in both trainings).
+	 * Runs the three stages (through {@link Trainer#run}, as every Train command does) and returns what they
+	 * give besides the model. {@code cfg} is stage 3's configuration (its model is written); stage 1 uses a
+	 * copy with {@code stage1_iterations} and writes no model. {@code validation} may be null (then the
+	 * trainer holds out the same part of the data in both trainings). {@code title} names the flagged stack.
 	 */
 	public Result train(final TrainingConfig cfg, final TrainingData data, final TrainingData validation,
 		final String title, final Progress progress, final Consumer<String> log)
 	{
+		this.title = title;
+		try (Trainer.Outcome out = Trainer.run(cfg, this, Collections.singletonList(data), validation, progress, log)) {
+			return result;
+		}
+	}
+
+	/** What the last {@link #trainInStages} gave besides the model, or null. */
+	public Result result() {
+		return result;
+	}
+
+	/** The title of the flagged stack (default "flagged"). */
+	public CLSLSR title(final String t) {
+		this.title = t;
+		return this;
+	}
+
+	private String title = "flagged";
+	private Result result;
+
+	/** The three stages on the shared trainer (the trainer's stages hook). */
+	@Override
+	public Trainer.Outcome trainInStages(final Stages stages) {
 		validate();
+		final TrainingConfig cfg = stages.config();
 		cfg.validate();
 		if (cfg.resume != null) throw new NoisyLabelsException(
 			"resume: CLSLSR cannot continue an interrupted run yet (it trains twice): start it again without resume");
-		final TrainingConfig first = copy(cfg);
+		final TrainingData data = stages.streams().get(0);
+		final TrainingConfig first = stages.stageConfig();
 		first.model = baselineModel;
 		if (stage1_iterations > 0) {
 			first.iterations = stage1_iterations;
@@ -125,64 +151,36 @@ public class CLSLSR extends AbstractNoisyLabelMethod {
 		final List<Sample> all = new ArrayList<>(data.samples());
 		final List<float[]> weights = new ArrayList<>();
 		for (final Sample s : all) weights.add(s.weights());
-		final Result result = new Result();
-		log.accept("CLSLSR stage 1/3: CE baseline on the noisy labels");
-		try (Trainer.Outcome out = new Trainer(first, new Supervised(LossType.CE, new LossParams())).train(Collections
-			.singletonList(data), validation, stage(progress, "CLSLSR stage 1/3 (CE baseline): ", 0, 0.45), log))
+		final Result res = new Result();
+		try (Trainer.Outcome out = stages.train("CLSLSR stage 1/3 (CE baseline on the noisy labels)", new Supervised(
+			LossType.CE, new LossParams()), first, Collections.singletonList(data), 0, 0.45))
 		{
-			result.baselineCurve = out.curve;
-			log.accept("CLSLSR stage 2/3: confident learning on the baseline's predictions of " + all.size() +
+			res.baselineCurve = out.curve;
+			stages.log().accept("CLSLSR stage 2/3: confident learning on the baseline's predictions of " + all.size() +
 				" image" + (all.size() == 1 ? "" : "s"));
-			result.labelErrors = LabelErrors.find(all, weights, data.classes(), (s, p) -> out.predictor().predictNormalized(
-				s.image, s.width, s.height, p), title, stage(progress, "CLSLSR stage 2/3 (confident learning): ", 0.45,
+			res.labelErrors = LabelErrors.find(all, weights, data.classes(), (s, p) -> out.predictor().predictNormalized(
+				s.image, s.width, s.height, p), title, stages.progress("CLSLSR stage 2/3 (confident learning): ", 0.45,
 					0.5));
 		}
-		final ConfidentLearning.Result r = result.labelErrors.result;
+		final ConfidentLearning.Result r = res.labelErrors.result;
 		flaggedPixels = r.total;
-		log.accept(String.format(Locale.ROOT,
+		stages.log().accept(String.format(Locale.ROOT,
 			"CLSLSR: %d of %d labelled pixels flagged (%.2f %%; by class %d, by noise rate %d, both %d before the argmax check)",
 			r.total, r.pixels(), 100.0 * r.total / Math.max(1, r.pixels()), r.byClass, r.byNoiseRate, r.both));
 		// stage 3: all images again with their own weights, the flags as SLSR's per-pixel input
 		for (int i = 0; i < all.size(); i++) all.get(i).setWeights(weights.get(i));
 		LabelErrors.setFlags(all, r);
 		final TrainingData again = new TrainingData(all, data.classes(), data.normalization(), data.sourceNames());
-		log.accept("CLSLSR stage 3/3: SLSR (epsilon " + slsr_epsilon + ") on the flagged pixels, from scratch");
-		try (Trainer.Outcome out = new Trainer(cfg, this).train(Collections.singletonList(again), validation, stage(
-			progress, "CLSLSR stage 3/3 (SLSR): ", 0.5, 1), log))
-		{
-			result.curve = out.curve;
-			result.validation = out.validation;
-		}
-		return result;
+		final Trainer.Outcome out = stages.train("CLSLSR stage 3/3 (SLSR, epsilon " + slsr_epsilon +
+			", on the flagged pixels, from scratch)", this, cfg, Collections.singletonList(again), 0.5, 1);
+		res.curve = out.curve;
+		res.validation = out.validation;
+		result = res;
+		return out;
 	}
 
-	/** A progress that maps [0, 1] to [from, to] and prefixes the messages. */
-	private static Progress stage(final Progress p, final String prefix, final double from, final double to) {
-		return new Progress() {
-
-			@Override
-			public void update(final String message, final double fraction) {
-				p.update(prefix + message, fraction < 0 ? -1 : from + (to - from) * fraction);
-			}
-
-			@Override
-			public boolean isCanceled() {
-				return p.isCanceled();
-			}
-		};
-	}
-
-	/** A copy of every public field of a training configuration (the network settings copied deeply). */
+	/** A copy of every public field of a training configuration (see {@link Stages#copy}). */
 	static TrainingConfig copy(final TrainingConfig cfg) {
-		final TrainingConfig c = new TrainingConfig();
-		try {
-			for (final Field f : TrainingConfig.class.getFields())
-				if (!Modifier.isStatic(f.getModifiers()) && !Modifier.isFinal(f.getModifiers())) f.set(c, f.get(cfg));
-		}
-		catch (final IllegalAccessException e) {
-			throw new IllegalStateException(e);
-		}
-		c.network = cfg.network.copy();
-		return c;
+		return Stages.copy(cfg);
 	}
 }
