@@ -170,44 +170,148 @@ public final class Trainer {
 	 * {@code validation} may be null (then a fraction of stream 0 is held out, see
 	 * {@link TrainingConfig#validationFraction}).
 	 */
-	public Outcome train(final List<TrainingData> streams, TrainingData validation, final Progress progress,
+	public Outcome train(final List<TrainingData> streams, final TrainingData validation, final Progress progress,
 		final Consumer<String> log)
 	{
 		cfg.validate();
 		method.validate();
-		if (streams.size() != method.streams()) throw new IllegalArgumentException(method.methodName() + " needs " + method
-			.streams() + " data streams, got " + streams.size());
-		final TrainingData main = streams.get(0);
-		for (final TrainingData d : streams) {
-			d.requireNotEmpty("image");
-			if (d.classes() != main.classes()) throw new NoisyLabelsException("the data sets have " + main.classes() +
-				" and " + d.classes() + " classes: give labels with the same classes");
-			for (final String key : method.pixelInputs())
-				for (final Sample s : d.samples())
-					if (s.extra(key) == null) throw new NoisyLabelsException(method.methodName() + " needs '" + key +
-						"' for every image, but " + s.name + " has none");
+		final Run run = new Run(streams, validation, progress, log);
+		run.plan();
+		run.describe();
+		final Outcome out = run.out;
+		boolean success = false;
+		try {
+			run.build();
+			run.recordModelInfo();
+			run.start();
+			run.loop();
+			run.finish();
+			success = true;
+			return out;
 		}
-		if (validation != null && validation.classes() != main.classes()) throw new NoisyLabelsException(
-			"validation_label has " + validation.classes() + " classes but label has " + main.classes() +
-				": give labels with the same classes");
-		final int[] batches = new int[streams.size()];
-		for (int s = 0; s < batches.length; s++) {
-			batches[s] = method.batchSize(s, cfg.batchSize);
-			if (batches[s] < 1) throw new IllegalArgumentException(method.methodName() + ": batch size of stream " + s +
-				" is " + batches[s] + ", must be at least 1");
+		finally {
+			if (!success) out.close();
 		}
-		final int classes = main.classes();
-		final UNet.Config net = cfg.network.copy();
-		net.classes = classes == 2 && cfg.sigmoid ? 1 : classes;
-		net.heads = method.heads();
-		final boolean threeD = cfg.dimensions == 3;
-		if (threeD) require3D(method.methodName());
-		List<Volumes.Volume> trainVolumes = null;
-		if (threeD) {
+	}
+
+	/** One training run's state, from the plan to the written model ({@link #train} calls its parts in order). */
+	private final class Run {
+
+		final List<TrainingData> streams;
+		final TrainingData main;
+		TrainingData validation;
+		final boolean validationGiven;
+		final Progress progress;
+		final Consumer<String> log;
+		final Outcome out = new Outcome();
+
+		// the plan
+		int[] batches;
+		int classes, patch, multiple, stepsPerEpoch, validateEvery;
+		long total;
+		boolean threeD, keepBest;
+		UNet.Config net;
+
+		// the graph
+		Graph graph;
+		Ops tf;
+		StepGraph sg;
+		Operand<TFloat32> loss;
+		Optimizer opt;
+		Ema ema;
+		Placeholder<TFloat32> predIn;
+		Operand<TFloat32> predOut;
+		ModelInfo info;
+
+		// the session and the loop's state
+		Checkpoint ckpt;
+		Session session;
+		Live live;
+		List<PatchSampler> samplers;
+		Schedule schedule;
+		Map<String, Float> scalarValues;
+		StepContext ctx;
+		ResultsTable curve;
+		double best, lossSum, normSum, secondsBefore;
+		int sinceBest, lossCount;
+		long t0, start, it;
+		String stopped;
+		boolean canceled;
+
+		Run(final List<TrainingData> streams, final TrainingData validation, final Progress progress,
+			final Consumer<String> log)
+		{
+			this.streams = streams;
+			this.main = streams.get(0);
+			this.validation = validation;
+			this.validationGiven = validation != null;
+			this.progress = progress;
+			this.log = log;
+		}
+
+		/** Checks the data against the method, and plans the network, patches, validation and steps. */
+		void plan() {
+			checkStreams();
+			classes = main.classes();
+			net = cfg.network.copy();
+			net.classes = classes == 2 && cfg.sigmoid ? 1 : classes;
+			net.heads = method.heads();
+			threeD = cfg.dimensions == 3;
+			if (threeD) planVolumes();
+			net.validate();
+			multiple = net.sizeMultiple();
+			int maxDim = 0;
+			for (final TrainingData d : streams)
+				for (final Sample s : d.samples()) maxDim = Math.max(maxDim, Math.max(s.width, s.height));
+			patch = Math.max(multiple, cfg.patchSize / multiple * multiple);
+			if (patch > Tiler.roundUp(maxDim, multiple)) patch = Tiler.roundUp(maxDim, multiple);
+			if (patch != cfg.patchSize) log.accept("patch size " + cfg.patchSize + " -> " + patch +
+				" (a multiple of 2^depth = " + multiple + ", at most the image size)");
+			keepBest = cfg.keepModel.keepsBest(validationGiven);
+			if (threeD && validation == null && cfg.validationFraction > 0) log.accept(
+				"dimensions=3: no validation held out of the training volumes (give validation_image/validation_label)");
+			else if (validation == null && cfg.validationFraction > 0) {
+				validation = main.splitValidation(cfg.validationFraction, patch, cfg.seed);
+				log.accept("validation: " + validation.size() + " held-out " + (main.size() >= 5 ? "images" : "tiles of " +
+					patch + "×" + patch + " (their labels are not trained on)"));
+			}
+			long mainPixels = 0;
+			for (final Sample s : main.samples()) mainPixels += (long) s.width * s.height;
+			stepsPerEpoch = cfg.stepsPerEpoch > 0 ? cfg.stepsPerEpoch : stepsToCover(threeD ? (mainPixels + net.slices -
+				1) / net.slices : mainPixels, batches[0], patch);
+			total = cfg.epochs > 0 ? (long) cfg.epochs * stepsPerEpoch : cfg.iterations;
+			validateEvery = cfg.validationInterval > 0 ? cfg.validationInterval : (int) Math.max(1, total / 20);
+		}
+
+		private void checkStreams() {
+			if (streams.size() != method.streams()) throw new IllegalArgumentException(method.methodName() + " needs " +
+				method.streams() + " data streams, got " + streams.size());
+			for (final TrainingData d : streams) {
+				d.requireNotEmpty("image");
+				if (d.classes() != main.classes()) throw new NoisyLabelsException("the data sets have " + main.classes() +
+					" and " + d.classes() + " classes: give labels with the same classes");
+				for (final String key : method.pixelInputs())
+					for (final Sample s : d.samples())
+						if (s.extra(key) == null) throw new NoisyLabelsException(method.methodName() + " needs '" + key +
+							"' for every image, but " + s.name + " has none");
+			}
+			if (validation != null && validation.classes() != main.classes()) throw new NoisyLabelsException(
+				"validation_label has " + validation.classes() + " classes but label has " + main.classes() +
+					": give labels with the same classes");
+			batches = new int[streams.size()];
+			for (int s = 0; s < batches.length; s++) {
+				batches[s] = method.batchSize(s, cfg.batchSize);
+				if (batches[s] < 1) throw new IllegalArgumentException(method.methodName() + ": batch size of stream " + s +
+					" is " + batches[s] + ", must be at least 1");
+			}
+		}
+
+		/** 3D: the z pooling from the anisotropy, and the patch depth. */
+		private void planVolumes() {
+			require3D(method.methodName());
 			net.dimensions = 3;
-			trainVolumes = Volumes.of(main.samples());
 			int minSlices = Integer.MAX_VALUE;
-			for (final Volumes.Volume v : trainVolumes) minSlices = Math.min(minSlices, v.depth());
+			for (final Volumes.Volume v : Volumes.of(main.samples())) minSlices = Math.min(minSlices, v.depth());
 			net.zPool = UNet.Config.anisotropicZPooling(net.depth, 1, cfg.zAnisotropy > 0 ? cfg.zAnisotropy : 1, minSlices);
 			// patch depth: up to 16 slices (a multiple of the z pooling), the deepest volume's depth at most
 			int maxSlices = 0;
@@ -216,70 +320,51 @@ public final class Trainer {
 			final int zm = net.zMultiple();
 			net.slices = Math.max(zm, Math.min(Tiler.roundUp(16, zm), Tiler.roundUp(maxSlices, zm)));
 		}
-		net.validate();
-		final int multiple = net.sizeMultiple();
-		int maxDim = 0;
-		for (final TrainingData d : streams)
-			for (final Sample s : d.samples()) maxDim = Math.max(maxDim, Math.max(s.width, s.height));
-		int patch = Math.max(multiple, cfg.patchSize / multiple * multiple);
-		if (patch > Tiler.roundUp(maxDim, multiple)) patch = Tiler.roundUp(maxDim, multiple);
-		if (patch != cfg.patchSize) log.accept("patch size " + cfg.patchSize + " -> " + patch +
-			" (a multiple of 2^depth = " + multiple + ", at most the image size)");
-		final boolean validationGiven = validation != null;
-		final boolean keepBest = cfg.keepModel.keepsBest(validationGiven);
-		if (threeD && validation == null && cfg.validationFraction > 0) log.accept(
-			"dimensions=3: no validation held out of the training volumes (give validation_image/validation_label)");
-		else if (validation == null && cfg.validationFraction > 0) {
-			validation = main.splitValidation(cfg.validationFraction, patch, cfg.seed);
-			log.accept("validation: " + validation.size() + " held-out " + (main.size() >= 5 ? "images" : "tiles of " +
-				patch + "×" + patch + " (their labels are not trained on)"));
+
+		/** Logs the device, the kept model and the plan. */
+		void describe() {
+			out.device = Device.describe();
+			log.accept("Noisy Labels " + ModelInfo.suiteVersion() + ": training '" + method.methodName() + "' on " +
+				out.device);
+			log.accept("the model keeps " + (keepBest ? "the best validation Dice (keep_model=" + cfg.keepModel.name()
+				.toLowerCase(Locale.ROOT) + ")" : "the last step's weights (keep_model=" + cfg.keepModel.name().toLowerCase(
+					Locale.ROOT) + (cfg.keepModel == TrainingConfig.KeepModel.AUTO
+						? ": no validation_label given, and a best Dice against held-out noisy labels rewards agreeing with the noise"
+						: "") + ")"));
+			log.accept(net + "; patch " + patch + (threeD ? "×" + patch + "×" + net.slices + " slices" : "") + ", batch " +
+				(batches.length == 1 ? String.valueOf(batches[0]) : Arrays.toString(batches) + " (per data stream)") + ", " +
+				total + " iterations (" + stepsPerEpoch + " per epoch), " + cfg.optimizer + ", schedule " + cfg.schedule() +
+				", seed " + cfg.seed);
 		}
-		long mainPixels = 0;
-		for (final Sample s : main.samples()) mainPixels += (long) s.width * s.height;
-		final int stepsPerEpoch = cfg.stepsPerEpoch > 0 ? cfg.stepsPerEpoch
-			: stepsToCover(threeD ? (mainPixels + net.slices - 1) / net.slices : mainPixels, batches[0], patch);
-		final long total = cfg.epochs > 0 ? (long) cfg.epochs * stepsPerEpoch : cfg.iterations;
-		final int validateEvery = cfg.validationInterval > 0 ? cfg.validationInterval : (int) Math.max(1, total / 20);
 
-		final Outcome out = new Outcome();
-		out.device = Device.describe();
-		log.accept("Noisy Labels " + ModelInfo.suiteVersion() + ": training '" + method.methodName() + "' on " + out.device);
-		log.accept("the model keeps " + (keepBest ? "the best validation Dice (keep_model=" + cfg.keepModel.name()
-			.toLowerCase(Locale.ROOT) + ")" : "the last step's weights (keep_model=" + cfg.keepModel.name().toLowerCase(
-				Locale.ROOT) + (cfg.keepModel == TrainingConfig.KeepModel.AUTO
-					? ": no validation_label given, and a best Dice against held-out noisy labels rewards agreeing with the noise"
-					: "") + ")"));
-		log.accept(net + "; patch " + patch + (threeD ? "×" + patch + "×" + net.slices + " slices" : "") + ", batch " + (batches.length == 1 ? String.valueOf(batches[0]) : Arrays
-			.toString(batches) + " (per data stream)") + ", " + total + " iterations (" + stepsPerEpoch +
-			" per epoch), " + cfg.optimizer + ", schedule " + cfg.schedule() + ", seed " + cfg.seed);
-
-		final Graph graph = new Graph();
-		out.graph = graph;
-		boolean success = false;
-		try {
-			final Ops tf = Ops.create(graph);
+		/** The graph: the method's networks and loss, the optimiser, the EMA teacher, the inference path. */
+		void build() {
+			graph = new Graph();
+			out.graph = graph;
+			tf = Ops.create(graph);
 			final List<UNet.Network> nets = new ArrayList<>();
 			for (int i = 0; i < method.networks(); i++) nets.add(UNet.build(tf, "net" + i, net, cfg.seed * 1000 + i));
 			final UNet.Network teacher = method.emaTeacher() ? UNet.build(tf, "teacher", net, cfg.seed * 1000 + 999) : null;
-			final StepGraph sg = new StepGraph(tf, nets, teacher, net.classes, method.streams(), method.pixelInputs(),
-				cfg.seed);
-			final Operand<TFloat32> loss = method.buildLoss(sg);
+			sg = new StepGraph(tf, nets, teacher, net.classes, method.streams(), method.pixelInputs(), cfg.seed);
+			loss = method.buildLoss(sg);
 			final List<Optimizer.Group> groups = method.optimizerGroups(sg);
-			final Optimizer opt = Optimizer.ofGroups(tf, loss, groups, cfg.optimizer, sg.updates);
-			if (groups.size() > 1) log.accept(groups.size() + " optimiser groups (each clipped on its own" + (cfg.optimizer.clipNorm > 0 ? "" : "; clip_norm is 0") + "), learning-rate factors " + groupFactors(groups));
+			opt = Optimizer.ofGroups(tf, loss, groups, cfg.optimizer, sg.updates);
+			if (groups.size() > 1) log.accept(groups.size() + " optimiser groups (each clipped on its own" +
+				(cfg.optimizer.clipNorm > 0 ? "" : "; clip_norm is 0") + "), learning-rate factors " + groupFactors(groups));
 			// EMA teacher: t = d·t + (1 − d)·s
-			final Ema ema = teacher == null ? null : Ema.build(tf.withSubScope("ema"), nets.get(0).allVariables(), teacher
+			ema = teacher == null ? null : Ema.build(tf.withSubScope("ema"), nets.get(0).allVariables(), teacher
 				.allVariables());
 			// inference path, exported with the model
 			final Ops p = tf.withSubScope("predict");
-			final Placeholder<TFloat32> predIn = p.withName("image").placeholder(TFloat32.class, Placeholder.shape(Shape.of(
-				-1, -1, -1, 1)));
+			predIn = p.withName("image").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, -1, 1)));
 			final Operand<TFloat32> probs = method.prediction(new PredictionGraph(p, predIn, nets, teacher));
-			final int outChannels = classes == 2 ? 1 : classes;
-			final Operand<TFloat32> predOut = p.withName("probability").identity(classes == 2 ? p.slice(probs, p.constant(
-				new int[] { 0, 0, 0, 1 }), p.constant(new int[] { -1, -1, -1, 1 })) : probs);
+			predOut = p.withName("probability").identity(classes == 2 ? p.slice(probs, p.constant(new int[] { 0, 0, 0, 1 }), p
+				.constant(new int[] { -1, -1, -1, 1 })) : probs);
+		}
 
-			final ModelInfo info = new ModelInfo();
+		/** What model.json records: the method and its keys, the data, the network, the training keys. */
+		void recordModelInfo() {
+			info = new ModelInfo();
 			info.tensorflowVersion = TensorFlow.version();
 			info.method = method.methodName();
 			info.methodParameters.putAll(method.parameters());
@@ -290,7 +375,7 @@ public final class Trainer {
 			info.heads = net.heads;
 			info.classes = classes;
 			info.networkOutputs = net.outputChannels();
-			info.outputChannels = outChannels;
+			info.outputChannels = classes == 2 ? 1 : classes;
 			info.normalization = main.normalization().name();
 			info.normLow = main.normalization().low;
 			info.normHigh = main.normalization().high;
@@ -317,33 +402,36 @@ public final class Trainer {
 					: "") : "")));
 			if (cfg.resume != null) info.training.put("resumed_from", cfg.resume.toString());
 			out.info = info;
+		}
 
-			final Checkpoint ckpt = new Checkpoint(graph, tf);
-			final Session session = new Session(graph, cfg.threads > 0 ? org.tensorflow.proto.ConfigProto.newBuilder()
+		/** The session, the live predictor, the patch samplers, and the state (resumed when asked). */
+		void start() {
+			ckpt = new Checkpoint(graph, tf);
+			session = new Session(graph, cfg.threads > 0 ? org.tensorflow.proto.ConfigProto.newBuilder()
 				.setIntraOpParallelismThreads(cfg.threads).setInterOpParallelismThreads(cfg.threads).build() : Device
 					.sessionConfig());
 			out.session = session;
 			session.initialize();
 			if (ema != null) ema.copy(session);
-			final Predictor live = Predictor.live(info, session, predIn, predOut).setTiling(Math.max(cfg.tileSize, patch), 2);
-			out.predictor = live;
-			final Live liveView = new Live(live, session);
+			final Predictor predictor = Predictor.live(info, session, predIn, predOut).setTiling(Math.max(cfg.tileSize,
+				patch), 2);
+			out.predictor = predictor;
+			live = new Live(predictor, session);
 			if (threeD) {
 				final List<Sample> all = new ArrayList<>();
 				for (final TrainingData d : streams) all.addAll(d.samples());
 				final Map<Sample, Volumes.Volume> index = Volumes.index(Volumes.of(all));
 				if (validation != null) index.putAll(Volumes.index(Volumes.of(validation.samples())));
-				liveView.volumes = index;
+				live.volumes = index;
 			}
-
-			final List<PatchSampler> samplers = new ArrayList<>();
+			samplers = new ArrayList<>();
 			for (int s = 0; s < streams.size(); s++) samplers.add(new PatchSampler(streams.get(s), patch, cfg.flip,
 				cfg.rotate, cfg.seed * 31 + s, method.pixelInputs()));
 			if (threeD) for (final PatchSampler ps : samplers) ps.volumes(net.slices);
-			final Schedule schedule = cfg.schedule();
-			final Map<String, Float> scalarValues = new LinkedHashMap<>(sg.scalarDefaults);
-			final StepContext ctx = new StepContext(total, stepsPerEpoch, scalarValues).withFeeds(sg);
-			final ResultsTable curve = new ResultsTable();
+			schedule = cfg.schedule();
+			scalarValues = new LinkedHashMap<>(sg.scalarDefaults);
+			ctx = new StepContext(total, stepsPerEpoch, scalarValues).withFeeds(sg);
+			curve = new ResultsTable();
 			out.curve = curve;
 			final RunState state = new RunState();
 			if (cfg.resume != null) {
@@ -355,16 +443,19 @@ public final class Trainer {
 				for (int s = 0; s < samplers.size(); s++) samplers.get(s).skip(state.step, batches[s]);
 				out.iterations = state.bestIteration;
 			}
-			double best = state.best;
-			int sinceBest = state.sinceBest;
-			double lossSum = state.lossSum, normSum = state.normSum;
-			int lossCount = state.lossCount;
-			final double secondsBefore = state.seconds;
-			final long t0 = System.nanoTime();
-			final long start = state.step;
-			long it = 0;
-			String stopped = "finished after " + total + " iterations";
-			boolean canceled = false;
+			best = state.best;
+			sinceBest = state.sinceBest;
+			lossSum = state.lossSum;
+			normSum = state.normSum;
+			lossCount = state.lossCount;
+			secondsBefore = state.seconds;
+			start = state.step;
+			stopped = "finished after " + total + " iterations";
+		}
+
+		/** The steps, with the method's hooks, progress, cancel, validation and early stopping. */
+		void loop() {
+			t0 = System.nanoTime();
 			for (it = start; it < total; it++) {
 				if (progress.isCanceled()) {
 					canceled = true;
@@ -376,7 +467,7 @@ public final class Trainer {
 				ctx.learningRate = schedule.lr((int) it);
 				method.beforeStep(ctx);
 				final double[] ln = step(session, sg, opt, loss, samplers, batches, ctx, scalarValues);
-				liveView.step = it + 1;
+				live.step = it + 1;
 				final double l = ln[0];
 				if (Double.isNaN(l) || Double.isInfinite(l)) throw new NoisyLabelsException("training diverged: the loss became " +
 					(Double.isNaN(l) ? "NaN" : "infinite") + " at iteration " + (it + 1) + ": lower learning_rate (now " +
@@ -386,50 +477,58 @@ public final class Trainer {
 				lossSum += l;
 				normSum += ln[1];
 				lossCount++;
-				{
-					final double secs = (System.nanoTime() - t0) / 1e9;
-					progress.update(String.format(Locale.ROOT, "Training: iteration %d/%d  loss %.4f%s  (%s left)", it + 1, total,
-						lossSum / lossCount, best == Double.NEGATIVE_INFINITY ? "" : String.format(Locale.ROOT,
-							"  best validation Dice %.4f", best), time(secs / (it + 1 - start) * (total - it - 1))), (double) (it +
-								1) / total);
-				}
-				if ((it + 1) % stepsPerEpoch == 0) method.afterEpoch(new EpochContext(ctx.epoch, it + 1, streams, liveView,
-					log));
-				final boolean last = it + 1 == total;
-				if ((it + 1) % validateEvery == 0 || last) {
-					final double dice = validation == null ? Double.NaN : dice(validation, liveView, null);
-					final double secs = (System.nanoTime() - t0) / 1e9;
-					curve.incrementCounter();
-					curve.addValue("iteration", it + 1);
-					curve.addValue("epoch", (double) (it + 1) / stepsPerEpoch);
-					curve.addValue("loss", lossSum / lossCount);
-					curve.addValue("learning_rate", ctx.learningRate);
-					curve.addValue("gradient_norm", normSum / lossCount);
-					curve.addValue("validation_dice", dice);
-					curve.addValue("seconds", secondsBefore + secs);
-					final double left = secs / (it + 1 - start) * (total - it - 1);
-					final String msg = String.format(Locale.ROOT, "iteration %d/%d  loss %.4f  lr %.3g%s  (%s, %s left)", it + 1,
-						total, lossSum / lossCount, ctx.learningRate, Double.isNaN(dice) ? "" : String.format(Locale.ROOT,
-							"  validation Dice %.4f", dice), time(secondsBefore + secs), time(left));
-					log.accept(msg);
-					lossSum = 0;
-					normSum = 0;
-					lossCount = 0;
-					schedule.validated(dice);
-					if (Double.isNaN(dice) || dice > best) {
-						if (!Double.isNaN(dice)) best = dice;
-						sinceBest = 0;
-						if (keepBest) ckpt.save(session);
-						out.iterations = it + 1;
-					}
-					else if (cfg.earlyStopping > 0 && ctx.earlyStopping && ++sinceBest >= cfg.earlyStopping) {
-						stopped = "early stopping at iteration " + (it + 1) + " (no gain in " + cfg.earlyStopping + " validations)";
-						it++;
-						break;
-					}
+				final double secs = (System.nanoTime() - t0) / 1e9;
+				progress.update(String.format(Locale.ROOT, "Training: iteration %d/%d  loss %.4f%s  (%s left)", it + 1, total,
+					lossSum / lossCount, best == Double.NEGATIVE_INFINITY ? "" : String.format(Locale.ROOT,
+						"  best validation Dice %.4f", best), time(secs / (it + 1 - start) * (total - it - 1))), (double) (it + 1) /
+							total);
+				if ((it + 1) % stepsPerEpoch == 0) method.afterEpoch(new EpochContext(ctx.epoch, it + 1, streams, live, log));
+				if (((it + 1) % validateEvery == 0 || it + 1 == total) && validateAndStop()) {
+					it++;
+					break;
 				}
 			}
 			out.stopped = stopped;
+		}
+
+		/** One validation: a row of the curve, the best checkpoint; true when early stopping ends the run. */
+		private boolean validateAndStop() {
+			final double dice = validation == null ? Double.NaN : dice(validation, live, null);
+			final double secs = (System.nanoTime() - t0) / 1e9;
+			curve.incrementCounter();
+			curve.addValue("iteration", it + 1);
+			curve.addValue("epoch", (double) (it + 1) / stepsPerEpoch);
+			curve.addValue("loss", lossSum / lossCount);
+			curve.addValue("learning_rate", ctx.learningRate);
+			curve.addValue("gradient_norm", normSum / lossCount);
+			curve.addValue("validation_dice", dice);
+			curve.addValue("seconds", secondsBefore + secs);
+			final double left = secs / (it + 1 - start) * (total - it - 1);
+			log.accept(String.format(Locale.ROOT, "iteration %d/%d  loss %.4f  lr %.3g%s  (%s, %s left)", it + 1, total,
+				lossSum / lossCount, ctx.learningRate, Double.isNaN(dice) ? "" : String.format(Locale.ROOT,
+					"  validation Dice %.4f", dice), time(secondsBefore + secs), time(left)));
+			lossSum = 0;
+			normSum = 0;
+			lossCount = 0;
+			schedule.validated(dice);
+			if (Double.isNaN(dice) || dice > best) {
+				if (!Double.isNaN(dice)) best = dice;
+				sinceBest = 0;
+				if (keepBest) ckpt.save(session);
+				out.iterations = it + 1;
+			}
+			else if (cfg.earlyStopping > 0 && ctx.earlyStopping && ++sinceBest >= cfg.earlyStopping) {
+				stopped = "early stopping at iteration " + (it + 1) + " (no gain in " + cfg.earlyStopping + " validations)";
+				return true;
+			}
+			return false;
+		}
+
+		/**
+		 * The kept weights (best or last), the final validation, the learned-nothing check, and the model
+		 * folder with the state to resume from; a cancel is reported after the model is written.
+		 */
+		void finish() {
 			// the state to resume from: the weights of the last step, before the best ones are restored
 			// keeping the best but canceled before the first validation: the current weights are all there is
 			final boolean fromCheckpoint = keepBest && ckpt.saved();
@@ -438,7 +537,7 @@ public final class Trainer {
 			final int bestIteration = (int) out.iterations;
 			if (fromCheckpoint) {
 				ckpt.restore(session);
-				liveView.invalidate();
+				live.invalidate();
 			}
 			else out.iterations = it;
 			out.bestDice = best == Double.NEGATIVE_INFINITY ? Double.NaN : best;
@@ -447,43 +546,40 @@ public final class Trainer {
 			info.stopped = stopped;
 			if (validation != null && haveModel) {
 				final ResultsTable vt = new ResultsTable();
-				info.validationDice = dice(validation, liveView, vt);
+				info.validationDice = dice(validation, live, vt);
 				out.validation = vt;
 			}
 			if (haveModel) {
-				out.learnedNothing = learnedNothing(streams, validation, liveView, curve, cfg.learningRate);
+				out.learnedNothing = learnedNothing(streams, validation, live, curve, cfg.learningRate);
 				if (out.learnedNothing != null) log.accept(out.learnedNothing);
 			}
-			if (cfg.model != null && haveModel) {
-				out.model = cfg.model;
-				final RunState saved = new RunState();
-				saved.step = it;
-				saved.total = total;
-				saved.best = best;
-				saved.bestIteration = bestIteration;
-				saved.sinceBest = sinceBest;
-				saved.lossSum = lossSum;
-				saved.normSum = normSum;
-				saved.lossCount = lossCount;
-				saved.seconds = secondsBefore + (System.nanoTime() - t0) / 1e9;
-				saved.schedule = schedule.state();
-				saved.method = method.methodName();
-				ModelFiles.write(cfg.model, session, Signature.builder().key(Signature.DEFAULT_KEY).input("image", predIn)
-					.output("probability", predOut).build(), info, csv(curve), folder -> saved.write(folder, ckpt, lastWeights,
-						fromCheckpoint ? ckpt.values() : null, curve));
-				log.accept("model (" + (info.validationDice == info.validationDice ? "validation Dice " + String.format(
-					Locale.ROOT, "%.4f", info.validationDice) + ", " : "") + "iteration " + out.iterations + ", keep_model=" +
-					(fromCheckpoint ? "best" : "last") + ") written to " + cfg.model);
-			}
+			if (cfg.model != null && haveModel) writeModel(fromCheckpoint, bestIteration, lastWeights);
 			log.accept(stopped);
 			if (canceled) throw new Progress.CanceledException(cfg.model != null && haveModel ? "canceled: " +
 				(fromCheckpoint ? "best model so far" : "model") + " (iteration " + out.iterations + ") written to " + cfg.model
 				: "canceled by the user");
-			success = true;
-			return out;
 		}
-		finally {
-			if (!success) out.close();
+
+		private void writeModel(final boolean fromCheckpoint, final int bestIteration, final float[][] lastWeights) {
+			out.model = cfg.model;
+			final RunState saved = new RunState();
+			saved.step = it;
+			saved.total = total;
+			saved.best = best;
+			saved.bestIteration = bestIteration;
+			saved.sinceBest = sinceBest;
+			saved.lossSum = lossSum;
+			saved.normSum = normSum;
+			saved.lossCount = lossCount;
+			saved.seconds = secondsBefore + (System.nanoTime() - t0) / 1e9;
+			saved.schedule = schedule.state();
+			saved.method = method.methodName();
+			ModelFiles.write(cfg.model, session, Signature.builder().key(Signature.DEFAULT_KEY).input("image", predIn).output(
+				"probability", predOut).build(), info, csv(curve), folder -> saved.write(folder, ckpt, lastWeights,
+					fromCheckpoint ? ckpt.values() : null, curve));
+			log.accept("model (" + (info.validationDice == info.validationDice ? "validation Dice " + String.format(
+				Locale.ROOT, "%.4f", info.validationDice) + ", " : "") + "iteration " + out.iterations + ", keep_model=" +
+				(fromCheckpoint ? "best" : "last") + ") written to " + cfg.model);
 		}
 	}
 
