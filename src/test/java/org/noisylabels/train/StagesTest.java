@@ -73,21 +73,9 @@ public class StagesTest {
 		}
 	}
 
-	private static TrainingConfig tiny() {
-		final TrainingConfig cfg = new TrainingConfig();
-		cfg.network.depth = 1;
-		cfg.network.baseChannels = 4;
-		cfg.batchSize = 2;
-		cfg.patchSize = 16;
-		cfg.validationFraction = 0;
-		cfg.iterations = 5;
-		cfg.threads = 1;
-		return cfg;
-	}
-
 	@Test
 	public void aStagedMethodRunsItsStagesAndKeepsTheLastModel() throws Exception {
-		final TrainingConfig cfg = tiny();
+		final TrainingConfig cfg = StreamHooksTest.tiny(5);
 		cfg.model = tmp.getRoot().toPath().resolve("model");
 		final TwoStages m = new TwoStages();
 		final List<String> log = new ArrayList<>();
@@ -130,7 +118,7 @@ public class StagesTest {
 	@Test
 	public void aMethodWithoutStagesTrainsOnce() {
 		final List<String> log = new ArrayList<>();
-		try (Trainer.Outcome out = Trainer.run(tiny(), new CE(), Arrays.asList(StreamHooksTest.disc("img")), null,
+		try (Trainer.Outcome out = Trainer.run(StreamHooksTest.tiny(5), new CE(), Arrays.asList(StreamHooksTest.disc("img")), null,
 			Progress.NONE, log::add))
 		{
 			assertEquals(5, out.iterations);

@@ -108,16 +108,22 @@ public class StreamHooksTest {
 			new ByteProcessor(w, h, lab)), null, null, Normalization.zscore(), 0, "image", "label");
 	}
 
-	@Test
-	public void perStreamBatchSizesFeedsAndFetches() {
+	/** A one-level U-Net of 4 channels on 16×16 patches, batch 2, no validation, one thread. */
+	static TrainingConfig tiny(final int iterations) {
 		final TrainingConfig cfg = new TrainingConfig();
 		cfg.network.depth = 1;
 		cfg.network.baseChannels = 4;
 		cfg.batchSize = 2;
 		cfg.patchSize = 16;
 		cfg.validationFraction = 0;
-		cfg.iterations = 4;
+		cfg.iterations = iterations;
 		cfg.threads = 1;
+		return cfg;
+	}
+
+	@Test
+	public void perStreamBatchSizesFeedsAndFetches() {
+		final TrainingConfig cfg = tiny(4);
 		final Probe probe = new Probe();
 		final List<String> log = new ArrayList<>();
 		try (Trainer.Outcome out = new Trainer(cfg, probe).train(Arrays.asList(disc("noisy"), disc("clean")), null,
@@ -210,14 +216,7 @@ public class StreamHooksTest {
 
 	@Test
 	public void aMethodsOptimiserGroupsLearnAtTheirOwnRate() {
-		final TrainingConfig cfg = new TrainingConfig();
-		cfg.network.depth = 1;
-		cfg.network.baseChannels = 4;
-		cfg.batchSize = 2;
-		cfg.patchSize = 16;
-		cfg.validationFraction = 0;
-		cfg.iterations = 4;
-		cfg.threads = 1;
+		final TrainingConfig cfg = tiny(4);
 		final TwoGroups m = new TwoGroups();
 		final List<String> log = new ArrayList<>();
 		try (Trainer.Outcome out = new Trainer(cfg, m).train(Arrays.asList(disc("noisy")), null, Progress.NONE, log::add)) {
