@@ -12,10 +12,10 @@ import ij.measure.ResultsTable;
 /** Contour perturbation (PINT / PyMIC JSRT): dilate, erode or distort a fraction of the slices. */
 @Plugin(type = Command.class, headless = true,
 	menuPath = "Plugins>Noisy Labels>Noise>Contour Perturbation",
-	description = "Perturbs round(noise_rate*N) random slices: dilate or erode r times (cross element, p=.35 each) or distort the edge with discs of radius r; r uniform in [r_min, r_max]")
+	description = "Perturbs round(noise_rate*N) random slices: dilate or erode r times (cross element, p=.35 each) or distort the edge with discs of radius r; r uniform in [r_min, r_max]. dimensions=3: the stack is one volume, dilated or eroded once with an r x r x r cube (or ball) with probability noise_rate")
 public class ContourPerturbationCommand extends NoiseCommand {
 
-	@Parameter(label = "Label", required = false, description = "Clean binary mask; the slices of a stack are perturbed independently", persist = false)
+	@Parameter(label = "Label", required = false, description = "Clean binary mask; the slices of a stack are perturbed independently (dimensions=3: as one volume)", persist = false)
 	private ImagePlus label;
 
 	@Parameter(label = "Noise rate", description = "Fraction of the slices that is perturbed", min = "0",
@@ -30,6 +30,13 @@ public class ContourPerturbationCommand extends NoiseCommand {
 		max = "1000", persist = false)
 	private int r_max = 18;
 
+	@Parameter(label = "Dimensions", min = "2", max = "3",
+		description = "2 = slice by slice (round(noise_rate*N) slices: dilate/erode with the cross or distort); 3 = the stack is one volume (PINT's 3D setting): with probability noise_rate dilated or eroded (0.5 each) once with an r x r x r cube, in voxels", persist = false)
+	private int dimensions = 2;
+
+	@Parameter(label = "Ball (3D)", description = "dimensions=3 only: a ball of diameter r (radius (r-1)/2 voxels) instead of the r x r x r cube", persist = false)
+	private boolean ball = false;
+
 	@Parameter(label = "Seed", description = "Random seed: the same seed gives the same result", persist = false)
 	private long seed = 42;
 
@@ -42,7 +49,7 @@ public class ContourPerturbationCommand extends NoiseCommand {
 	@Override
 	protected void execute() {
 		final ContourPerturbation.Result r = ContourPerturbation.apply(label, noise_rate, r_min, r_max, seed,
-			progress());
+			dimensions, ball, progress());
 		noisy_label = r.noisyLabel;
 		perturbation = r.table;
 		show(perturbation, "Perturbation");

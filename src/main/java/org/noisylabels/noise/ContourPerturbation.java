@@ -23,6 +23,11 @@ import ij.measure.ResultsTable;
  * object. Outside the image counts as background (erosion removes object pixels on the image border).
  * Unlike the reference code, which draws a new radius for every disc, one r per slice is used, so that the
  * reported r describes the whole perturbation. Slices that are not perturbed are copied unchanged.
+ * <p>
+ * <b>3D</b> ({@code dimensions = 3}, PINT's setting on the LA volumes): the stack is one volume, perturbed
+ * when a uniform draw is below noise_rate; then, with probability 0.5 each, it is dilated or eroded once with
+ * an r×r×r cube (or, with {@code ball}, a ball of diameter r), r uniform in [r_min, r_max], in voxels
+ * ({@link VolumeMorphology}).
  */
 public final class ContourPerturbation {
 
@@ -67,6 +72,22 @@ public final class ContourPerturbation {
 	public static Result apply(final ImagePlus label, final double noiseRate, final int rMin, final int rMax,
 		final long seed, final Progress progress)
 	{
+		return apply(label, noiseRate, rMin, rMax, seed, 2, false, progress);
+	}
+
+	/**
+	 * With {@code dimensions} 2 (slice by slice, as above) or 3 (the stack is one volume; {@code ball}: a ball
+	 * of diameter r instead of the r×r×r cube).
+	 */
+	public static Result apply(final ImagePlus label, final double noiseRate, final int rMin, final int rMax,
+		final long seed, final int dimensions, final boolean ball, final Progress progress)
+	{
+		Check.range(dimensions, 2, 3, "dimensions");
+		if (dimensions == 2 && ball) throw new NoisyLabelsException(
+			"ball=true is for dimensions=3 (in 2D the cross and discs are used): give dimensions=3 or ball=false");
+		if (dimensions == 3 && label != null && label.getStackSize() < 2) throw new NoisyLabelsException(
+			"dimensions=3 treats a stack as one volume, but label " + label.getTitle() +
+				" is a single 2D image: give a stack or dimensions=2");
 		Check.probability(noiseRate, "noise_rate");
 		Check.range(rMin, 1, MAX_RADIUS, "r_min");
 		Check.range(rMax, 1, MAX_RADIUS, "r_max");
@@ -78,6 +99,7 @@ public final class ContourPerturbation {
 		final int w = mask.getWidth(), h = mask.getHeight(), slices = mask.getStackSize();
 		final byte[][] px = NoiseImages.pixels(mask);
 		final SplittableRandom random = new SplittableRandom(seed);
+		if (dimensions == 3) return volume(label, px, w, h, noiseRate, rMin, rMax, ball, random, progress);
 		final boolean[] perturbed = new boolean[slices];
 		if (slices == 1) perturbed[0] = random.nextDouble() < noiseRate;
 		else {
@@ -120,6 +142,37 @@ public final class ContourPerturbation {
 		}
 		return new Result(NoiseImages.maskResult(label, px, NoiseImages.title(label, "-perturbed")), table, perturbed,
 			kind, radius);
+	}
+
+	/** 3D: the stack is one volume, dilated or eroded once (0.5 each) with a cube or ball, or left as it is. */
+	private static Result volume(final ImagePlus label, final byte[][] px, final int w, final int h,
+		final double noiseRate, final int rMin, final int rMax, final boolean ball, final SplittableRandom random,
+		final Progress progress)
+	{
+		final boolean perturbed = random.nextDouble() < noiseRate;
+		String kind = NONE;
+		int r = 0;
+		if (perturbed) {
+			final boolean dilate = random.nextDouble() < 0.5;
+			r = rMin + random.nextInt(rMax - rMin + 1);
+			kind = dilate ? DILATE : ERODE;
+			progress.checkCanceled();
+			progress.update("Contour perturbation (3D): " + kind + " with a " + (ball ? "ball" : "cube") + " of " + r +
+				" voxels", 0);
+			if (ball) VolumeMorphology.ball(px, w, h, r, dilate);
+			else VolumeMorphology.cube(px, w, h, r, dilate);
+		}
+		progress.update("Contour perturbation done", 1);
+		final ResultsTable table = new ResultsTable();
+		table.incrementCounter();
+		table.addValue("volume", 1);
+		table.addValue("slices", px.length);
+		table.addValue("perturbed", perturbed ? "true" : "false");
+		table.addValue("kind", kind);
+		table.addValue("element", ball ? "ball" : "cube");
+		table.addValue("r", r);
+		return new Result(NoiseImages.maskResult(label, px, NoiseImages.title(label, "-perturbed")), table,
+			new boolean[] { perturbed }, new String[] { kind }, new int[] { r });
 	}
 
 	/** Adds discs at 10 % of the boundary pixels, then removes discs at 10 % of the new boundary pixels. */
