@@ -37,6 +37,9 @@ public class ContourPerturbationCommand extends NoiseCommand {
 	@Parameter(label = "Ball (3D)", description = "dimensions=3 only: a ball of diameter r (radius (r-1)/2 voxels) instead of the r x r x r cube", persist = false)
 	private boolean ball = false;
 
+	@Parameter(label = "Per object (3D)", description = "dimensions=3 only: the units are the objects (6-connected components): round(noise_rate*N) of the N objects are dilated or eroded, each with its own r; false = the whole volume is the unit", persist = false)
+	private boolean per_object = false;
+
 	@Parameter(label = "Seed", description = "Random seed: the same seed gives the same result", persist = false)
 	private long seed = 42;
 
@@ -49,7 +52,7 @@ public class ContourPerturbationCommand extends NoiseCommand {
 	@Override
 	protected void execute() {
 		final ContourPerturbation.Result r = ContourPerturbation.apply(label, noise_rate, r_min, r_max, seed,
-			dimensions, ball, progress());
+			dimensions, ball, per_object, progress());
 		noisy_label = r.noisyLabel;
 		perturbation = r.table;
 		show(perturbation, "Perturbation");

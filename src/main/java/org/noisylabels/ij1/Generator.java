@@ -118,7 +118,8 @@ public final class Generator {
 					"fraction of slices perturbed"), new Param("r_min", Type.INT, 5, 1, ContourPerturbation.MAX_RADIUS,
 						"smallest r"), new Param("r_max", Type.INT, 18, 1, ContourPerturbation.MAX_RADIUS, "largest r"),
 			new Param("dimensions", Type.INT, 2, 2, 3, "2 = slice by slice, 3 = the stack is one volume"), new Param(
-				"ball", Type.BOOLEAN, false, 0, 0, "3D: ball of diameter r instead of the r x r x r cube"), seed));
+				"ball", Type.BOOLEAN, false, 0, 0, "3D: ball of diameter r instead of the r x r x r cube"), new Param(
+					"per_object", Type.BOOLEAN, false, 0, 0, "3D: perturb round(noise_rate*N) of the N objects"), seed));
 	}
 
 	private static void add(final Generator g) {
@@ -216,7 +217,7 @@ public final class Generator {
 			case "contour": {
 				final ContourPerturbation.Result r = ContourPerturbation.apply(label, num(v, "noise_rate"),
 					((Number) v.get("r_min")).intValue(), ((Number) v.get("r_max")).intValue(), seed(v), ((Number) v.get(
-						"dimensions")).intValue(), (Boolean) v.get("ball"), progress);
+						"dimensions")).intValue(), (Boolean) v.get("ball"), (Boolean) v.get("per_object"), progress);
 				out.put("noisy_label", r.noisyLabel);
 				out.put("perturbation", r.table);
 				break;

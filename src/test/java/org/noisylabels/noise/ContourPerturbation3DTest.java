@@ -239,6 +239,59 @@ public class ContourPerturbation3DTest {
 			0.5, 3, 8, 5, 2, false, Progress.NONE).noisyLabel);
 	}
 
+	/** Per object: exactly round(rate·N) of N separate cubes change, each by its own drawn cube, in x, y and z. */
+	@Test
+	public void perObjectPerturbsTheRoundedRateOfObjectsEachByItsCube() {
+		final int size = 60, side = 6, gap = 20;
+		// 2 × 2 × 2 cubes of side 6 at 20 voxel spacing: r ≤ 8 keeps dilated cubes apart
+		final ImageStack st = new ImageStack(size, size);
+		for (int z = 0; z < 45; z++) {
+			final byte[] px = new byte[size * size];
+			for (int cz = 0; cz < 2; cz++)
+				for (int cy = 0; cy < 2; cy++)
+					for (int cx = 0; cx < 2; cx++) {
+						if (z < 10 + cz * gap || z >= 10 + cz * gap + side) continue;
+						for (int y = 10 + cy * gap; y < 10 + cy * gap + side; y++)
+							for (int x = 10 + cx * gap; x < 10 + cx * gap + side; x++) px[y * size + x] = -1;
+					}
+			st.addSlice("z" + z, new ByteProcessor(size, size, px));
+		}
+		final ImagePlus gt = new ImagePlus("cubes", st);
+		for (final double rate : new double[] { 0.25, 0.5, 1 }) {
+			for (long seed = 0; seed < 5; seed++) {
+				final ContourPerturbation.Result r = ContourPerturbation.apply(gt, rate, 2, 6, seed, 3, false, true,
+					Progress.NONE);
+				assertEquals(8, r.perturbed.length);
+				assertEquals(8, r.table.size());
+				int perturbed = 0;
+				for (final boolean b : r.perturbed) if (b) perturbed++;
+				assertEquals(Math.round(rate * 8), perturbed);
+				// every object, in raster order of its first voxel: z, then y, then x of the grid
+				final byte[][] out = new byte[45][];
+				for (int z = 0; z < 45; z++) out[z] = (byte[]) r.noisyLabel.getStack().getPixels(z + 1);
+				long total = 0;
+				for (int o = 0; o < 8; o++) {
+					final int cz = o / 4, cy = o / 2 % 2, cx = o % 2;
+					final int rad = r.radius[o], lo = rad / 2, hi = (rad - 1) / 2;
+					final int grow = r.kind[o].equals(ContourPerturbation.DILATE) ? 1 : r.kind[o].equals(
+						ContourPerturbation.ERODE) ? -1 : 0;
+					if (grow == 0) assertEquals(ContourPerturbation.NONE, r.kind[o]);
+					final int a0 = grow > 0 ? -lo : grow < 0 ? lo : 0, a1 = side - 1 + (grow > 0 ? hi : grow < 0 ? -hi : 0);
+					final int s = a1 - a0 + 1;
+					if (s > 0) total += (long) s * s * s;
+					// the expected cube is all foreground
+					for (int z = a0; z <= a1; z++)
+						for (int y = a0; y <= a1; y++)
+							for (int x = a0; x <= a1; x++) assertEquals("object " + o, -1, out[10 + cz * gap + z][(10 + cy * gap +
+								y) * size + 10 + cx * gap + x]);
+				}
+				long fg = 0;
+				for (final byte[] sl : out) for (final byte b : sl) if (b != 0) fg++;
+				assertEquals("nothing else is foreground", total, fg);
+			}
+		}
+	}
+
 	@Test
 	public void badInputIsOneLineError() {
 		final ImagePlus gt = TestMasks.gt3d();
@@ -248,6 +301,7 @@ public class ContourPerturbation3DTest {
 		expectError(() -> ContourPerturbation.apply(gt, 0.5, 6, 5, 1, 3, false, Progress.NONE), "r_min=6");
 		expectError(() -> ContourPerturbation.apply(gt, 0.5, 3, 5, 1, 2, true, Progress.NONE), "ball=true");
 		expectError(() -> ContourPerturbation.apply(gt, 0.5, 3, 5, 1, 4, false, Progress.NONE), "dimensions");
+		expectError(() -> ContourPerturbation.apply(gt, 0.5, 3, 5, 1, 2, false, true, Progress.NONE), "per_object=true");
 	}
 
 	private static void expectError(final Runnable r, final String part) {
