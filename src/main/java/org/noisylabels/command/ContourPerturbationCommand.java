@@ -18,7 +18,7 @@ public class ContourPerturbationCommand extends NoiseCommand {
 	@Parameter(label = "Label", required = false, description = "Clean binary mask; the slices of a stack are perturbed independently (dimensions=3: as one volume)", persist = false)
 	private ImagePlus label;
 
-	@Parameter(label = "Noise rate", description = "Fraction of the slices that is perturbed", min = "0",
+	@Parameter(label = "Noise rate", description = "Fraction of the slices that is perturbed (dimensions=3: probability that the volume is perturbed; with per_object, the fraction of the objects)", min = "0",
 		max = "1", stepSize = "0.05", persist = false)
 	private double noise_rate = 0.5;
 

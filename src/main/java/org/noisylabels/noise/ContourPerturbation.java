@@ -47,7 +47,10 @@ public final class ContourPerturbation {
 	public static final class Result {
 
 		public final ImagePlus noisyLabel;
-		/** One row per slice: slice, perturbed (true/false), kind, r (0 when not perturbed). */
+		/**
+		 * 2D: one row per slice (slice, perturbed, kind, r; r = 0 when not perturbed); 3D: one row for the volume or
+		 * one per object. The arrays below follow the rows.
+		 */
 		public final ResultsTable table;
 		public final boolean[] perturbed;
 		public final String[] kind;
