@@ -22,11 +22,11 @@ public class ContourPerturbationCommand extends NoiseCommand {
 		max = "1", stepSize = "0.05", persist = false)
 	private double noise_rate = 0.5;
 
-	@Parameter(label = "Smallest radius", description = "Smallest r (iterations or disc radius)", min = "1",
+	@Parameter(label = "Smallest radius", description = "Smallest r (2D: iterations or disc radius; 3D: cube side or ball diameter, in voxels)", min = "1",
 		max = "1000", persist = false)
 	private int r_min = 5;
 
-	@Parameter(label = "Largest radius", description = "Largest r (iterations or disc radius)", min = "1",
+	@Parameter(label = "Largest radius", description = "Largest r (2D: iterations or disc radius; 3D: cube side or ball diameter, in voxels)", min = "1",
 		max = "1000", persist = false)
 	private int r_max = 18;
 
