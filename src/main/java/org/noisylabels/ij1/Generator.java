@@ -113,11 +113,13 @@ public final class Generator {
 			new String[] { "noisy_label" }, new Param("p_generate", Type.PROBABILITY, 0.1, 0, 1,
 				"foreground probability"), seed));
 		add(new Generator("contour", CONTOUR,
-			"Dilates, erodes or distorts round(noise_rate*N) random slices by r in [r_min, r_max]", new String[] {
+			"Dilates, erodes or distorts round(noise_rate*N) random slices by r in [r_min, r_max]; dimensions=3: dilates or erodes the volume (per_object: the objects) once with an r x r x r cube", new String[] {
 				"noisy_label", "perturbation" }, new Param("noise_rate", Type.PROBABILITY, 0.5, 0, 1,
-					"fraction of slices perturbed"), new Param("r_min", Type.INT, 5, 1, ContourPerturbation.MAX_RADIUS,
+					"fraction of slices perturbed (3D: of volumes or objects)"), new Param("r_min", Type.INT, 5, 1, ContourPerturbation.MAX_RADIUS,
 						"smallest r"), new Param("r_max", Type.INT, 18, 1, ContourPerturbation.MAX_RADIUS, "largest r"),
-			seed));
+			new Param("dimensions", Type.INT, 2, 2, 3, "2 = slice by slice, 3 = the stack is one volume"), new Param(
+				"ball", Type.BOOLEAN, false, 0, 0, "3D: ball of diameter r instead of the r x r x r cube"), new Param(
+					"per_object", Type.BOOLEAN, false, 0, 0, "3D: perturb round(noise_rate*N) of the N objects"), seed));
 	}
 
 	private static void add(final Generator g) {
@@ -214,7 +216,8 @@ public final class Generator {
 				break;
 			case "contour": {
 				final ContourPerturbation.Result r = ContourPerturbation.apply(label, num(v, "noise_rate"),
-					((Number) v.get("r_min")).intValue(), ((Number) v.get("r_max")).intValue(), seed(v), progress);
+					((Number) v.get("r_min")).intValue(), ((Number) v.get("r_max")).intValue(), seed(v), ((Number) v.get(
+						"dimensions")).intValue(), (Boolean) v.get("ball"), (Boolean) v.get("per_object"), progress);
 				out.put("noisy_label", r.noisyLabel);
 				out.put("perturbation", r.table);
 				break;

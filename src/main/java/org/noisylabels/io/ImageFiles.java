@@ -57,7 +57,8 @@ public final class ImageFiles {
 			final Opener opener = new Opener();
 			opener.setSilentMode(true);
 			if (type == Opener.TIFF || type == Opener.TIFF_AND_DICOM) {
-				imp = opener.openTiff(file.getParent() + File.separator, file.getName());
+				// the absolute parent: a bare file name ("gt.tif") has no parent of its own
+				imp = opener.openTiff(file.getAbsoluteFile().getParent() + File.separator, file.getName());
 			}
 			else if (type == Opener.PNG || type == Opener.GIF || type == Opener.JPEG || type == Opener.BMP ||
 				type == Opener.PGM)
@@ -105,7 +106,7 @@ public final class ImageFiles {
 	static void requireComplete(final File file, final String key) {
 		final FileInfo[] infos;
 		try {
-			infos = new TiffDecoder(file.getParent() + File.separator, file.getName()).getTiffInfo();
+			infos = new TiffDecoder(file.getAbsoluteFile().getParent() + File.separator, file.getName()).getTiffInfo();
 		}
 		catch (final IOException | RuntimeException e) {
 			throw new NoisyLabelsException(key + ": cannot read " + file + " as an image (corrupt TIFF: " + e.getMessage() +
