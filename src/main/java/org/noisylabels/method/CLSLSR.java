@@ -15,6 +15,7 @@ import org.noisylabels.loss.LossParams;
 import org.noisylabels.loss.LossType;
 import org.noisylabels.train.Sample;
 import org.noisylabels.train.StepGraph;
+import org.noisylabels.train.SamplePredictor;
 import org.noisylabels.train.Trainer;
 import org.noisylabels.train.TrainingConfig;
 import org.noisylabels.train.TrainingData;
@@ -133,9 +134,10 @@ public class CLSLSR extends AbstractNoisyLabelMethod {
 			result.baselineCurve = out.curve;
 			log.accept("CLSLSR stage 2/3: confident learning on the baseline's predictions of " + all.size() +
 				" image" + (all.size() == 1 ? "" : "s"));
-			result.labelErrors = LabelErrors.find(all, weights, data.classes(), (s, p) -> out.predictor().predictNormalized(
-				s.image, s.width, s.height, p), title, stage(progress, "CLSLSR stage 2/3 (confident learning): ", 0.45,
-					0.5));
+			// a 3D baseline predicts each training volume in 3D (once), 2D each image
+			final SamplePredictor predictor = new SamplePredictor(out.predictor(), all);
+			result.labelErrors = LabelErrors.find(all, weights, data.classes(), predictor::predict, title, stage(progress,
+				"CLSLSR stage 2/3 (confident learning): ", 0.45, 0.5));
 		}
 		final ConfidentLearning.Result r = result.labelErrors.result;
 		flaggedPixels = r.total;

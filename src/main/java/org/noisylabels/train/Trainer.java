@@ -50,14 +50,13 @@ public final class Trainer {
 	private final TrainingConfig cfg;
 	private final TrainingMethod method;
 
-	/** The methods that train 3D networks (dimensions=3); the others refuse it. */
-	static final List<String> THREE_D_METHODS = Arrays.asList("supervised", "co_teaching", "trinet");
-
-	/** Refuses dimensions=3 for a method that cannot train 3D networks, with a one-line error naming it. */
-	public static void require3D(final String methodName) {
-		if (!THREE_D_METHODS.contains(methodName)) throw new NoisyLabelsException("dimensions=3: " + methodName +
-			" cannot train 3D networks yet (3D works with " + String.join(", ", THREE_D_METHODS) +
-			"): use dimensions=2 (slice by slice)");
+	/**
+	 * Refuses dimensions=3 for a method that declares it cannot train 3D networks
+	 * ({@link TrainingMethod#supports3D()}), with a one-line error naming it.
+	 */
+	public static void require3D(final TrainingMethod method) {
+		if (!method.supports3D()) throw new NoisyLabelsException("dimensions=3: " + method.methodName() +
+			" cannot train 3D networks (it works on 2D images only): use dimensions=2 (slice by slice)");
 	}
 
 	public Trainer(final TrainingConfig cfg, final TrainingMethod method) {
@@ -191,7 +190,7 @@ public final class Trainer {
 		net.classes = classes == 2 && cfg.sigmoid ? 1 : classes;
 		net.heads = method.heads();
 		final boolean threeD = cfg.dimensions == 3;
-		if (threeD) require3D(method.methodName());
+		if (threeD) require3D(method);
 		List<Volumes.Volume> trainVolumes = null;
 		if (threeD) {
 			net.dimensions = 3;
