@@ -216,8 +216,13 @@ public final class Trainer {
 			" (a multiple of 2^depth = " + multiple + ", at most the image size)");
 		final boolean validationGiven = validation != null;
 		final boolean keepBest = cfg.keepModel.keepsBest(validationGiven);
-		if (threeD && validation == null && cfg.validationFraction > 0) log.accept(
-			"dimensions=3: no validation held out of the training volumes (give validation_image/validation_label)");
+		if (threeD && validation == null && cfg.validationFraction > 0) {
+			final int before = Volumes.of(main.samples()).size();
+			validation = main.splitValidationVolumes(cfg.validationFraction, cfg.seed);
+			final List<Volumes.Volume> held = Volumes.of(validation.samples());
+			log.accept("validation: " + (before >= 5 ? held.size() + " held-out volumes" : held.size() + " z-slab" + (held
+				.size() == 1 ? "" : "s") + " of " + held.get(0).depth() + " slices held out (their labels are not trained on)"));
+		}
 		else if (validation == null && cfg.validationFraction > 0) {
 			validation = main.splitValidation(cfg.validationFraction, patch, cfg.seed);
 			log.accept("validation: " + validation.size() + " held-out " + (main.size() >= 5 ? "images" : "tiles of " +

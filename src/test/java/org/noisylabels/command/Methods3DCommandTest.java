@@ -24,7 +24,8 @@ import ij.ImagePlus;
 
 /**
  * PINT, DAST and CLSLSR with dimensions=3 from the command line on img3d/gt3d (57×61×31): tiny 3D runs
- * whose models Apply Model uses in 3D, and the methods' own outputs as stacks of the volume's size.
+ * whose models Apply Model uses in 3D, and the methods' own outputs as stacks of the volume's size. Each run
+ * holds out the default validation (validation_fraction 0.2 of one volume: a z-slab of 6 of its 31 slices).
  */
 public class Methods3DCommandTest {
 
@@ -38,7 +39,7 @@ public class Methods3DCommandTest {
 
 	private static final String IMG = "test-images/img3d.tif", GT = "test-images/gt3d.tif";
 	private static final String[] TINY = { "batch_size=1", "patch_size=32", "base_channels=4", "depth=2",
-		"dimensions=3", "validation_fraction=0" };
+		"dimensions=3" };
 	private static final int W = 57, H = 61, D = 31;
 
 	private static Object[] run(final String title, final String... a) {
@@ -47,7 +48,9 @@ public class Methods3DCommandTest {
 		l.addAll(Arrays.asList(a));
 		l.addAll(Arrays.asList(TINY));
 		// the log service's lines too (stderr + logs)
-		return TrainPINTCommandTest.cli(l.toArray(new String[0]));
+		final Object[] r = TrainPINTCommandTest.cli(l.toArray(new String[0]));
+		assertTrue(r[2].toString(), r[2].toString().contains("validation: 1 z-slab of 6 slices held out"));
+		return r;
 	}
 
 	private static String json(final File model) throws Exception {

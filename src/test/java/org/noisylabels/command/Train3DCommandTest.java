@@ -108,6 +108,19 @@ public class Train3DCommandTest {
 		}
 	}
 
+	/** Without validation labels a z-slab of the volume is held out, and its Dice recorded. */
+	@Test
+	public void validationIsHeldOutAsAZSlab() throws Exception {
+		final File model = new File(tmp.getRoot(), "slab");
+		// with the log service's lines (TrainPINTCommandTest.cli)
+		final Object[] r = TrainPINTCommandTest.cli(args("Supervised (Robust Loss)", "image=" + IMG, "label=" + GT,
+			"model=" + model, "validation_fraction=0.3"));
+		assertEquals(r[2].toString(), 0, r[0]);
+		// round(0.3 · 31) = 9 slices
+		assertTrue(r[2].toString(), r[2].toString().contains("validation: 1 z-slab of 9 slices held out"));
+		assertTrue(Double.isFinite(ModelInfo.read(model.toPath()).validationDice));
+	}
+
 	@Test
 	public void coTeachingAndTriNetTrain3dModels() throws Exception {
 		for (final String method : new String[] { "Co-Teaching", "TriNet" }) {
