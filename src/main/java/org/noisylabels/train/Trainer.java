@@ -220,8 +220,10 @@ public final class Trainer {
 			final int before = Volumes.of(main.samples()).size();
 			validation = main.splitValidationVolumes(cfg.validationFraction, cfg.seed);
 			final List<Volumes.Volume> held = Volumes.of(validation.samples());
+			final java.util.StringJoiner depths = new java.util.StringJoiner(", ");
+			for (final Volumes.Volume v : held) depths.add(String.valueOf(v.depth()));
 			log.accept("validation: " + (before >= 5 ? held.size() + " held-out volumes" : held.size() + " z-slab" + (held
-				.size() == 1 ? "" : "s") + " of " + held.get(0).depth() + " slices held out (their labels are not trained on)"));
+				.size() == 1 ? "" : "s") + " of " + depths + " slices held out (their labels are not trained on)"));
 		}
 		else if (validation == null && cfg.validationFraction > 0) {
 			validation = main.splitValidation(cfg.validationFraction, patch, cfg.seed);
