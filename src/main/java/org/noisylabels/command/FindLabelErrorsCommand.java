@@ -93,8 +93,9 @@ public class FindLabelErrorsCommand extends NoisyLabelsCommand {
 				.normalizationObject(), info.classes) : TrainingData.fromImages(img, lab, ign, null, info
 					.normalizationObject(), info.classes, "image", "label");
 			final String title = img != null ? Masks.stripExtension(img.getTitle()) + "-flagged" : "flagged";
-			return LabelErrors.find(data.samples(), null, info.classes, (s, p) -> predictor.predictNormalized(s.image,
-				s.width, s.height, p), title, progress());
+			// a 3D model predicts each stack in 3D (once), a 2D model each image
+			return LabelErrors.find(data.samples(), null, info.classes, new org.noisylabels.train.SamplePredictor(predictor,
+				data.samples())::predict, title, progress());
 		});
 		flagged = out.flagged;
 		if (img != null) flagged.setCalibration(img.getCalibration().copy());

@@ -255,8 +255,16 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 		cfg.network.baseChannels = base_channels;
 		cfg.network.batchNorm = batch_norm;
 		cfg.dimensions = Check.range(dimensions, 2, 3, "dimensions");
-		if (dimensions == 3 && method() != null) org.noisylabels.train.Trainer.require3D(
-			org.noisylabels.method.NoisyLabelMethodService.name(method()));
+		if (dimensions == 3 && method() != null) { // refused before any data is read or trained
+			final NoisyLabelMethod m;
+			try {
+				m = method().createInstance();
+			}
+			catch (final org.scijava.InstantiableException e) {
+				throw new IllegalStateException("cannot create method " + method().getClassName(), e);
+			}
+			org.noisylabels.train.Trainer.require3D(m);
+		}
 		if (dimensions == 3 && img != null && img.getCalibration().pixelWidth > 0 && img.getCalibration().scaled()) cfg
 			.zAnisotropy = img.getCalibration().pixelDepth / img.getCalibration().pixelWidth;
 		cfg.batchSize = batch_size;

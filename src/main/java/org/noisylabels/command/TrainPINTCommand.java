@@ -59,7 +59,9 @@ public class TrainPINTCommand extends TrainCommand {
 		final Normalization n = normalizationObject();
 		final TrainingData data = trainingData(n);
 		final TrainingData val = validationData(n, data);
-		final String warning = PINT.singleImageWarning(p.mode, data.size());
+		// 3D: the images of the image phase are volume patches, so count the volumes
+		final String warning = PINT.singleImageWarning(p.mode, cfg.dimensions == 3 ? org.noisylabels.train.Volumes.of(data
+			.samples()).size() : data.size());
 		if (warning != null) log.warn(warning);
 		// every training image is mapped, also those the trainer holds out for validation
 		final List<Sample> all = new ArrayList<>(data.samples());

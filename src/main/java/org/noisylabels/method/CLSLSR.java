@@ -12,6 +12,7 @@ import org.noisylabels.Progress;
 import org.noisylabels.loss.LossParams;
 import org.noisylabels.loss.LossType;
 import org.noisylabels.train.Sample;
+import org.noisylabels.train.SamplePredictor;
 import org.noisylabels.train.Stages;
 import org.noisylabels.train.StepGraph;
 import org.noisylabels.train.Trainer;
@@ -158,9 +159,10 @@ public class CLSLSR extends AbstractNoisyLabelMethod {
 			res.baselineCurve = out.curve;
 			stages.log().accept("CLSLSR stage 2/3: confident learning on the baseline's predictions of " + all.size() +
 				" image" + (all.size() == 1 ? "" : "s"));
-			res.labelErrors = LabelErrors.find(all, weights, data.classes(), (s, p) -> out.predictor().predictNormalized(
-				s.image, s.width, s.height, p), title, stages.progress("CLSLSR stage 2/3 (confident learning): ", 0.45,
-					0.5));
+			// a 3D baseline predicts each training volume in 3D (once), 2D each image
+			final SamplePredictor predictor = new SamplePredictor(out.predictor(), all);
+			res.labelErrors = LabelErrors.find(all, weights, data.classes(), predictor::predict, title, stages.progress(
+				"CLSLSR stage 2/3 (confident learning): ", 0.45, 0.5));
 		}
 		final ConfidentLearning.Result r = res.labelErrors.result;
 		flaggedPixels = r.total;

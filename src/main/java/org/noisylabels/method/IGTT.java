@@ -188,6 +188,12 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		return since >= 0 ? since : epoch;
 	}
 
+	/** iGTT stays 2D: its label refresh (EMS, DMI selection) works on 2D images. */
+	@Override
+	public boolean supports3D() {
+		return false;
+	}
+
 	@Override
 	public String methodName() {
 		return "igtt";

@@ -192,11 +192,11 @@ public final class PINT extends AbstractNoisyLabelMethod {
 				loss = NoiseTolerantLoss.pntLoss(tf, student, g.target(0), g.weight(0), unc);
 				break;
 			case INT:
-				loss = NoiseTolerantLoss.intLoss(tf, student, g.target(0), g.weight(0), unc);
+				loss = imageLoss(g, student, unc);
 				break;
 			default:
 				final Operand<TFloat32> pnt = NoiseTolerantLoss.pntLoss(tf, student, g.target(0), g.weight(0), unc);
-				final Operand<TFloat32> intL = NoiseTolerantLoss.intLoss(tf, student, g.target(0), g.weight(0), unc);
+				final Operand<TFloat32> intL = imageLoss(g, student, unc);
 				loss = NoiseTolerantLoss.phaseLoss(tf, pnt, intL, g.scalar(IMAGE_PHASE, 0f));
 		}
 		// the uncertainty map of whole images after training: the same teacher passes on another input
@@ -204,6 +204,16 @@ public final class PINT extends AbstractNoisyLabelMethod {
 			params.noise_clip, params.seed);
 		log.accept(describe());
 		return loss;
+	}
+
+	/**
+	 * The image phase's loss on stream 0; with a 3D network its "images" are the batch's volume patches
+	 * (U_i, CE_i and MSE_i over all slices of patch i, {@link StepGraph#volumeRows}).
+	 */
+	static Operand<TFloat32> imageLoss(final StepGraph g, final Operand<TFloat32> student, final Uncertainty unc) {
+		final Ops tf = g.tf();
+		return NoiseTolerantLoss.intLoss(tf, g.volumeRows(student), g.volumeRows(g.target(0)), g.volumeRows(g.weight(0)),
+			Uncertainty.volumeRows(tf, unc, g.slices()));
 	}
 
 	/**

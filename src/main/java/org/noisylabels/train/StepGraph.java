@@ -101,6 +101,46 @@ public final class StepGraph {
 		return teacher;
 	}
 
+	/**
+	 * Slices per volume patch: the 3D network's patch depth D (the batch holds N·D slices, the D slices of
+	 * each patch as consecutive rows), 1 for a 2D network.
+	 */
+	public int slices() {
+		final UNet.Config c = networks.get(0).config();
+		return c.dimensions == 3 ? c.slices : 1;
+	}
+
+	/**
+	 * The batch tensor {@code x} [N·D,H,...] of this graph's networks with the rows of each volume patch
+	 * stacked along y, [N,D·H,...] ({@link #volumeRows(Ops, Operand, int)} with D = {@link #slices()}): a
+	 * reduction per image over axes 1.. is then one per volume. In 2D x itself.
+	 */
+	public Operand<TFloat32> volumeRows(final Operand<TFloat32> x) {
+		return volumeRows(tf, x, slices());
+	}
+
+	/**
+	 * Reshapes {@code x} [N·D,H,rest...] (rank ≥ 3; the D slices of each volume as consecutive rows, as
+	 * the 3D U-Net reads and writes its batch) to [N,D·H,rest...]: each volume becomes one image of its
+	 * slices one below the other, so per-image reductions over axes 1.. become per-volume ones. Static
+	 * sizes of the trailing axes are kept. D = 1 returns x.
+	 */
+	public static Operand<TFloat32> volumeRows(final Ops tf, final Operand<TFloat32> x, final int slices) {
+		if (slices == 1) return x;
+		final Shape st = x.shape();
+		if (st.isUnknown() || st.numDimensions() < 3) throw new IllegalArgumentException(
+			"volume rows need a tensor of rank >= 3, got " + st);
+		final Operand<TInt32> shape = tf.shape(x);
+		final List<Operand<TInt32>> dims = new ArrayList<>();
+		dims.add(tf.constant(new int[] { -1 }));
+		dims.add(tf.math.mul(tf.slice(shape, tf.constant(new int[] { 1 }), tf.constant(new int[] { 1 })), tf.constant(
+			new int[] { slices })));
+		for (int a = 2; a < st.numDimensions(); a++)
+			dims.add(st.size(a) >= 0 ? tf.constant(new int[] { (int) st.size(a) }) : tf.slice(shape, tf.constant(new int[] {
+				a }), tf.constant(new int[] { 1 })));
+		return tf.reshape(x, tf.concat(dims, tf.constant(0)));
+	}
+
 	/** The batch's normalised images [N,H,W,1] of stream {@code s}. */
 	public Operand<TFloat32> image(final int s) {
 		return images.get(s);

@@ -49,14 +49,13 @@ public final class Trainer {
 	private final TrainingConfig cfg;
 	private final TrainingMethod method;
 
-	/** The methods that train 3D networks (dimensions=3); the others refuse it. */
-	static final List<String> THREE_D_METHODS = Arrays.asList("supervised", "co_teaching", "trinet");
-
-	/** Refuses dimensions=3 for a method that cannot train 3D networks, with a one-line error naming it. */
-	public static void require3D(final String methodName) {
-		if (!THREE_D_METHODS.contains(methodName)) throw new NoisyLabelsException("dimensions=3: " + methodName +
-			" cannot train 3D networks yet (3D works with " + String.join(", ", THREE_D_METHODS) +
-			"): use dimensions=2 (slice by slice)");
+	/**
+	 * Refuses dimensions=3 for a method that declares it cannot train 3D networks
+	 * ({@link TrainingMethod#supports3D()}), with a one-line error naming it.
+	 */
+	public static void require3D(final TrainingMethod method) {
+		if (!method.supports3D()) throw new NoisyLabelsException("dimensions=3: " + method.methodName() +
+			" cannot train 3D networks (it works on 2D images only): use dimensions=2 (slice by slice)");
 	}
 
 	public Trainer(final TrainingConfig cfg, final TrainingMethod method) {
@@ -268,8 +267,15 @@ public final class Trainer {
 			if (patch != cfg.patchSize) log.accept("patch size " + cfg.patchSize + " -> " + patch +
 				" (a multiple of 2^depth = " + multiple + ", at most the image size)");
 			keepBest = cfg.keepModel.keepsBest(validationGiven);
-			if (threeD && validation == null && cfg.validationFraction > 0) log.accept(
-				"dimensions=3: no validation held out of the training volumes (give validation_image/validation_label)");
+			if (threeD && validation == null && cfg.validationFraction > 0) {
+				final int before = Volumes.of(main.samples()).size();
+				validation = main.splitValidationVolumes(cfg.validationFraction, cfg.seed);
+				final List<Volumes.Volume> held = Volumes.of(validation.samples());
+				final java.util.StringJoiner depths = new java.util.StringJoiner(", ");
+				for (final Volumes.Volume v : held) depths.add(String.valueOf(v.depth()));
+				log.accept("validation: " + (before >= 5 ? held.size() + " held-out volumes" : held.size() + " z-slab" + (held
+					.size() == 1 ? "" : "s") + " of " + depths + " slices held out (their labels are not trained on)"));
+			}
 			else if (validation == null && cfg.validationFraction > 0) {
 				validation = main.splitValidation(cfg.validationFraction, patch, cfg.seed);
 				log.accept("validation: " + validation.size() + " held-out " + (main.size() >= 5 ? "images" : "tiles of " +
@@ -308,7 +314,7 @@ public final class Trainer {
 
 		/** 3D: the z pooling from the anisotropy, and the patch depth. */
 		private void planVolumes() {
-			require3D(method.methodName());
+			require3D(method);
 			net.dimensions = 3;
 			int minSlices = Integer.MAX_VALUE;
 			for (final Volumes.Volume v : Volumes.of(main.samples())) minSlices = Math.min(minSlices, v.depth());

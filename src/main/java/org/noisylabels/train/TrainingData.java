@@ -244,6 +244,49 @@ public final class TrainingData {
 		return new TrainingData(val, classes, normalization, Arrays.asList("held out from " + String.join(", ", names)));
 	}
 
+	/**
+	 * 3D form of {@link #splitValidation}: with at least 5 volumes ({@link Volumes#of}) about
+	 * {@code fraction} of them are held out whole (at least 1, never all); otherwise a slab of about
+	 * {@code fraction} of the slices (at least 1, never all) at a random z of each volume of 2 slices or more
+	 * is held out: its slices stay in the training volume as context with weight 0, and a copy of the slab,
+	 * named {@code name@zK:1..k} so it forms a volume of its own, is the validation data.
+	 */
+	public TrainingData splitValidationVolumes(final double fraction, final long seed) {
+		final SplittableRandom rnd = new SplittableRandom(seed ^ 0x5eed5eedL);
+		final List<Volumes.Volume> volumes = Volumes.of(samples);
+		final List<Sample> val = new ArrayList<>();
+		if (volumes.size() >= 5) {
+			final int k = Math.min(volumes.size() - 1, Math.max(1, (int) Math.round(fraction * volumes.size())));
+			final List<Integer> idx = new ArrayList<>();
+			for (int i = 0; i < volumes.size(); i++) idx.add(i);
+			shuffle(idx, rnd);
+			final TreeSet<Integer> held = new TreeSet<>(idx.subList(0, k));
+			for (final int i : held) val.addAll(volumes.get(i).slices);
+			final java.util.Set<Sample> out = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+			out.addAll(val);
+			samples.removeIf(out::contains);
+		}
+		else {
+			for (final Volumes.Volume v : volumes) {
+				final int d = v.depth();
+				if (d < 2) continue;
+				final int k = Math.min(d - 1, Math.max(1, (int) Math.round(fraction * d)));
+				final int z0 = rnd.nextInt(d - k + 1);
+				for (int z = z0; z < z0 + k; z++) {
+					final Sample s = v.slices.get(z);
+					final int c = s.name.lastIndexOf(':');
+					final String base = c < 0 ? s.name : s.name.substring(0, c);
+					val.add(s.crop(base + "@z" + (z0 + 1) + ":" + (z - z0 + 1), 0, 0, s.width, s.height));
+					s.setWeights(new float[s.width * s.height]);
+				}
+			}
+		}
+		if (val.isEmpty()) throw new NoisyLabelsException(
+			"dimensions=3: no validation can be held out of volumes of one slice: give validation_image/validation_label, or validation_fraction=0");
+		requireNotEmpty("image");
+		return new TrainingData(val, classes, normalization, Arrays.asList("held out from " + String.join(", ", names)));
+	}
+
 	private static float[] filled(final int n) {
 		final float[] w = new float[n];
 		Arrays.fill(w, 1f);

@@ -106,6 +106,20 @@ public interface TrainingMethod {
 		return new ArrayList<>();
 	}
 
+	/**
+	 * Whether the method trains 3D networks ({@code dimensions=3}); true by default. In 3D every batch
+	 * tensor keeps its 2D layout with the slices of each volume patch as consecutive rows of the batch axis:
+	 * images [N·D,H,W,1], targets [N·D,H,W,C], weights [N·D,H,W,1], network outputs [N·D,H,W,C], D =
+	 * {@link StepGraph#slices()} (1 in 2D). Per-pixel losses and batch means need no change; a reduction
+	 * "per image" over axis 0 is per slice, so group the rows by D when it must be per volume
+	 * ({@link StepGraph#volumeRows}). {@link EpochContext#predict} predicts a sample's whole volume in 3D.
+	 * Return false when the method's hooks only make sense on 2D images: the trainer then refuses
+	 * {@code dimensions=3} with a one-line error before training.
+	 */
+	default boolean supports3D() {
+		return true;
+	}
+
 	/** Checks the method's parameters; throw {@link org.noisylabels.NoisyLabelsException} for bad values. */
 	default void validate() {}
 

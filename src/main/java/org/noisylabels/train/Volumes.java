@@ -10,22 +10,27 @@ import java.util.Map;
  * stack ({@link TrainingData#fromImages} names them {@code base:1 .. base:n}, all of one size). A 2D image is a
  * volume of one slice.
  */
-final class Volumes {
+public final class Volumes {
 
 	/** One volume: its slices in z order. */
-	static final class Volume {
+	public static final class Volume {
 
 		final List<Sample> slices = new ArrayList<>();
 
-		int width() {
+		/** The slices in z order (read only). */
+		public List<Sample> slices() {
+			return java.util.Collections.unmodifiableList(slices);
+		}
+
+		public int width() {
 			return slices.get(0).width;
 		}
 
-		int height() {
+		public int height() {
 			return slices.get(0).height;
 		}
 
-		int depth() {
+		public int depth() {
 			return slices.size();
 		}
 
@@ -52,7 +57,8 @@ final class Volumes {
 		}
 	}
 
-	static List<Volume> of(final List<Sample> samples) {
+	/** The volumes of {@code samples} in their order (see the class comment). */
+	public static List<Volume> of(final List<Sample> samples) {
 		final List<Volume> out = new ArrayList<>();
 		Volume cur = null;
 		Sample prev = null;
@@ -71,7 +77,7 @@ final class Volumes {
 	}
 
 	/** Which volume each sample belongs to. */
-	static Map<Sample, Volume> index(final List<Volume> volumes) {
+	public static Map<Sample, Volume> index(final List<Volume> volumes) {
 		final Map<Sample, Volume> m = new IdentityHashMap<>();
 		for (final Volume v : volumes)
 			for (final Sample s : v.slices) m.put(s, v);

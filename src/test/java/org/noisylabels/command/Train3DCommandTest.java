@@ -21,7 +21,10 @@ import org.noisylabels.train.ModelInfo;
 import ij.IJ;
 import ij.ImagePlus;
 
-/** dimensions=3 through the command line: a 3D Supervised model of img3d/gt3d that Apply Model uses in 3D. */
+/**
+ * dimensions=3 through the command line: a 3D Supervised model of img3d/gt3d that Apply Model uses in 3D
+ * (PINT, DAST, CLSLSR in 3D: {@link Methods3DCommandTest}).
+ */
 public class Train3DCommandTest {
 
 	@Rule
@@ -105,6 +108,19 @@ public class Train3DCommandTest {
 		}
 	}
 
+	/** Without validation labels a z-slab of the volume is held out, and its Dice recorded. */
+	@Test
+	public void validationIsHeldOutAsAZSlab() throws Exception {
+		final File model = new File(tmp.getRoot(), "slab");
+		// with the log service's lines (TrainPINTCommandTest.cli)
+		final Object[] r = TrainPINTCommandTest.cli(args("Supervised (Robust Loss)", "image=" + IMG, "label=" + GT,
+			"model=" + model, "validation_fraction=0.3"));
+		assertEquals(r[2].toString(), 0, r[0]);
+		// round(0.3 · 31) = 9 slices
+		assertTrue(r[2].toString(), r[2].toString().contains("validation: 1 z-slab of 9 slices held out"));
+		assertTrue(Double.isFinite(ModelInfo.read(model.toPath()).validationDice));
+	}
+
 	@Test
 	public void coTeachingAndTriNetTrain3dModels() throws Exception {
 		for (final String method : new String[] { "Co-Teaching", "TriNet" }) {
@@ -121,17 +137,41 @@ public class Train3DCommandTest {
 	}
 
 	@Test
-	public void methodsWithout3dRefuseIt() throws Exception {
-		final File model = new File(tmp.getRoot(), "pint3d");
-		assertBadInput(cli("PINT", "image=" + IMG, "label=" + GT, "model=" + model, "pnt_iterations=2", "int_iterations=2",
-			"batch_size=1", "patch_size=32", "base_channels=2", "depth=2", "dimensions=3"),
-			"dimensions=3: pint cannot train 3D networks yet", model);
-		// refused before any training (CLSLSR's first stage would otherwise train a CE baseline first)
-		for (final String[] m : new String[][] { { "CLSLSR", "clslsr" }, { "DAST", "dast" } }) {
-			final File out = new File(tmp.getRoot(), m[1] + "3d");
-			assertBadInput(cli(m[0], "image=" + IMG, "label=" + GT, "model=" + out, "dimensions=3"), "dimensions=3: " + m[1] +
-				" cannot train 3D networks yet", out);
+	public void twoDOnlyMethodsRefuse3dAndIgttHasNoDimensionsKey() throws Exception {
+		// a method that declares itself 2D-only is refused before any data is read or trained
+		final org.noisylabels.train.TrainingMethod twoD = new org.noisylabels.train.TrainingMethod() {
+
+			@Override
+			public String methodName() {
+				return "flat";
+			}
+
+			@Override
+			public java.util.Map<String, Object> parameters() {
+				return new java.util.HashMap<>();
+			}
+
+			@Override
+			public boolean supports3D() {
+				return false;
+			}
+
+			@Override
+			public org.tensorflow.Operand<org.tensorflow.types.TFloat32> buildLoss(
+				final org.noisylabels.train.StepGraph g)
+			{
+				throw new AssertionError("must not be built");
+			}
+		};
+		try {
+			org.noisylabels.train.Trainer.require3D(twoD);
+			org.junit.Assert.fail("a 2D-only method must be refused");
 		}
+		catch (final org.noisylabels.NoisyLabelsException e) {
+			assertTrue(e.getMessage(), e.getMessage().startsWith("dimensions=3: flat cannot train 3D networks"));
+		}
+		org.noisylabels.train.Trainer.require3D(new org.noisylabels.method.PINT()); // no exception
+		assertFalse(new org.noisylabels.method.IGTT().supports3D());
 		// iGTT has no dimensions key (it stays 2D): the key is refused by name
 		final Object[] igtt = cli("iGTT Unsupervised Segmentation", "image=" + IMG, "dimensions=3");
 		assertEquals(igtt[2].toString(), 2, igtt[0]);

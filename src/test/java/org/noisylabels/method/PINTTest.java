@@ -425,6 +425,56 @@ public class PINTTest {
 		}
 	}
 
+	/**
+	 * 3D: the image phase's "images" are volume patches, whose D slices are consecutive rows of the batch
+	 * [N·D,H,W,C]. After {@link org.noisylabels.train.StepGraph#volumeRows} the INT loss, its per-image
+	 * values and U_i equal plain Java over N volumes of D·H·W voxels (not over the N·D slices); H and W are
+	 * unknown to the graph, as in training. Volume 1 is fully ignored.
+	 */
+	@Test
+	public void intLossOfAThreeDBatchIsPerVolume() {
+		final int vols = 3, d = 2, h = 4, w = 3, p = h * w, m = 3, c = 2, rows = vols * d;
+		final SplittableRandom rnd = new SplittableRandom(77);
+		final double[] f = softmax(logits(rnd, rows * p * c, 3), c);
+		final double[] y = oneHot(rnd, rows * p, c);
+		final double[][] teacher = new double[m][];
+		for (int k = 0; k < m; k++)
+			teacher[k] = softmax(logits(rnd, rows * p * c, 2.5), c);
+		final double[] weight = weights(rnd, rows * p);
+		Arrays.fill(weight, d * p, 2 * d * p, 0); // volume 1 (rows 2, 3) fully ignored
+		final double[] pHat = Plain.meanProb(teacher);
+		final double[] u = Plain.entropy(pHat, c);
+		// the slices of a volume are contiguous in the flat layout: plain Java with n = volumes is per volume
+		final double expected = Plain.intLoss(f, y, weight, pHat, u, vols, c);
+		final double[] perVolume = Plain.intImageLoss(f, y, weight, pHat, u, vols, c);
+		final double perSlice = Plain.intLoss(f, y, weight, pHat, u, rows, c);
+		assertTrue("the test data must tell volumes from slices", Math.abs(expected - perSlice) > 1e-3);
+		try (Tf t = new Tf()) {
+			final List<Operand<TFloat32>> tm = new ArrayList<>();
+			for (final double[] tk : teacher)
+				tm.add(dynamic(t, t.constant(tk, rows, h, w, c), c));
+			final Uncertainty unc = Uncertainty.volumeRows(t.tf, Uncertainty.fromTeacher(t.tf, tm, true), d);
+			final Operand<TFloat32> wo = org.noisylabels.train.StepGraph.volumeRows(t.tf, dynamic(t, t.constant(weight, rows,
+				h, w, 1), 1), d), yo = org.noisylabels.train.StepGraph.volumeRows(t.tf, dynamic(t, t.constant(y, rows, h, w, c),
+					c), d), fo = org.noisylabels.train.StepGraph.volumeRows(t.tf, dynamic(t, t.constant(f, rows, h, w, c), c), d);
+			assertEquals("channels stay static", c, fo.shape().size(3));
+			final float[][] v = t.run(NoiseTolerantLoss.intLoss(t.tf, fo, yo, wo, unc), NoiseTolerantLoss.intImageLoss(t.tf,
+				fo, yo, wo, unc), NoiseTolerantLoss.imageUncertainty(t.tf, unc.uncertainty, wo), t.tf.dtypes.cast(t.tf.shape(fo),
+				TFloat32.class));
+			// TensorFlow float32 against double: a tolerance (also differs in the last bits between CPUs)
+			assertEquals(expected, v[0][0], 1e-5 * Math.max(1, expected));
+			assertArrayEquals(toFloat(perVolume), v[1], 1e-5f);
+			assertArrayEquals(toFloat(Plain.imageUncertainty(u, weight, vols)), v[2], 1e-5f);
+			assertEquals(vols, v[1].length);
+			assertArrayEquals("[N, D·H, W, C]", new float[] { vols, d * h, w, c }, v[3], 0);
+		}
+	}
+
+	/** {@code x} behind a placeholder whose batch, height and width are unknown to the graph. */
+	private static Operand<TFloat32> dynamic(final Tf t, final Operand<TFloat32> x, final int channels) {
+		return t.tf.placeholderWithDefault(x, Shape.of(-1, -1, -1, channels));
+	}
+
 	@Test
 	public void phaseLossSelectsPntOrInt() {
 		try (Tf t = new Tf()) {

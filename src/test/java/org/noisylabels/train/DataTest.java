@@ -5,9 +5,11 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import org.junit.Test;
@@ -213,5 +215,76 @@ public class DataTest {
 		final java.io.File empty = tmp.newFolder("empty");
 		expectError(() -> TrainingData.fromFolders(empty, lb, Normalization.zscore(), 0),
 			"the training set is empty");
+	}
+
+	/** Slices "name:1..depth" of w×h, image value = 100·volume + z, label 1 everywhere, weights 1. */
+	private static List<Sample> volume(final String name, final int vol, final int depth, final int w, final int h) {
+		final List<Sample> l = new ArrayList<>();
+		for (int z = 0; z < depth; z++) {
+			final float[] im = new float[w * h];
+			Arrays.fill(im, 100 * vol + z);
+			final byte[] lab = new byte[w * h];
+			Arrays.fill(lab, (byte) 1);
+			final float[] wt = new float[w * h];
+			Arrays.fill(wt, 1f);
+			l.add(new Sample(name + ":" + (z + 1), w, h, im, lab, wt));
+		}
+		return l;
+	}
+
+	/**
+	 * 3D validation: one volume gives a z-slab of round(0.2·31) = 6 consecutive slices, copied as a volume of
+	 * its own and given weight 0 (not removed) in training; 5 volumes give one whole volume held out.
+	 */
+	@Test
+	public void validationOfVolumesIsAZSlabOrWholeVolumes() {
+		final List<Sample> one = volume("v", 0, 31, 4, 3);
+		final TrainingData d = new TrainingData(one, 2, Normalization.parse("none"), Arrays.asList("v"));
+		final TrainingData val = d.splitValidationVolumes(0.2, 42);
+		assertEquals(31, d.size());
+		assertEquals(6, val.size());
+		final List<Volumes.Volume> vv = Volumes.of(val.samples());
+		assertEquals(1, vv.size());
+		final int z0 = (int) val.samples().get(0).image[0];
+		int zeroed = 0;
+		for (int z = 0; z < 31; z++) {
+			final boolean held = z >= z0 && z < z0 + 6;
+			final Sample s = d.samples().get(z);
+			if (held) zeroed++;
+			for (int i = 0; i < 12; i++)
+				assertEquals("slice " + z, held ? 0f : 1f, s.weight(i), 0f);
+		}
+		assertEquals(6, zeroed);
+		for (int k = 0; k < 6; k++) {
+			final Sample s = val.samples().get(k);
+			assertEquals(z0 + k, s.image[0], 0f); // consecutive slices of the slab
+			assertEquals(1f, s.weight(0), 0f); // the validation copy keeps its weights
+			assertTrue(s.name, s.name.startsWith("v@z" + (z0 + 1) + ":"));
+		}
+		// a different seed may move the slab, never changes its size
+		assertEquals(6, new TrainingData(volume("v", 0, 31, 4, 3), 2, Normalization.parse("none"), Arrays.asList("v"))
+			.splitValidationVolumes(0.2, 7).size());
+
+		final List<Sample> five = new ArrayList<>();
+		for (int v = 0; v < 5; v++) five.addAll(volume("s" + v, v, 3 + v, 4, 3));
+		final TrainingData d5 = new TrainingData(five, 2, Normalization.parse("none"), Arrays.asList("s"));
+		final TrainingData v5 = d5.splitValidationVolumes(0.2, 42);
+		final List<Volumes.Volume> held = Volumes.of(v5.samples());
+		assertEquals(1, held.size());
+		final int vol = (int) v5.samples().get(0).image[0] / 100;
+		assertEquals(3 + vol, held.get(0).depth()); // the whole volume
+		assertEquals(4, Volumes.of(d5.samples()).size());
+		assertEquals(3 + 4 + 5 + 6 + 7 - (3 + vol), d5.size());
+		for (final Sample s : d5.samples()) assertTrue((int) s.image[0] / 100 != vol);
+
+		// volumes of one slice cannot give a slab
+		try {
+			new TrainingData(volume("f", 0, 1, 4, 3), 2, Normalization.parse("none"), Arrays.asList("f"))
+				.splitValidationVolumes(0.2, 1);
+			fail("a single slice has no slab to hold out");
+		}
+		catch (final org.noisylabels.NoisyLabelsException e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("validation_image"));
+		}
 	}
 }

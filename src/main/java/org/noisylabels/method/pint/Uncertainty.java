@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
+import org.noisylabels.train.StepGraph;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -106,6 +107,18 @@ public final class Uncertainty {
 	public static Uncertainty ramped(final Ops tf, final Uncertainty unc, final Operand<TFloat32> ramp) {
 		final Operand<TFloat32> u = tf.math.mul(unc.uncertainty, tf.stopGradient(ramp));
 		return new Uncertainty(unc.meanProb, u, tf.math.exp(tf.math.neg(u)), unc.pseudoLabel, unc.soft, unc.classes);
+	}
+
+	/**
+	 * The same uncertainty with every tensor's volume patches as images ({@link StepGraph#volumeRows(Ops,
+	 * Operand, int)}: [N·D,H,W,...] to [N,D·H,W,...]), for the image phase of a 3D network, whose "images"
+	 * are the volume patches. D = 1 returns {@code unc}.
+	 */
+	public static Uncertainty volumeRows(final Ops tf, final Uncertainty unc, final int slices) {
+		if (slices == 1) return unc;
+		return new Uncertainty(StepGraph.volumeRows(tf, unc.meanProb, slices), StepGraph.volumeRows(tf, unc.uncertainty,
+			slices), StepGraph.volumeRows(tf, unc.labelWeight, slices), StepGraph.volumeRows(tf, unc.pseudoLabel, slices),
+			unc.soft, unc.classes);
 	}
 
 	/** The static channel count (≥ 2) of an NHWC probability tensor. */

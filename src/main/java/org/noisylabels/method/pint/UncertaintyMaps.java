@@ -2,14 +2,18 @@ package org.noisylabels.method.pint;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.Progress;
 import org.noisylabels.train.Sample;
 import org.noisylabels.train.Tiler;
+import org.noisylabels.train.Tiler3D;
 import org.noisylabels.train.UNet;
+import org.noisylabels.train.Volumes;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -18,6 +22,7 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -105,6 +110,9 @@ public final class UncertaintyMaps {
 		}
 		final UNet.Config net = teacher.config();
 		final Tiler tiler = new Tiler(net.sizeMultiple(), net.receptiveMargin(), tile, 1, 1);
+		// a 3D teacher maps each volume in 3D (tiles of up to min(tile, 256) pixels × patch depth + 2 z margins)
+		final Map<Sample, float[]> volumeMaps = net.dimensions == 3 ? volumeMaps(session, samples, Math.min(tile, 256),
+			progress) : null;
 		final ImageStack maps = new ImageStack(w, h), weightStack = new ImageStack(w, h);
 		for (int i = 0; i < samples.size(); i++) {
 			final Sample s = samples.get(i);
@@ -122,8 +130,8 @@ public final class UncertaintyMaps {
 					return progress.isCanceled();
 				}
 			};
-			final float[] u = tiler.predict((x, y) -> s.image[y * s.width + x], s.width, s.height, (tiles, n, th,
-				tw) -> runMap(session, tiles, n, th, tw), sub)[0];
+			final float[] u = volumeMaps != null ? volumeMaps.get(s) : tiler.predict((x, y) -> s.image[y * s.width + x],
+				s.width, s.height, (tiles, n, th, tw) -> runMap(session, tiles, n, th, tw), sub)[0];
 			final float[] wt = weights == null || i >= weights.size() ? null : weights.get(i);
 			final float[] mu = new float[w * h], mw = new float[w * h];
 			Arrays.fill(mu, Float.NaN);
@@ -139,6 +147,53 @@ public final class UncertaintyMaps {
 		imp.getProcessor().setMinAndMax(0, Math.log(teacher.config().outputChannels() == 1 ? 2 : teacher.config()
 			.outputChannels()));
 		return new Maps(imp, uncertaintyTable(maps, weightStack));
+	}
+
+	/** 3D: u of every sample, each volume ({@link Volumes#of}) mapped in 3D with {@link Tiler3D}. */
+	private Map<Sample, float[]> volumeMaps(final Session session, final List<Sample> samples, final int tile,
+		final Progress progress)
+	{
+		final UNet.Config net = teacher.config();
+		final Tiler3D tiler = new Tiler3D(net.sizeMultiple(), net.receptiveMargin(), tile, net.zMultiple(), net
+			.zReceptiveMargin(), net.slices + 2 * net.zReceptiveMargin(), 1, 1);
+		final Map<Sample, float[]> out = new IdentityHashMap<>();
+		final List<Volumes.Volume> volumes = Volumes.of(samples);
+		for (int i = 0; i < volumes.size(); i++) {
+			final Volumes.Volume v = volumes.get(i);
+			final int index = i;
+			final float[][] im = new float[v.depth()][];
+			for (int z = 0; z < im.length; z++) im[z] = v.slices().get(z).image;
+			final float[][] u = tiler.predict(im, v.width(), v.height(), (tiles, n, td, th, tw) -> runMap3d(session, tiles, n,
+				td, th, tw), new Progress() {
+
+					@Override
+					public void update(final String message, final double fraction) {
+						progress.update("Uncertainty map of volume " + (index + 1) + "/" + volumes.size(), (index + Math.max(0,
+							fraction)) / volumes.size());
+					}
+
+					@Override
+					public boolean isCanceled() {
+						return progress.isCanceled();
+					}
+				})[0];
+			for (int z = 0; z < u.length; z++) out.put(v.slices().get(z), u[z]);
+		}
+		return out;
+	}
+
+	/** 3D: u of n tiles of td slices [n·td,th,tw,1] (the network's slices input fed with td). */
+	private float[] runMap3d(final Session session, final float[] tiles, final int n, final int td, final int th,
+		final int tw)
+	{
+		final float[] out = new float[n * td * th * tw];
+		try (TFloat32 x = TFloat32.tensorOf(Shape.of(n * td, th, tw, 1), DataBuffers.of(tiles, true, false));
+			TInt32 d = TInt32.scalarOf(td);
+			Result r = session.runner().feed(mapInput, x).feed(UNet.SLICES, d).fetch(mapOutput).run())
+		{
+			((TFloat32) r.get(0)).copyTo(DataBuffers.of(out, false, false));
+		}
+		return out;
 	}
 
 	private float[] runMap(final Session session, final float[] tiles, final int n, final int th, final int tw) {
