@@ -30,7 +30,7 @@ import ij.ImageStack;
  * the output was inverted, the Dice of the chosen candidates, the mean candidate index k and candidate
  * foreground, the label pixels, the loss.
  *
- * Usage: bench/run.sh IGTTStability [sets=er,nuclei] [seeds=1,2,3,4,5] [epochs=N] [learning_rate=X] [verbose=B]
+ * Usage: bench/run.sh IGTTStability [sets=er,nuclei] [seeds=1,2,3,4,5] [epochs=N] [learning_rate=X] [lr_step=N] [clip_norm=X] [k=N] [verbose=B]
  */
 public class IGTTStability {
 
@@ -120,6 +120,9 @@ public class IGTTStability {
 		final IGTTSegmentation.Settings s = new IGTTSegmentation.Settings();
 		if (a.containsKey("epochs")) s.epochs = Integer.parseInt(a.get("epochs"));
 		if (a.containsKey("learning_rate")) s.learningRate = Double.parseDouble(a.get("learning_rate"));
+		if (a.containsKey("lr_step")) s.lrStep = Integer.parseInt(a.get("lr_step"));
+		if (a.containsKey("clip_norm")) s.clipNorm = Double.parseDouble(a.get("clip_norm"));
+		if (a.containsKey("k")) s.params.k = Integer.parseInt(a.get("k"));
 		s.historyBudget = 0;
 		return s;
 	}
