@@ -184,8 +184,42 @@ public abstract class TrainCommand extends NoisyLabelsCommand {
 				info.addInput(item(info, k));
 				setInput(k.name, k.defaultValue instanceof Enum ? ((Enum<?>) k.defaultValue).name() : k.defaultValue);
 			}
+			keysBeforeLongerOnes(info);
 		}
 		return info;
+	}
+
+	/**
+	 * Moves a key before every key ending in it ({@code gamma}, Supervised's NRDice exponent, before
+	 * {@code lr_gamma}); the order is otherwise kept. ImageJ reads a macro key {@code k} from the first
+	 * {@code k=} not preceded by a letter, so {@code gamma=} is found inside {@code lr_gamma=}: in the order of
+	 * the dialog, which the Recorder keeps, a key must come first, or the Recorder stops on a "Duplicate
+	 * keyword" message and its line replays the wrong value.
+	 */
+	private static void keysBeforeLongerOnes(final DynamicCommandInfo info) {
+		final List<org.scijava.module.ModuleItem<?>> items = new ArrayList<>();
+		for (final org.scijava.module.ModuleItem<?> item : info.inputs()) items.add(item);
+		boolean moved = false;
+		for (boolean again = true; again;) {
+			again = false;
+			for (int i = 0; i < items.size() && !again; i++) {
+				for (int j = 0; j < i && !again; j++) {
+					if (endsWithKey(items.get(j).getName(), items.get(i).getName())) {
+						items.add(j, items.remove(i));
+						again = moved = true;
+					}
+				}
+			}
+		}
+		if (!moved) return;
+		for (final org.scijava.module.ModuleItem<?> item : items) info.removeInput(item);
+		for (final org.scijava.module.ModuleItem<?> item : items) info.addInput(item);
+	}
+
+	/** Whether ImageJ's macro option parser finds {@code key=} inside {@code longer=}. */
+	static boolean endsWithKey(final String longer, final String key) {
+		return longer.length() > key.length() && longer.endsWith(key) && !Character.isLetter(longer.charAt(longer
+			.length() - key.length() - 1));
 	}
 
 	private java.util.List<MethodParameters.Key> keys() {

@@ -136,6 +136,27 @@ public class FijiNativeTest {
 		}
 	}
 
+	/**
+	 * Item 6: ImageJ reads a macro key k from the first "k=" not preceded by a letter (so "gamma=" inside
+	 * "lr_gamma="), and its Recorder stops on a "Duplicate keyword" message when a key it records is found
+	 * inside an earlier one. The Recorder writes the keys in the order of the inputs: no key may come after a
+	 * key that ends with it. Checked with ImageJ's own parser on a line in that order.
+	 */
+	@Test
+	public void aRecordedLineReadsBackEveryKey() {
+		for (final CommandInfo info : commands()) {
+			final Module m = context.service(ModuleService.class).createModule(info);
+			final List<String> keys = new ArrayList<>();
+			for (final ModuleItem<?> item : CommandLine.userInputs(m.getInfo())) keys.add(item.getName());
+			final StringBuilder line = new StringBuilder();
+			for (int i = 0; i < keys.size(); i++) line.append(keys.get(i)).append("=v").append(i).append(' ');
+			for (int i = 0; i < keys.size(); i++) {
+				assertEquals(info.getTitle() + ": " + keys.get(i) + " in " + line, "v" + i, ij.Macro.getValue(line
+					.toString(), keys.get(i), null));
+			}
+		}
+	}
+
 	/** Item 2: where an image key's dialog starts, given the open images (the active one first). */
 	@Test
 	public void imageKeyDialogDefaults() {
