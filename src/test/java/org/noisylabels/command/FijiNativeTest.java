@@ -157,6 +157,53 @@ public class FijiNativeTest {
 		}
 	}
 
+	/**
+	 * Item 6 for macros written by hand: ImageJ2's macro preprocessor reads a key k from the first "k=" not
+	 * preceded by a letter, so keys in another order than the dialog's were misread (label took
+	 * validation_label's value, a left-out gamma took lr_gamma's, seed a part of a bracketed path). Simulated
+	 * here as ImageJ2 does it (ImageJ's own parser, then the values converted and resolved), then corrected.
+	 */
+	@Test
+	public void macroKeysAreReadExactlyInAnyOrder() {
+		final String options = "validation_label=none label=[my mask.tif] image=img.tif model=[/data/seed=3/model] lr_gamma=0.1 seed=7";
+		final Module m = context.service(ModuleService.class).createModule(CommandLine.find(context.service(
+			CommandService.class), "Supervised (Robust Loss)"));
+		final java.util.Map<String, Object> before = MacroKeysSnapshot.values(m);
+		final ConvertService convert = context.service(ConvertService.class);
+		for (final ModuleItem<?> item : m.getInfo().inputs()) {
+			final String v = ij.Macro.getValue(options, item.getName(), null);
+			if (v == null || !convert.supports(v, item.getType())) continue;
+			m.setInput(item.getName(), convert.convert(v, item.getType()));
+			m.resolveInput(item.getName());
+		}
+		// what ImageJ2 read
+		assertEquals("none", m.getInput("label"));
+		assertEquals(0.1, (Double) m.getInput("gamma"), 0.0);
+		MacroDefaultsPreprocessor.exactKeys(m, options, before, convert);
+		assertEquals("my mask.tif", m.getInput("label"));
+		assertEquals("none", m.getInput("validation_label"));
+		assertEquals("img.tif", m.getInput("image"));
+		assertEquals(new File("/data/seed=3/model"), m.getInput("model"));
+		assertEquals(7L, m.getInput("seed"));
+		assertEquals(0.1, (Double) m.getInput("lr_gamma"), 0.0);
+		assertEquals("the default again", 1.5, (Double) m.getInput("gamma"), 0.0);
+		assertFalse(m.isInputResolved("gamma"));
+		assertTrue(m.isInputResolved("label"));
+	}
+
+	@Test
+	public void macroOptionsParse() {
+		final java.util.Map<String, String> o = MacroDefaultsPreprocessor.parseOptions(
+			" a=1 path=[/x y/[z]] q='s t' flag Mixed=M a=2 empty= last=x");
+		assertEquals("1", o.get("a"));
+		assertEquals("/x y/[z]", o.get("path"));
+		assertEquals("s t", o.get("q"));
+		assertEquals("M", o.get("mixed"));
+		assertEquals("", o.get("empty"));
+		assertEquals("x", o.get("last"));
+		assertFalse(o.containsKey("flag"));
+	}
+
 	/** Item 2: where an image key's dialog starts, given the open images (the active one first). */
 	@Test
 	public void imageKeyDialogDefaults() {
