@@ -67,16 +67,20 @@ public class MacroDefaultsPreprocessor extends AbstractPreprocessorPlugin {
 		final Map<String, String> given = parseOptions(options);
 		for (final ModuleItem<?> item : module.getInfo().inputs()) {
 			final String name = item.getName();
+			final Class<?> type = item.getType();
+			if (org.scijava.service.Service.class.isAssignableFrom(type) || org.scijava.Context.class.isAssignableFrom(
+				type)) continue;
 			final String read = Macro.getValue(options, name, null);
 			if (read == null) continue; // ImageJ read nothing for this key: nothing was misread
 			final String exact = given.get(name.toLowerCase(Locale.ROOT));
-			if (read.equals(exact)) continue;
+			if (read.equals(exact) || convert == null) continue;
 			if (exact != null) {
-				if (convert == null || !convert.supports(exact, item.getType())) continue;
-				module.setInput(name, convert.convert(exact, item.getType()));
+				if (!convert.supports(exact, type)) continue;
+				module.setInput(name, convert.convert(exact, type));
 				module.resolveInput(name);
 			}
-			else if (before != null && before.containsKey(name)) {
+			else if (before != null && before.containsKey(name) && convert.supports(read, type)) {
+				// ImageJ set what it misread (it skips a value it cannot convert): the value from before, unresolved
 				module.setInput(name, before.get(name));
 				module.unresolveInput(name);
 			}
