@@ -1,9 +1,15 @@
 package org.noisylabels.command;
 
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import org.scijava.convert.ConvertService;
 import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
 import org.scijava.module.process.AbstractPreprocessorPlugin;
 import org.scijava.module.process.PreprocessorPlugin;
+import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import ij.IJ;
@@ -23,6 +29,9 @@ public class MacroDefaultsPreprocessor extends AbstractPreprocessorPlugin {
 
 	static final String OUTPUT_FOLDER = "output_folder";
 
+	@Parameter(required = false)
+	private ConvertService convert;
+
 	@Override
 	public void process(final Module module) {
 		if (!(module.getDelegateObject() instanceof NoisyLabelsCommand)) return;
@@ -37,7 +46,85 @@ public class MacroDefaultsPreprocessor extends AbstractPreprocessorPlugin {
 			}
 			if (!module.isInputResolved(OUTPUT_FOLDER)) module.resolveInput(OUTPUT_FOLDER);
 		}
-		if (inMacroCall()) resolveDefaults(module);
+		if (inMacroCall()) {
+			exactKeys(module, Macro.getOptions(), MacroKeysSnapshot.take(module), convert);
+			resolveDefaults(module);
+		}
+	}
+
+	/**
+	 * Reads every key of the macro's options exactly. ImageJ's macro preprocessor reads a key {@code k} from
+	 * the first {@code k=} not preceded by a letter, so it finds {@code label=} inside {@code validation_label=}
+	 * when that comes first, {@code gamma=} inside {@code lr_gamma=} when the macro gives no {@code gamma}, and
+	 * {@code k=} inside a bracketed path. Where ImageJ's reading differs from the key's own value, the key
+	 * gets its own value, or back the value it had before ({@code before}, its default) when the macro does
+	 * not give it.
+	 */
+	static void exactKeys(final Module module, final String options, final Map<String, Object> before,
+		final ConvertService convert)
+	{
+		if (options == null) return;
+		final Map<String, String> given = parseOptions(options);
+		for (final ModuleItem<?> item : module.getInfo().inputs()) {
+			final String name = item.getName();
+			final Class<?> type = item.getType();
+			if (org.scijava.service.Service.class.isAssignableFrom(type) || org.scijava.Context.class.isAssignableFrom(
+				type)) continue;
+			final String read = Macro.getValue(options, name, null);
+			if (read == null) continue; // ImageJ read nothing for this key: nothing was misread
+			final String exact = given.get(name.toLowerCase(Locale.ROOT));
+			if (read.equals(exact) || convert == null) continue;
+			if (exact != null) {
+				if (!convert.supports(exact, type)) continue;
+				module.setInput(name, convert.convert(exact, type));
+				module.resolveInput(name);
+			}
+			else if (before != null && before.containsKey(name) && convert.supports(read, type)) {
+				// ImageJ set what it misread (it skips a value it cannot convert): the value from before, unresolved
+				module.setInput(name, before.get(name));
+				module.unresolveInput(name);
+			}
+		}
+	}
+
+	/**
+	 * The {@code key=value} pairs of macro options ({@code key=[value with spaces]}, {@code key='value'}), keys
+	 * in lower case, the first of a key kept; words without {@code =} are skipped.
+	 */
+	static Map<String, String> parseOptions(final String options) {
+		final Map<String, String> map = new HashMap<>();
+		int i = 0;
+		final int n = options.length();
+		while (i < n) {
+			while (i < n && Character.isWhitespace(options.charAt(i))) i++;
+			final int keyStart = i;
+			while (i < n && options.charAt(i) != '=' && !Character.isWhitespace(options.charAt(i))) i++;
+			if (i >= n || options.charAt(i) != '=') continue; // a word without a value
+			final String key = options.substring(keyStart, i).toLowerCase(Locale.ROOT);
+			i++;
+			final String value;
+			if (i < n && options.charAt(i) == '[') {
+				int depth = 1, j = i + 1;
+				for (; j < n && depth > 0; j++) {
+					if (options.charAt(j) == '[') depth++;
+					else if (options.charAt(j) == ']') depth--;
+				}
+				value = options.substring(i + 1, depth == 0 ? j - 1 : n);
+				i = j;
+			}
+			else if (i < n && options.charAt(i) == '\'') {
+				final int end = options.indexOf('\'', i + 1);
+				value = options.substring(i + 1, end < 0 ? n : end);
+				i = end < 0 ? n : end + 1;
+			}
+			else {
+				final int start = i;
+				while (i < n && !Character.isWhitespace(options.charAt(i))) i++;
+				value = options.substring(start, i);
+			}
+			map.putIfAbsent(key, value);
+		}
+		return map;
 	}
 
 	/** Whether the current thread runs a command from a macro's run(...) call with options. */

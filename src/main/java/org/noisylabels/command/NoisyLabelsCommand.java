@@ -245,8 +245,10 @@ public abstract class NoisyLabelsCommand extends DynamicCommand {
 	/**
 	 * Called by ImageJ2 before the dialog: the choices of every image key are "none" and the open images
 	 * (the active one first), and, unless a macro gave it, an image key starts at the active image or at
-	 * another open image as its {@link ImageKey} says; with two image inputs or more, required images start
-	 * at the active image and at another open image.
+	 * another open image as its {@link ImageKey} says (see {@link #dialogDefault}). A command with two image
+	 * inputs uses image keys for both: Fiji's dialog starts every {@code ImagePlus} input of a command with
+	 * several at the first open image, whatever the command sets (its choices are wrappers of the open
+	 * images, which an image set here never equals).
 	 */
 	@Override
 	public void initialize() {
@@ -257,38 +259,36 @@ public abstract class NoisyLabelsCommand extends DynamicCommand {
 			throw new IllegalStateException(e);
 		}
 		final List<String> titles = openTitles();
-		final String active = titles.isEmpty() ? null : titles.get(0);
-		final String other = titles.size() > 1 ? titles.get(1) : null;
-		int images = 0;
-		for (final ModuleItem<?> item : getInfo().inputs()) {
-			if (item.getType() == ImagePlus.class) images++;
-		}
-		int imageIndex = 0;
 		for (final ModuleItem<?> item : getInfo().inputs()) {
 			final String name = item.getName();
 			final ImageKey k = imageKey(getClass(), name);
-			if (k != null) {
-				final MutableModuleItem<String> m = getInfo().getMutableInput(name, String.class);
-				final List<String> choices = new ArrayList<>();
-				choices.add(NONE);
-				choices.addAll(titles);
-				m.setChoices(choices);
-				if (isInputResolved(name)) continue;
-				if (ImageKey.ACTIVE.equals(k.value()) && active != null) setInput(name, active);
-				else if (ImageKey.OTHER.equals(k.value()) && (other != null || active != null)) setInput(name, other != null ?
-					other : active);
-			}
-			else if (item.getType() == ImagePlus.class && images >= 2) {
-				final int index = imageIndex++;
-				if (isInputResolved(name) || getInput(name) != null || active == null) continue;
-				final String t = index == 0 ? active : other != null ? other : active;
-				setInput(name, WindowManager.getImage(t));
-			}
+			if (k == null) continue;
+			final MutableModuleItem<String> m = getInfo().getMutableInput(name, String.class);
+			final List<String> choices = new ArrayList<>();
+			choices.add(NONE);
+			choices.addAll(titles);
+			m.setChoices(choices);
+			if (isInputResolved(name)) continue;
+			final String d = dialogDefault(k.value(), titles);
+			if (d != null) setInput(name, d);
 		}
 	}
 
+	/**
+	 * Where an image key's dialog starts, given the open images' titles (the active one first): the active
+	 * image for {@link ImageKey#ACTIVE}; for {@link ImageKey#OTHER} an open image other than the active one,
+	 * or the active one when it is the only one; null (keep "none") for {@link ImageKey#NONE} or when no
+	 * image is open.
+	 */
+	static String dialogDefault(final String kind, final List<String> titles) {
+		if (titles.isEmpty()) return null;
+		if (ImageKey.ACTIVE.equals(kind)) return titles.get(0);
+		if (ImageKey.OTHER.equals(kind)) return titles.size() > 1 ? titles.get(1) : titles.get(0);
+		return null;
+	}
+
 	/** Titles of the open images, the active one first. */
-	private static List<String> openTitles() {
+	static List<String> openTitles() {
 		final List<String> titles = new ArrayList<>();
 		final int[] ids = WindowManager.getIDList();
 		if (ids == null) return titles;
@@ -415,6 +415,7 @@ public abstract class NoisyLabelsCommand extends DynamicCommand {
 	// -- keys declared on another class (see MethodParameters): a method's keys, iGTT's keys --
 
 	private org.scijava.command.DynamicCommandInfo declaredInfo;
+	private boolean ordered;
 
 	/**
 	 * The class whose {@code @Parameter} fields (read by {@link org.noisylabels.method.MethodParameters})
@@ -436,7 +437,14 @@ public abstract class NoisyLabelsCommand extends DynamicCommand {
 	@Override
 	public org.scijava.command.DynamicCommandInfo getInfo() {
 		final Class<?> c = declaredKeys();
-		if (c == null) return super.getInfo();
+		if (c == null) {
+			final org.scijava.command.DynamicCommandInfo info = super.getInfo();
+			if (!ordered) {
+				ordered = true;
+				keysBeforeLongerOnes(info);
+			}
+			return info;
+		}
 		if (declaredInfo == null) {
 			final org.scijava.command.DynamicCommandInfo info = new org.scijava.command.DynamicCommandInfo(baseInfo(),
 				getClass());
@@ -449,6 +457,7 @@ public abstract class NoisyLabelsCommand extends DynamicCommand {
 				info.removeInput(last);
 				info.addInput(last);
 			}
+			keysBeforeLongerOnes(info);
 			declaredInfo = info;
 			for (final org.noisylabels.method.MethodParameters.Key k : org.noisylabels.method.MethodParameters.keys(c)) {
 				setInput(k.name, k.defaultValue instanceof Enum ? ((Enum<?>) k.defaultValue).name() : k.defaultValue);
@@ -456,6 +465,40 @@ public abstract class NoisyLabelsCommand extends DynamicCommand {
 		}
 		return declaredInfo;
 	}
+
+	/**
+	 * Moves a key before every key ending in it ({@code gamma}, Supervised's NRDice exponent, before
+	 * {@code lr_gamma}); the order is otherwise kept. ImageJ reads a macro key {@code k} from the first
+	 * {@code k=} not preceded by a letter, so {@code gamma=} is found inside {@code lr_gamma=}: in the order of
+	 * the dialog, which the Recorder keeps, a key must come first, or the Recorder stops on a "Duplicate
+	 * keyword" message and its line replays the wrong value.
+	 */
+	private static void keysBeforeLongerOnes(final org.scijava.command.DynamicCommandInfo info) {
+		final List<ModuleItem<?>> items = new ArrayList<>();
+		for (final ModuleItem<?> item : info.inputs()) items.add(item);
+		boolean moved = false;
+		for (boolean again = true; again;) {
+			again = false;
+			for (int i = 0; i < items.size() && !again; i++) {
+				for (int j = 0; j < i && !again; j++) {
+					if (endsWithKey(items.get(j).getName(), items.get(i).getName())) {
+						items.add(j, items.remove(i));
+						again = moved = true;
+					}
+				}
+			}
+		}
+		if (!moved) return;
+		for (final ModuleItem<?> item : items) info.removeInput(item);
+		for (final ModuleItem<?> item : items) info.addInput(item);
+	}
+
+	/** Whether ImageJ's macro option parser finds {@code key=} inside {@code longer=}. */
+	static boolean endsWithKey(final String longer, final String key) {
+		return longer.length() > key.length() && longer.endsWith(key) && !Character.isLetter(longer.charAt(longer
+			.length() - key.length() - 1));
+	}
+
 
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	private static org.scijava.module.DefaultMutableModuleItem<?> item(final org.scijava.command.DynamicCommandInfo info,

@@ -13,7 +13,6 @@ import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
-import ij.ImagePlus;
 import ij.measure.ResultsTable;
 
 /** Dice, IoU, accuracy, ASSD, ASD, HD95 and AUC of a prediction against a ground truth. */
@@ -22,12 +21,16 @@ import ij.measure.ResultsTable;
 	description = "Dice, IoU, pixel accuracy, ASSD, ASD, HD95 (calibrated units) and AUC, per slice, their mean, and in 3D for stacks")
 public class SegmentationMetricsCommand extends NoisyLabelsCommand {
 
+	// image keys, not ImagePlus inputs: Fiji's dialog starts every ImagePlus input of a command with two at the
+	// first open image, whatever the command sets; a choice of titles starts at the active image and at another
 	@Parameter(label = "Prediction", required = false,
-		description = "Binary mask (0 = background, one other value = object) or 32-bit probability map with values in [0, 1]", persist = false)
-	private ImagePlus prediction;
+		description = "Title of an open image or a file path. Binary mask (0 = background, one other value = object) or 32-bit probability map with values in [0, 1]", persist = false)
+	@ImageKey(ImageKey.ACTIVE)
+	private String prediction = NONE;
 
-	@Parameter(label = "Ground truth", required = false, description = "Binary mask (0 = background, one other value = object)", persist = false)
-	private ImagePlus ground_truth;
+	@Parameter(label = "Ground truth", required = false, description = "Title of an open image or a file path. Binary mask (0 = background, one other value = object)", persist = false)
+	@ImageKey(ImageKey.OTHER)
+	private String ground_truth = NONE;
 
 	@Parameter(label = "Threshold", min = "0", max = "1", stepSize = "0.05",
 		description = "A probability map is an object where p > threshold (ignored for masks)", persist = false)
@@ -60,9 +63,10 @@ public class SegmentationMetricsCommand extends NoisyLabelsCommand {
 	@Override
 	protected boolean executeOnFolders() {
 		final boolean pf = given(prediction_folder), gf = given(ground_truth_folder);
+		final boolean p = !isNone(prediction), g = !isNone(ground_truth);
 		if (!pf && !gf) {
-			if (prediction == null || ground_truth == null) throw new NoisyLabelsException("missing key '" + (prediction ==
-				null ? "prediction" : "ground_truth") + "' for \"Segmentation Metrics\": give prediction=PATH ground_truth=PATH (or prediction_folder=FOLDER ground_truth_folder=FOLDER)");
+			if (!p || !g) throw new NoisyLabelsException("missing key '" + (!p ? "prediction" : "ground_truth") +
+				"' for \"Segmentation Metrics\": give prediction=PATH ground_truth=PATH (or prediction_folder=FOLDER ground_truth_folder=FOLDER)");
 			final ImageFolders.Shard s = ImageFolders.shard(shard, "shard");
 			if (!s.isAll()) throw new NoisyLabelsException("shard=" + shard +
 				" needs prediction_folder and ground_truth_folder (a single pair has no shares)");
@@ -70,7 +74,7 @@ public class SegmentationMetricsCommand extends NoisyLabelsCommand {
 		}
 		if (!pf || !gf) throw new NoisyLabelsException("missing key '" + (pf ? "ground_truth_folder" : "prediction_folder") +
 			"': folder mode needs prediction_folder=FOLDER and ground_truth_folder=FOLDER");
-		if (callerReportsErrors() && (prediction != null || ground_truth != null)) throw new NoisyLabelsException(
+		if (callerReportsErrors() && (p || g)) throw new NoisyLabelsException(
 			"give prediction and ground_truth, or prediction_folder and ground_truth_folder, not both");
 		metrics = FolderMetrics.evaluate(ImageFolders.requireFolder(prediction_folder, "prediction_folder"),
 			ImageFolders.requireFolder(ground_truth_folder, "ground_truth_folder"), Check.probability(threshold,
@@ -91,13 +95,18 @@ public class SegmentationMetricsCommand extends NoisyLabelsCommand {
 		return true;
 	}
 
+	private static boolean isNone(final String key) {
+		return key == null || key.trim().isEmpty() || key.trim().equalsIgnoreCase(NONE);
+	}
+
 	private static boolean given(final File f) {
 		return f != null && !f.getPath().trim().isEmpty();
 	}
 
 	@Override
 	protected void execute() {
-		metrics = SegmentationMetrics.evaluate(prediction, ground_truth, threshold, multi_class, progress());
+		metrics = SegmentationMetrics.evaluate(image("prediction"), image("ground_truth"), threshold, multi_class,
+			progress());
 		show(metrics, "Segmentation Metrics");
 	}
 }

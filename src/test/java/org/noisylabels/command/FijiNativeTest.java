@@ -37,6 +37,8 @@ import org.scijava.module.ModuleItem;
 import org.scijava.module.ModuleService;
 
 import ij.ImagePlus;
+import ij.WindowManager;
+import ij.macro.Interpreter;
 import ij.measure.ResultsTable;
 
 /**
@@ -103,8 +105,170 @@ public class FijiNativeTest {
 		}
 		// the six Train commands (Supervised, PINT, Co-Teaching, TriNet, CLSLSR, DAST): image, label,
 		// ignore_mask, validation_image, validation_label; DAST also clean_image, clean_label; iGTT: image,
-		// ground_truth; Find Label Errors: image, label, ignore_mask
-		assertEquals(6 * 5 + 2 + 2 + 3, keys);
+		// ground_truth; Find Label Errors: image, label, ignore_mask; Segmentation Metrics: prediction, ground_truth
+		assertEquals(6 * 5 + 2 + 2 + 3 + 2, keys);
+	}
+
+	/**
+	 * Item 2: with two image inputs, the dialog starts at the active image and at another open image. Fiji's
+	 * dialog starts every ImagePlus input of a command with two or more at the first open image (checked by
+	 * hand in ImageJ2 with the legacy layer), so such a command must take image keys instead; of its image
+	 * keys, one starts at the active image, at most one at another image, the rest at "none".
+	 */
+	@Test
+	public void twoImageInputsStartAtTheActiveImageAndAnother() {
+		for (final CommandInfo info : commands()) {
+			final Module m = context.service(ModuleService.class).createModule(info);
+			int imagePlus = 0, active = 0, other = 0, keys = 0;
+			for (final ModuleItem<?> item : CommandLine.userInputs(m.getInfo())) {
+				if (item.getType() == ImagePlus.class) imagePlus++;
+				final ImageKey k = NoisyLabelsCommand.imageKey(m.getDelegateObject().getClass(), item.getName());
+				if (k == null) continue;
+				keys++;
+				if (ImageKey.ACTIVE.equals(k.value())) active++;
+				if (ImageKey.OTHER.equals(k.value())) other++;
+			}
+			assertTrue(info.getTitle() + ": " + imagePlus + " ImagePlus inputs (Fiji's dialog starts each at the first open image)",
+				imagePlus <= 1);
+			if (keys == 0) continue;
+			assertEquals(info.getTitle() + ": image keys starting at the active image", 1, active);
+			assertTrue(info.getTitle() + ": image keys starting at another image", other <= 1);
+		}
+	}
+
+	/**
+	 * Item 6: ImageJ reads a macro key k from the first "k=" not preceded by a letter (so "gamma=" inside
+	 * "lr_gamma="), and its Recorder stops on a "Duplicate keyword" message when a key it records is found
+	 * inside an earlier one. The Recorder writes the keys in the order of the inputs: no key may come after a
+	 * key that ends with it. Checked with ImageJ's own parser on a line in that order.
+	 */
+	@Test
+	public void aRecordedLineReadsBackEveryKey() {
+		for (final CommandInfo info : commands()) {
+			final Module m = context.service(ModuleService.class).createModule(info);
+			final List<String> keys = new ArrayList<>();
+			for (final ModuleItem<?> item : CommandLine.userInputs(m.getInfo())) keys.add(item.getName());
+			final StringBuilder line = new StringBuilder();
+			for (int i = 0; i < keys.size(); i++) line.append(keys.get(i)).append("=v").append(i).append(' ');
+			for (int i = 0; i < keys.size(); i++) {
+				assertEquals(info.getTitle() + ": " + keys.get(i) + " in " + line, "v" + i, ij.Macro.getValue(line
+					.toString(), keys.get(i), null));
+			}
+		}
+	}
+
+	/**
+	 * Item 6 for macros written by hand: ImageJ2's macro preprocessor reads a key k from the first "k=" not
+	 * preceded by a letter, so keys in another order than the dialog's were misread (label took
+	 * validation_label's value, a left-out gamma took lr_gamma's, seed a part of a bracketed path). Simulated
+	 * here as ImageJ2 does it (ImageJ's own parser, then the values converted and resolved), then corrected.
+	 */
+	@Test
+	public void macroKeysAreReadExactlyInAnyOrder() {
+		final String options = "validation_label=none label=[my mask.tif] image=img.tif model=[/data/seed=3/model] lr_gamma=0.1 seed=7";
+		final Module m = context.service(ModuleService.class).createModule(CommandLine.find(context.service(
+			CommandService.class), "Supervised (Robust Loss)"));
+		final java.util.Map<String, Object> before = MacroKeysSnapshot.values(m);
+		final ConvertService convert = context.service(ConvertService.class);
+		for (final ModuleItem<?> item : m.getInfo().inputs()) {
+			final String v = ij.Macro.getValue(options, item.getName(), null);
+			if (v == null || !convert.supports(v, item.getType())) continue;
+			m.setInput(item.getName(), convert.convert(v, item.getType()));
+			m.resolveInput(item.getName());
+		}
+		// what ImageJ2 read
+		assertEquals("none", m.getInput("label"));
+		assertEquals(0.1, (Double) m.getInput("gamma"), 0.0);
+		MacroDefaultsPreprocessor.exactKeys(m, options, before, convert);
+		assertEquals("my mask.tif", m.getInput("label"));
+		assertEquals("none", m.getInput("validation_label"));
+		assertEquals("img.tif", m.getInput("image"));
+		assertEquals(new File("/data/seed=3/model"), m.getInput("model"));
+		assertEquals(7L, m.getInput("seed"));
+		assertEquals(0.1, (Double) m.getInput("lr_gamma"), 0.0);
+		assertEquals("the default again", 1.5, (Double) m.getInput("gamma"), 0.0);
+		assertFalse(m.isInputResolved("gamma"));
+		assertTrue(m.isInputResolved("label"));
+	}
+
+	@Test
+	public void macroOptionsParse() {
+		final java.util.Map<String, String> o = MacroDefaultsPreprocessor.parseOptions(
+			" a=1 path=[/x y/[z]] q='s t' flag Mixed=M a=2 empty= last=x");
+		assertEquals("1", o.get("a"));
+		assertEquals("/x y/[z]", o.get("path"));
+		assertEquals("s t", o.get("q"));
+		assertEquals("M", o.get("mixed"));
+		assertEquals("", o.get("empty"));
+		assertEquals("x", o.get("last"));
+		assertFalse(o.containsKey("flag"));
+	}
+
+	/** Item 2: where an image key's dialog starts, given the open images (the active one first). */
+	@Test
+	public void imageKeyDialogDefaults() {
+		final List<String> three = Arrays.asList("B", "A", "C");
+		assertEquals("B", NoisyLabelsCommand.dialogDefault(ImageKey.ACTIVE, three));
+		assertEquals("A", NoisyLabelsCommand.dialogDefault(ImageKey.OTHER, three));
+		assertNull(NoisyLabelsCommand.dialogDefault(ImageKey.NONE, three));
+		assertEquals("B", NoisyLabelsCommand.dialogDefault(ImageKey.OTHER, Arrays.asList("B")));
+		assertNull(NoisyLabelsCommand.dialogDefault(ImageKey.ACTIVE, new ArrayList<>()));
+		assertNull(NoisyLabelsCommand.dialogDefault(ImageKey.OTHER, new ArrayList<>()));
+	}
+
+	/**
+	 * Item 2, as ImageJ2 prepares the dialog: with images A, B, C open (batch mode, no display) and B active,
+	 * Segmentation Metrics starts at prediction=B and ground_truth=A, a Train command at image=B, label=A,
+	 * ignore_mask=none; every image key offers none and the open images, the active one first.
+	 */
+	@Test
+	public void theInitializerChoosesTheActiveImageAndAnother() {
+		final boolean before = Interpreter.batchMode;
+		Interpreter.batchMode = true;
+		final List<ImagePlus> open = new ArrayList<>();
+		try {
+			for (final String t : new String[] { "A", "B", "C" }) {
+				final ImagePlus imp = ij.IJ.createImage(t, "8-bit black", 8, 8, 1);
+				Interpreter.addBatchModeImage(imp);
+				open.add(imp);
+			}
+			WindowManager.setTempCurrentImage(open.get(1));
+			assertEquals(Arrays.asList("B", "A", "C"), NoisyLabelsCommand.openTitles());
+			final NoisyLabelsCommand seg = initialized(SegmentationMetricsCommand.class);
+			assertEquals("B", seg.getInput("prediction"));
+			assertEquals("A", seg.getInput("ground_truth"));
+			assertEquals(Arrays.asList("none", "B", "A", "C"), seg.getInfo().getMutableInput("prediction", String.class)
+				.getChoices());
+			final NoisyLabelsCommand train = initialized(CommandLine.find(context.service(CommandService.class),
+				"Supervised (Robust Loss)"));
+			assertEquals("B", train.getInput("image"));
+			assertEquals("A", train.getInput("label"));
+			assertEquals("none", train.getInput("ignore_mask"));
+			assertEquals("none", train.getInput("validation_label"));
+			// a value a macro gave (a resolved input) is kept
+			final NoisyLabelsCommand given = (NoisyLabelsCommand) context.service(ModuleService.class).createModule(context
+				.service(CommandService.class).getCommand(SegmentationMetricsCommand.class));
+			given.setInput("ground_truth", "C");
+			given.resolveInput("ground_truth");
+			given.initialize();
+			assertEquals("C", given.getInput("ground_truth"));
+			assertEquals("B", given.getInput("prediction"));
+		}
+		finally {
+			for (final ImagePlus imp : open) Interpreter.removeBatchModeImage(imp);
+			WindowManager.setTempCurrentImage(null);
+			Interpreter.batchMode = before;
+		}
+	}
+
+	private static NoisyLabelsCommand initialized(final Class<? extends NoisyLabelsCommand> c) {
+		return initialized(context.service(CommandService.class).getCommand(c));
+	}
+
+	private static NoisyLabelsCommand initialized(final CommandInfo info) {
+		final NoisyLabelsCommand m = (NoisyLabelsCommand) context.service(ModuleService.class).createModule(info);
+		m.initialize();
+		return m;
 	}
 
 	/** Items 5 and 7: no parameter is remembered between runs. */
@@ -179,9 +343,8 @@ public class FijiNativeTest {
 		r = cancelReason(run(SkeletonCommand.class, "label", title));
 		assertTrue(r, r.startsWith("label: no open image titled \"gt-not-open\""));
 		// Fiji's own last-resort conversion: an empty image without any hint
-		r = cancelReason(run(SegmentationMetricsCommand.class, "prediction", ImageFiles.open(new File(GT2D), "p"),
-			"ground_truth", new ImagePlus()));
-		assertTrue(r, r.startsWith("ground_truth: the image is empty (0x0): the file does not exist"));
+		r = cancelReason(run(ThresholdBaselineCommand.class, "image", new ImagePlus()));
+		assertTrue(r, r.startsWith("image: the image is empty (0x0): the file does not exist"));
 		// an existing file converts to the image
 		final ImagePlus ok = convert.convert(new File(GT2D).getAbsolutePath(), ImagePlus.class);
 		assertEquals(ImageFiles.open(new File(GT2D), "x").getWidth(), ok.getWidth());
