@@ -1,11 +1,10 @@
 package org.noisylabels.metric;
 
+import static org.noisylabels.Expect.expect;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
 import org.junit.Test;
-import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.Progress;
 
 import ij.ImagePlus;
@@ -317,16 +316,6 @@ public class SegmentationMetricsTest {
 		expect(() -> SegmentationMetrics.evaluate(g, g, 1.5, false, Progress.NONE), "threshold");
 	}
 
-	private static void expect(final Runnable r, final String part) {
-		try {
-			r.run();
-			fail("no error, expected one mentioning " + part);
-		}
-		catch (final NoisyLabelsException e) {
-			assertTrue(e.getMessage(), e.getMessage().contains(part));
-			assertTrue(e.getMessage(), !e.getMessage().contains("\n"));
-		}
-	}
 
 	private static byte[] scale(final byte[] m) {
 		final byte[] o = new byte[m.length];

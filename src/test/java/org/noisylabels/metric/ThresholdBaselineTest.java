@@ -1,9 +1,9 @@
 package org.noisylabels.metric;
 
+import static org.noisylabels.Expect.expect;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
 import java.io.File;
 import java.util.Arrays;
@@ -14,7 +14,6 @@ import java.util.Set;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
-import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.Progress;
 
 import ij.IJ;
@@ -231,13 +230,4 @@ public class ThresholdBaselineTest {
 		assertTrue(!out2.exists());
 	}
 
-	private static void expect(final Runnable r, final String part) {
-		try {
-			r.run();
-			fail("no error, expected one mentioning " + part);
-		}
-		catch (final NoisyLabelsException e) {
-			assertTrue(e.getMessage(), e.getMessage().contains(part));
-		}
-	}
 }

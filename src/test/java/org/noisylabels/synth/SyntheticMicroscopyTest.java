@@ -1,10 +1,10 @@
 package org.noisylabels.synth;
 
+import static org.noisylabels.Expect.expect;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -15,7 +15,6 @@ import java.util.Arrays;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
-import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.Progress;
 import org.noisylabels.cli.CommandLine;
 import org.noisylabels.metric.SegmentationMetrics;
@@ -227,15 +226,6 @@ public class SyntheticMicroscopyTest {
 		expect(() -> SyntheticMicroscopy.generate("blobs", 64, 5, 1, 1.5, 0, 1, Progress.NONE), "photons");
 	}
 
-	private static void expect(final Runnable r, final String part) {
-		try {
-			r.run();
-			fail("no error, expected one mentioning " + part);
-		}
-		catch (final NoisyLabelsException e) {
-			assertTrue(e.getMessage(), e.getMessage().contains(part));
-		}
-	}
 
 	@Test
 	public void commandLineWritesImageAndGroundTruth() throws Exception {

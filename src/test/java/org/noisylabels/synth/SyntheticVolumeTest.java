@@ -1,10 +1,10 @@
 package org.noisylabels.synth;
 
+import static org.noisylabels.Expect.expect;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -15,7 +15,6 @@ import java.util.ArrayDeque;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
-import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.Progress;
 import org.noisylabels.cli.CommandLine;
 import org.noisylabels.metric.ThresholdBaseline;
@@ -198,16 +197,6 @@ public class SyntheticVolumeTest {
 		expect(() -> SyntheticVolume.generate("cells", 64, 5, 8, 1.5, 100, 2, 1, Progress.NONE), "kind");
 	}
 
-	private static void expect(final Runnable r, final String part) {
-		try {
-			r.run();
-			fail("no error, expected one mentioning " + part);
-		}
-		catch (final NoisyLabelsException e) {
-			assertTrue(e.getMessage(), e.getMessage().contains(part));
-			assertFalse(e.getMessage(), e.getMessage().contains("\n"));
-		}
-	}
 
 	/** The command line: keys reach the command, the calibration survives the TIFF, 3D noise works on it. */
 	@Test
