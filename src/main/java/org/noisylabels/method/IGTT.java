@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 
 import org.noisylabels.Check;
 import org.noisylabels.NoisyLabelsException;
+import org.noisylabels.Progress;
 import org.noisylabels.loss.LossType;
 import org.noisylabels.loss.Losses;
 import org.noisylabels.method.igtt.Candidates;
@@ -14,6 +15,7 @@ import org.noisylabels.method.igtt.Ems;
 import org.noisylabels.method.igtt.LabelState;
 import org.noisylabels.method.igtt.Pixels;
 import org.noisylabels.method.igtt.Polarity;
+import org.noisylabels.metric.ThresholdBaseline;
 import org.noisylabels.train.EpochContext;
 import org.noisylabels.train.PredictionGraph;
 import org.noisylabels.train.Sample;
@@ -26,6 +28,8 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
+
+import ij.ImagePlus;
 
 
 /**
@@ -80,6 +84,41 @@ public class IGTT extends AbstractNoisyLabelMethod {
 	 * {@link Params#paperIoU} from a {@value #KEY_SOFT_IOU} value ({@value #SOFT_IOU_REFERENCE} or
 	 * {@value #SOFT_IOU_PAPER}, any case); throws a {@link NoisyLabelsException} for any other value.
 	 */
+	/**
+	 * Key and values of the first pseudo-labels (see {@link Params#firstLabels}): {@value #FIRST_BLACK} (the
+	 * paper: all black) or {@value #FIRST_OTSU} (an extension for sparse structures: EMS of the Otsu mask).
+	 */
+	public static final String KEY_FIRST_LABELS = "first_labels", FIRST_BLACK = "black", FIRST_OTSU = "otsu";
+
+	/** The canonical {@value #KEY_FIRST_LABELS} value (any case), or a one-line error listing the choices. */
+	public static String firstLabels(final String value) {
+		return Check.choice(value, KEY_FIRST_LABELS, FIRST_BLACK, FIRST_OTSU);
+	}
+
+	/**
+	 * The labels of the first epoch, one 0/255 array per slice of {@code image}: all black
+	 * ({@value #FIRST_BLACK}, the paper), or ({@value #FIRST_OTSU}) the label the loop would make from the
+	 * Otsu mask of the image smoothed by a Gaussian of sigma 1 (one threshold per slice; objects bright or
+	 * dark as {@code params.brightObjects} says): EMS of that mask when EMS is on (random generator of
+	 * "epoch −1"), else the mask itself.
+	 */
+	public static byte[][] firstLabels(final ImagePlus image, final Params params) {
+		final int w = image.getWidth(), h = image.getHeight(), d = image.getStackSize();
+		final byte[][] out = new byte[d][];
+		if (FIRST_BLACK.equals(firstLabels(params.firstLabels))) {
+			for (int z = 0; z < d; z++)
+				out[z] = new byte[w * h];
+			return out;
+		}
+		final ImagePlus mask = ThresholdBaseline.apply(image, ThresholdBaseline.OTSU, 1, 51, 0, !params.brightObjects,
+			true, Progress.NONE).mask;
+		for (int z = 0; z < d; z++) {
+			final byte[] m = Pixels.binary((byte[]) mask.getStack().getProcessor(z + 1).getPixels());
+			out[z] = params.ems ? Ems.apply(m, w, h, params.r, params.p, Ems.random(params.seed, -1, z)).label : m;
+		}
+		return out;
+	}
+
 	public static boolean paperIoU(final String softIoU) {
 		return SOFT_IOU_PAPER.equals(Check.choice(softIoU, KEY_SOFT_IOU, SOFT_IOU_REFERENCE, SOFT_IOU_PAPER));
 	}
@@ -210,6 +249,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		m.put("full_range", params.fullRange);
 		m.put("shared_index", params.sharedIndex);
 		m.put(KEY_SOFT_IOU, params.paperIoU ? SOFT_IOU_PAPER : SOFT_IOU_REFERENCE);
+		m.put(KEY_FIRST_LABELS, params.firstLabels);
 		m.put("label_seed", params.seed);
 		m.put("output_polarity", "decided after every epoch; the saved model outputs the corrected probability");
 		return m;
@@ -371,21 +411,27 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		 * at the same rate, so P becomes sharper (see {@link Losses#softIoU(Ops, Operand, Operand, Operand, boolean)}).
 		 */
 		public boolean paperIoU = false;
+		/**
+		 * The first epoch's labels: {@value IGTT#FIRST_BLACK} (default, the paper) or {@value IGTT#FIRST_OTSU}
+		 * (EMS of the Otsu mask of the sigma-1 smoothed image; see {@link IGTT#firstLabels(ImagePlus, Params)}).
+		 */
+		public String firstLabels = FIRST_BLACK;
 
 		/** Throws a {@link NoisyLabelsException} naming the first bad value. */
 		public Params validate() {
 			Check.range(k, fullRange ? 2 : 3, 10000, KEY_K);
 			Check.range(r, 0, 100, KEY_R);
 			Ems.checkP(p);
+			firstLabels = firstLabels(firstLabels);
 			if (!Double.isNaN(outputThreshold)) Check.probability(outputThreshold, "output_threshold");
 			return this;
 		}
 
 		@Override
 		public String toString() {
-			return String.format(Locale.ROOT, "k=%d%s%s, EMS %s (r=%d, p=%s), soft IoU %s, seed=%d", k, fullRange
+			return String.format(Locale.ROOT, "k=%d%s%s, EMS %s (r=%d, p=%s), soft IoU %s, first labels %s, seed=%d", k, fullRange
 				? " (all candidates)" : " (k=1..K-2)", sharedIndex ? ", one index per batch" : "", ems ? "on"
-					: "off", r, Check.fmt(p), paperIoU ? "as in the paper (p)" : "as in the reference code (p²)", seed);
+					: "off", r, Check.fmt(p), paperIoU ? "as in the paper (p)" : "as in the reference code (p²)", firstLabels, seed);
 		}
 	}
 

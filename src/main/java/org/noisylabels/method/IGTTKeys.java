@@ -34,6 +34,10 @@ public final class IGTTKeys {
 		description = "reference = the authors' code, 1 - sum(py)/(sum(p^2+y) - sum(py)); paper = the paper's Eq. 6, 1 - sum(py)/sum(p+y-py), which makes the probability map sharper")
 	public String soft_iou = IGTT.SOFT_IOU_REFERENCE;
 
+	@Parameter(label = "First labels", choices = { IGTT.FIRST_BLACK, IGTT.FIRST_OTSU },
+		description = "black = the paper (the first labels come from the untrained network); otsu = an extension for sparse structures: the first labels are EMS of the Otsu mask of the image smoothed with sigma 1 (bright_objects decides which side), the loop is unchanged afterwards")
+	public String first_labels = IGTT.FIRST_BLACK;
+
 	@Parameter(label = "Learning rate", min = "0.0000001", max = "10", stepSize = "0.001",
 		description = "SGD learning rate (reference 0.05)")
 	public double learning_rate = IGTTSegmentation.DEFAULT_LEARNING_RATE;
@@ -88,6 +92,7 @@ public final class IGTTKeys {
 		s.params.seed = seed;
 		s.params.brightObjects = bright_objects;
 		s.params.paperIoU = IGTT.paperIoU(soft_iou);
+		s.params.firstLabels = IGTT.firstLabels(first_labels);
 		s.epochs = epochs;
 		s.learningRate = learning_rate;
 		s.momentum = momentum;

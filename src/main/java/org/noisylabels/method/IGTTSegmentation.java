@@ -184,13 +184,18 @@ public final class IGTTSegmentation {
 			if (flat) throw new NoisyLabelsException("image slice " + z +
 				" is flat (every pixel " + v0 + "): there is nothing to segment; remove the slice");
 		}
-		// training data: z-scored slices, labels all black
+		// training data: z-scored slices, the first labels (all black, or first_labels=otsu) as 0/1 classes
 		final Normalization norm = Normalization.zscore();
 		final List<Sample> samples = new ArrayList<>();
 		final String base = Masks.stripExtension(image.getTitle());
-		for (int z = 1; z <= d; z++)
+		final byte[][] first = IGTT.firstLabels(image, settings.params);
+		for (int z = 1; z <= d; z++) {
+			final byte[] classes = new byte[w * h];
+			for (int i = 0; i < classes.length; i++)
+				if (first[z - 1][i] != 0) classes[i] = 1;
 			samples.add(new Sample(d > 1 ? base + ":" + z : base, w, h, norm.apply(image.getStack().getProcessor(z)),
-				new byte[w * h], null));
+				classes, null));
+		}
 		final TrainingData data = new TrainingData(samples, 2, norm, Collections.singletonList(image.getTitle()));
 
 		final TrainingConfig cfg = new TrainingConfig();

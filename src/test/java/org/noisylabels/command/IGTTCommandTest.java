@@ -98,6 +98,8 @@ public class IGTTCommandTest {
 		assertBadInput(cli(args("image=" + img, "k=2", "probability=" + prob)), "k", prob);
 		assertBadInput(cli(args("image=" + img, "steps_per_epoch=-1", "probability=" + prob)), "steps_per_epoch", prob);
 		assertBadInput(cli(args("image=" + img, "soft_iou=squared", "probability=" + prob)), "soft_iou", prob);
+		assertBadInput(cli(args("image=" + img, "first_labels=triangle", "probability=" + prob)),
+			"first_labels=triangle is not allowed: use one of black, otsu", prob);
 	}
 
 	@Test

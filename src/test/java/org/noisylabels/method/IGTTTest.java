@@ -47,6 +47,99 @@ public class IGTTTest {
 			if (imp.getProcessor().get(i) != 0) gt[i] = (byte) 255;
 	}
 
+	// ---- first_labels ------------------------------------------------------------------------
+
+	/** Bright filaments on noise, and its Otsu mask computed here independently (sigma 1, per slice). */
+	private static ImagePlus filamentsOnNoise(final boolean bright) {
+		final int w = 96, h = 80;
+		final ImageStack st = new ImageStack(w, h);
+		final Random rnd = new Random(3);
+		for (int z = 0; z < 2; z++) {
+			final ij.process.FloatProcessor fp = new ij.process.FloatProcessor(w, h);
+			for (int y = 0; y < h; y++)
+				for (int x = 0; x < w; x++) {
+					final boolean line = Math.abs(y - (20 + 30 * z) - x / 4) <= 1 || Math.abs(x - 60 + 10 * z) <= 1;
+					final double v = (line ? 100 : 20) + 8 * rnd.nextGaussian();
+					fp.setf(x, y, (float) (bright ? v : 120 - v));
+				}
+			st.addSlice(fp);
+		}
+		return new ImagePlus("filaments", st);
+	}
+
+	private static byte[] otsuMask(final ImagePlus imp, final int z, final boolean bright) {
+		final ij.process.FloatProcessor fp = imp.getStack().getProcessor(z + 1).convertToFloatProcessor();
+		new ij.plugin.filter.GaussianBlur().blurGaussian(fp, 1, 1, 0.0002);
+		final float[] v = (float[]) fp.getPixels();
+		float lo = Float.MAX_VALUE, hi = -Float.MAX_VALUE;
+		for (final float f : v) {
+			lo = Math.min(lo, f);
+			hi = Math.max(hi, f);
+		}
+		final int[] hist = new int[256];
+		for (final float f : v) hist[Math.min(255, (int) ((f - lo) / (hi - lo) * 256))]++;
+		final int t = new ij.process.AutoThresholder().getThreshold(ij.process.AutoThresholder.Method.Otsu, hist);
+		final byte[] m = new byte[v.length];
+		for (int i = 0; i < v.length; i++) {
+			final int bin = Math.min(255, (int) ((v[i] - lo) / (hi - lo) * 256));
+			if (bright ? bin > t : bin <= t) m[i] = (byte) 255;
+		}
+		return m;
+	}
+
+	@Test
+	public void firstLabelsOtsuAreEmsOfTheOtsuMaskAndBlackIsAllBlack() {
+		for (final boolean bright : new boolean[] { true, false }) {
+			final ImagePlus imp = filamentsOnNoise(bright);
+			final Params p = new Params();
+			p.brightObjects = bright;
+			for (final byte[] l : IGTT.firstLabels(imp, p))
+				assertEquals(0, Pixels.countForeground(l));
+			p.firstLabels = "OTSU";
+			p.seed = 5;
+			final byte[][] first = IGTT.firstLabels(imp, p);
+			assertEquals(2, first.length);
+			for (int z = 0; z < 2; z++) {
+				final byte[] otsu = otsuMask(imp, z, bright);
+				final int fgOtsu = Pixels.countForeground(otsu);
+				// the lines cover about 11 % of the image: the mask must be a sparse foreground, not its complement
+				assertTrue(bright + " slice " + z + ": Otsu foreground " + fgOtsu, fgOtsu > 0.05 * otsu.length && fgOtsu < 0.3
+					* otsu.length);
+				// a few pixels may fall on the other side of the threshold with the baseline's own binning
+				int outside = 0, differ = 0;
+				for (int i = 0; i < otsu.length; i++)
+					if (first[z][i] != 0 && otsu[i] == 0) outside++;
+				// with r = 1 a skeleton pixel may move one pixel off the mask: allow a few, not many
+				final int fg = Pixels.countForeground(first[z]);
+				assertTrue("labels " + fg, fg > 0 && fg < fgOtsu / 3);
+				assertTrue(bright + " slice " + z + ": " + outside + " of " + fg + " label pixels outside the Otsu mask",
+					outside <= fg / 2);
+				// r = 0, p = 1: exactly the skeleton of the Otsu mask, every pixel inside it
+				final Params q = new Params();
+				q.brightObjects = bright;
+				q.firstLabels = IGTT.FIRST_OTSU;
+				q.r = 0;
+				q.p = 1;
+				final byte[] skel = IGTT.firstLabels(imp, q)[z];
+				final byte[] expected = Ems.apply(otsu, imp.getWidth(), imp.getHeight(), 0, 1, Ems.random(0, -1, z)).label;
+				for (int i = 0; i < skel.length; i++)
+					if (skel[i] != expected[i]) differ++;
+				assertTrue(bright + " slice " + z + ": " + differ + " pixels differ from the skeleton of the Otsu mask",
+					differ <= Pixels.countForeground(expected) / 20);
+				// without EMS the first labels are the Otsu mask itself
+				q.ems = false;
+				final byte[] plain = IGTT.firstLabels(imp, q)[z];
+				int d2 = 0;
+				for (int i = 0; i < plain.length; i++)
+					if ((plain[i] != 0) != (otsu[i] != 0)) d2++;
+				assertTrue(d2 + " pixels differ from the Otsu mask", d2 <= fgOtsu / 50);
+			}
+		}
+		final Params bad = new Params();
+		bad.firstLabels = "triangle";
+		org.noisylabels.Expect.expect(bad::validate, "first_labels=triangle is not allowed: use one of black, otsu");
+	}
+
 	// ---- 0. run settings -----------------------------------------------------------------------
 
 	@Test
