@@ -180,9 +180,4 @@ public class CLSLSR extends AbstractNoisyLabelMethod {
 		result = res;
 		return out;
 	}
-
-	/** A copy of every public field of a training configuration (see {@link Stages#copy}). */
-	static TrainingConfig copy(final TrainingConfig cfg) {
-		return Stages.copy(cfg);
-	}
 }

@@ -17,7 +17,6 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.noisylabels.method.CLSLSR;
-import org.noisylabels.method.CLSLSRTestAccess;
 import org.noisylabels.train.ModelCache;
 import org.noisylabels.train.ModelInfo;
 import org.noisylabels.train.TrainingConfig;
@@ -128,7 +127,7 @@ public class TrainCLSLSRCommandTest {
 		c.seed = 9;
 		c.network.baseChannels = 5;
 		c.lrMilestones = new int[] { 3 };
-		final TrainingConfig d = CLSLSRTestAccess.copy(c);
+		final TrainingConfig d = org.noisylabels.train.Stages.copy(c);
 		assertEquals(77, d.iterations);
 		assertEquals(9, d.seed);
 		assertEquals(5, d.network.baseChannels);

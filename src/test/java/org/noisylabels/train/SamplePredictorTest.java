@@ -45,15 +45,7 @@ public class SamplePredictorTest {
 			final UNet.Forward f = net.forward(in, false);
 			try (Session s = new Session(g)) {
 				s.initialize();
-				final ModelInfo info = new ModelInfo();
-				info.dimensions = 3;
-				info.outputChannels = 2;
-				info.sizeMultiple = c.sizeMultiple();
-				info.margin = c.receptiveMargin();
-				info.zMultiple = c.zMultiple();
-				info.zMargin = c.zReceptiveMargin();
-				info.patchDepth = 4;
-				info.patchSize = 16;
+				final ModelInfo info = Tiler3DTest.info3D(c, 2, 16, 4);
 				info.normalization = "none";
 				final Predictor live = Predictor.live(info, s, in, f.probabilities(0));
 				final int w = 21, h = 17;

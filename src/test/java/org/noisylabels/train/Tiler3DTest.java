@@ -32,15 +32,7 @@ public class Tiler3DTest {
 				final UNet.Forward f = net.forward(in, false);
 				try (Session s = new Session(g)) {
 					s.initialize();
-					final ModelInfo info = new ModelInfo();
-					info.dimensions = 3;
-					info.outputChannels = 3;
-					info.sizeMultiple = c.sizeMultiple();
-					info.margin = c.receptiveMargin();
-					info.zMultiple = c.zMultiple();
-					info.zMargin = c.zReceptiveMargin();
-					info.patchDepth = 4;
-					info.patchSize = 16;
+					final ModelInfo info = info3D(c, 3, 16, 4);
 					info.normalization = "none";
 					final Predictor live = Predictor.live(info, s, in, f.probabilities(0));
 					final int w = 37, h = 29, d = 30;
@@ -84,15 +76,7 @@ public class Tiler3DTest {
 		final float[][] vol = new float[d][w * h];
 		for (int z = 0; z < d; z++)
 			for (int i = 0; i < w * h; i++) vol[z][i] = z * 1_000_000 + i;
-		final ModelInfo info = new ModelInfo();
-		info.dimensions = 3;
-		info.outputChannels = 1;
-		info.sizeMultiple = c.sizeMultiple();
-		info.margin = c.receptiveMargin();
-		info.zMultiple = c.zMultiple();
-		info.zMargin = c.zReceptiveMargin();
-		info.patchSize = 128;
-		info.patchDepth = 16;
+		final ModelInfo info = info3D(c, 1, 128, 16);
 		final Tiler3D tiler = Predictor.tiler3d(info, 0, 0);
 		final long[] runs = { 0, 0 };
 		final float[][][] out = tiler.predict(vol, w, h, (tiles, n, td, th, tw) -> {
@@ -106,5 +90,19 @@ public class Tiler3DTest {
 		for (int z = 0; z < d; z++)
 			for (int i = 0; i < w * h; i++)
 				if (out[0][z][i] != vol[z][i]) throw new AssertionError("voxel " + i + " of slice " + z + ": " + out[0][z][i]);
+	}
+
+	/** The model record of a 3D network {@code c} with {@code outputs} channels and the given patch. */
+	static ModelInfo info3D(final UNet.Config c, final int outputs, final int patchSize, final int patchDepth) {
+		final ModelInfo info = new ModelInfo();
+		info.dimensions = 3;
+		info.outputChannels = outputs;
+		info.sizeMultiple = c.sizeMultiple();
+		info.margin = c.receptiveMargin();
+		info.zMultiple = c.zMultiple();
+		info.zMargin = c.zReceptiveMargin();
+		info.patchSize = patchSize;
+		info.patchDepth = patchDepth;
+		return info;
 	}
 }
