@@ -30,7 +30,7 @@ import ij.ImageStack;
  * the output was inverted, the Dice of the chosen candidates, the mean candidate index k and candidate
  * foreground, the label pixels, the loss.
  *
- * Usage: bench/run.sh IGTTStability [sets=er,nuclei] [seeds=1,2,3,4,5] [epochs=N] [learning_rate=X] [lr_step=N] [clip_norm=X] [k=N] [verbose=B]
+ * Usage: bench/run.sh IGTTStability [sets=er,nuclei] [seeds=1,2,3,4,5] [epochs=N] [learning_rate=X] [lr_step=N] [clip_norm=X] [k=N] [candidate=dmi|otsu|min_error] [first_labels=black|otsu] [verbose=B]
  */
 public class IGTTStability {
 
@@ -76,6 +76,7 @@ public class IGTTStability {
 					line += String.format(Locale.ROOT, "; held-out Dice %.4f (Otsu %.4f)", h, otsu.get("er held-out"));
 				}
 				System.out.println(line);
+				System.out.println("   final map: " + thresholds(r.probability, isEr ? erTrainGt : nucGt));
 				if (r.warning != null) System.out.println("   WARNING: " + r.warning);
 				System.out.println("   polarity: " + r.polarity);
 				if (verbose) {
@@ -123,8 +124,67 @@ public class IGTTStability {
 		if (a.containsKey("lr_step")) s.lrStep = Integer.parseInt(a.get("lr_step"));
 		if (a.containsKey("clip_norm")) s.clipNorm = Double.parseDouble(a.get("clip_norm"));
 		if (a.containsKey("k")) s.params.k = Integer.parseInt(a.get("k"));
+		if (a.containsKey("candidate")) s.params.candidate = a.get("candidate");
+		if (a.containsKey("first_labels")) s.params.firstLabels = a.get("first_labels");
 		s.historyBudget = 0;
 		return s;
+	}
+
+	/**
+	 * Diagnostics of the final (polarity-corrected) probability map: mean Dice at 0.5, at Otsu's threshold of
+	 * the map (per slice, 256 bins over [0, 1]), and at the best single threshold chosen with the ground truth
+	 * (the paper's evaluation; 0.01 steps).
+	 */
+	static String thresholds(final ImagePlus prob, final ImagePlus gt) {
+		final int d = gt.getStackSize();
+		double at05 = 0, atOtsu = 0;
+		final double[] at = new double[99];
+		for (int z = 1; z <= d; z++) {
+			final float[] p = (float[]) prob.getStack().getProcessor(z).convertToFloatProcessor().getPixels();
+			final byte[] g = (byte[]) gt.getStack().getProcessor(z).convertToByteProcessor(false).getPixels();
+			at05 += dice(p, 0.5, g) / d;
+			atOtsu += dice(p, otsuOf(p), g) / d;
+			for (int k = 0; k < at.length; k++) at[k] += dice(p, (k + 1) / 100.0, g) / d;
+		}
+		int best = 0;
+		for (int k = 1; k < at.length; k++) if (at[k] > at[best]) best = k;
+		return String.format(Locale.ROOT, "Dice at 0.5 %.4f, at Otsu(P) %.4f, best %.4f at %.2f", at05, atOtsu, at[best],
+			(best + 1) / 100.0);
+	}
+
+	static double dice(final float[] p, final double t, final byte[] g) {
+		long s = 0, gg = 0, both = 0;
+		for (int i = 0; i < p.length; i++) {
+			final boolean a = p[i] > t, b = g[i] != 0;
+			if (a) s++;
+			if (b) gg++;
+			if (a && b) both++;
+		}
+		return (2.0 * both + 1e-5) / (s + gg + 1e-5);
+	}
+
+	static double otsuOf(final float[] p) {
+		final int bins = 256;
+		final long[] hist = new long[bins];
+		for (final float v : p) hist[Math.min(bins - 1, Math.max(0, (int) (v * bins)))]++;
+		long total = p.length;
+		double sumAll = 0;
+		for (int i = 0; i < bins; i++) sumAll += i * (double) hist[i];
+		double sumB = 0, best = -1;
+		long wB = 0;
+		int bestI = bins / 2;
+		for (int i = 0; i < bins; i++) {
+			wB += hist[i];
+			if (wB == 0 || wB == total) continue;
+			sumB += i * (double) hist[i];
+			final double mB = sumB / wB, mF = (sumAll - sumB) / (total - wB);
+			final double between = (double) wB * (total - wB) * (mB - mF) * (mB - mF);
+			if (between > best) {
+				best = between;
+				bestI = i;
+			}
+		}
+		return (bestI + 1.0) / bins;
 	}
 
 	/** Apply Model on the held-out images: threshold 0.5 of the saved model's (polarity-corrected) output. */

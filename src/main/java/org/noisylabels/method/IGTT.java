@@ -250,6 +250,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		m.put("shared_index", params.sharedIndex);
 		m.put(KEY_SOFT_IOU, params.paperIoU ? SOFT_IOU_PAPER : SOFT_IOU_REFERENCE);
 		m.put(KEY_FIRST_LABELS, params.firstLabels);
+		m.put(Candidates.KEY_CANDIDATE, params.candidate);
 		m.put("label_seed", params.seed);
 		m.put("output_polarity", "decided after every epoch; the saved model outputs the corrected probability");
 		return m;
@@ -416,6 +417,17 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		 * (EMS of the Otsu mask of the sigma-1 smoothed image; see {@link IGTT#firstLabels(ImagePlus, Params)}).
 		 */
 		public String firstLabels = FIRST_BLACK;
+		/**
+		 * How each image's candidate is chosen, for the labels and the final mask: {@code dmi} (default, the
+		 * paper), {@code otsu} or {@code min_error} (departures for sparse structures; see
+		 * {@link Candidates.Criterion}).
+		 */
+		public String candidate = Candidates.Criterion.DMI.key;
+
+		/** The {@link #candidate} rule (checked). */
+		public Candidates.Criterion criterion() {
+			return Candidates.Criterion.of(candidate);
+		}
 
 		/** Throws a {@link NoisyLabelsException} naming the first bad value. */
 		public Params validate() {
@@ -423,15 +435,16 @@ public class IGTT extends AbstractNoisyLabelMethod {
 			Check.range(r, 0, 100, KEY_R);
 			Ems.checkP(p);
 			firstLabels = firstLabels(firstLabels);
+			candidate = criterion().key;
 			if (!Double.isNaN(outputThreshold)) Check.probability(outputThreshold, "output_threshold");
 			return this;
 		}
 
 		@Override
 		public String toString() {
-			return String.format(Locale.ROOT, "k=%d%s%s, EMS %s (r=%d, p=%s), soft IoU %s, first labels %s, seed=%d", k, fullRange
+			return String.format(Locale.ROOT, "k=%d%s%s, EMS %s (r=%d, p=%s), soft IoU %s, first labels %s, candidate %s, seed=%d", k, fullRange
 				? " (all candidates)" : " (k=1..K-2)", sharedIndex ? ", one index per batch" : "", ems ? "on"
-					: "off", r, Check.fmt(p), paperIoU ? "as in the paper (p)" : "as in the reference code (p²)", firstLabels, seed);
+					: "off", r, Check.fmt(p), paperIoU ? "as in the paper (p)" : "as in the reference code (p²)", firstLabels, candidate, seed);
 		}
 	}
 
@@ -489,7 +502,8 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		final byte[][] masks = new byte[n][];
 		final double[] t = new double[n];
 		if (Double.isNaN(params.outputThreshold)) {
-			final Selection[] sel = Candidates.selectAll(predictions, params.k, params.fullRange, params.sharedIndex);
+			final Selection[] sel = Candidates.selectAll(predictions, params.k, params.fullRange, params.sharedIndex,
+				params.criterion());
 			for (int i = 0; i < n; i++) {
 				final Selection s = sel[i];
 				masks[i] = s.mask;
@@ -555,7 +569,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 	{
 		params.validate();
 		Pixels.requireSameLength(state.label(image).length, prediction.length);
-		final Selection sel = Candidates.select(prediction, params.k, params.fullRange);
+		final Selection sel = Candidates.select(prediction, params.k, params.fullRange, params.criterion());
 		return apply(state, image, epoch, sel, params);
 	}
 
@@ -569,7 +583,8 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		params.validate();
 		for (int i = 0; i < predictions.length; i++)
 			Pixels.requireSameLength(state.label(first + i).length, predictions[i].length);
-		final Selection[] sel = Candidates.selectAll(predictions, params.k, params.fullRange, params.sharedIndex);
+		final Selection[] sel = Candidates.selectAll(predictions, params.k, params.fullRange, params.sharedIndex,
+				params.criterion());
 		final Update[] out = new Update[predictions.length];
 		for (int i = 0; i < predictions.length; i++) {
 			out[i] = apply(state, first + i, epoch, sel[i], params);

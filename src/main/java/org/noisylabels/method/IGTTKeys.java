@@ -1,5 +1,6 @@
 package org.noisylabels.method;
 
+import org.noisylabels.method.igtt.Candidates;
 import org.scijava.plugin.Parameter;
 
 /**
@@ -37,6 +38,10 @@ public final class IGTTKeys {
 	@Parameter(label = "First labels", choices = { IGTT.FIRST_BLACK, IGTT.FIRST_OTSU },
 		description = "black = the paper (the first labels come from the untrained network); otsu = an extension for sparse structures: the first labels are EMS of the Otsu mask of the image smoothed with sigma 1 (bright_objects decides which side), the loop is unchanged afterwards")
 	public String first_labels = IGTT.FIRST_BLACK;
+
+	@Parameter(label = "Candidate choice", choices = { "dmi", "otsu", "min_error" },
+		description = "dmi = the paper (the candidate with the lowest DMI, about P > mean(P), which favours splits near half the image); otsu or min_error = an extension for sparse structures: the candidate nearest Otsu's or the minimum-error threshold of P, for the labels and the final mask")
+	public String candidate = "dmi";
 
 	@Parameter(label = "Learning rate", min = "0.0000001", max = "10", stepSize = "0.001",
 		description = "SGD learning rate (reference 0.05)")
@@ -93,6 +98,7 @@ public final class IGTTKeys {
 		s.params.brightObjects = bright_objects;
 		s.params.paperIoU = IGTT.paperIoU(soft_iou);
 		s.params.firstLabels = IGTT.firstLabels(first_labels);
+		s.params.candidate = Candidates.Criterion.of(candidate).key;
 		s.epochs = epochs;
 		s.learningRate = learning_rate;
 		s.momentum = momentum;

@@ -276,6 +276,68 @@ public class IGTTTest {
 		assertEquals(6.9077553, flat.dmi, 1e-6);
 	}
 
+	/** A sparse two-class map: 7 % of the pixels around 0.8, the rest around 0.2 (SD 0.05), in random order. */
+	private static float[] sparseMap(final byte[] truth, final long seed) {
+		final Random rnd = new Random(seed);
+		final float[] p = new float[truth.length];
+		for (int i = 0; i < p.length; i++) {
+			final boolean fg = rnd.nextDouble() < 0.07;
+			truth[i] = fg ? (byte) 255 : 0;
+			p[i] = (float) Math.min(1, Math.max(0, (fg ? 0.8 : 0.2) + 0.05 * rnd.nextGaussian()));
+		}
+		return p;
+	}
+
+	@Test
+	public void histogramCriteriaDoNotFollowTheMeanOnSparseMaps() {
+		final byte[] truth = new byte[128 * 128];
+		final float[] p = sparseMap(truth, 7);
+		final int trueFg = Pixels.countForeground(truth);
+		// DMI: about P > mean(P) = 0.24, which takes the upper fifth of the background too
+		final Selection dmi = Candidates.select(p, 30, false, Candidates.Criterion.DMI);
+		assertEquals(Candidates.select(p, 30, false).index, dmi.index);
+		assertTrue("DMI foreground " + dmi.foreground + " vs true " + trueFg, dmi.foreground > 2.5 * trueFg);
+		for (final Candidates.Criterion c : new Candidates.Criterion[] { Candidates.Criterion.OTSU,
+			Candidates.Criterion.MIN_ERROR })
+		{
+			final double t = Candidates.autoThreshold(p, c);
+			assertTrue(c + " threshold " + t, t > 0.35 && t < 0.65);
+			final Selection s = Candidates.select(p, 30, false, c);
+			// the candidate nearest the auto-threshold, and it is nearly the true mask
+			for (int k = 1; k < 29; k++)
+				assertTrue(c + " k=" + k, Math.abs(s.thresholds[k] - t) >= Math.abs(s.threshold - t));
+			assertArrayEquals(Candidates.candidate(p, s.threshold), s.mask);
+			assertEquals(c + " foreground", trueFg, s.foreground, 0.01 * trueFg);
+			assertEquals(Candidates.dmi(p, s.mask), s.dmi, 1e-9);
+		}
+		// a flat map stays a valid choice (the first considered candidate)
+		assertEquals(1, Candidates.select(new float[50], 30, false, Candidates.Criterion.OTSU).index);
+	}
+
+	@Test
+	public void candidateKeyReachesTheLabelRefresh() {
+		final int w = 64, h = 64;
+		final byte[] truth = new byte[w * h];
+		final float[] p = sparseMap(truth, 9);
+		final Params params = new Params();
+		params.ems = false;
+		params.candidate = "MIN_ERROR";
+		params.validate();
+		assertEquals("min_error", params.candidate);
+		final LabelState state = new LabelState(new int[] { w }, new int[] { h }, false);
+		final Update u = IGTT.refreshAll(state, 0, new float[][] { p }, 0, params)[0];
+		assertArrayEquals(Candidates.select(p, 30, false, Candidates.Criterion.MIN_ERROR).mask, u.label);
+		params.candidate = "dmi";
+		final Update d = IGTT.refreshAll(state, 0, new float[][] { p }, 1, params)[0];
+		assertTrue(d.selection.foreground > 2 * u.selection.foreground);
+		// the final mask follows the same rule
+		params.candidate = "otsu";
+		final Output out = IGTT.output(new float[][] { p }, null, params);
+		assertArrayEquals(Candidates.select(p, 30, false, Candidates.Criterion.OTSU).mask, out.masks[0]);
+		params.candidate = "triangle";
+		org.noisylabels.Expect.expect(params::validate, "candidate=triangle is not allowed: use one of dmi, otsu, min_error");
+	}
+
 	@Test
 	public void sharedIndexMinimisesTheMeanDmi() {
 		final Random rnd = new Random(5);

@@ -6,6 +6,8 @@ import org.noisylabels.Check;
 import org.noisylabels.NoisyLabelsException;
 import org.noisylabels.loss.JavaLosses;
 
+import ij.process.AutoThresholder;
+
 /**
  * iGTT's candidate selection (algorithms.md §3): the prediction P of one image is thresholded at K evenly
  * spaced thresholds between min(P) and max(P) ({@link #thresholds}), and the candidate mask P &gt; t_k with
@@ -21,6 +23,43 @@ public final class Candidates {
 
 	/** The key of K in error messages (the command's key). */
 	public static final String KEY_K = "k";
+
+	/**
+	 * How the candidate is chosen: {@link #DMI} (the paper: the lowest DMI(P, candidate), i.e. about
+	 * P &gt; mean(P)), or, as a departure for sparse structures, the candidate whose threshold is nearest an
+	 * ImageJ auto-threshold of P's 256-bin histogram over [min(P), max(P)]: {@link #OTSU} (the threshold
+	 * half-way between the two classes' means, whatever their sizes) or {@link #MIN_ERROR} (Kittler and
+	 * Illingworth's minimum error threshold, which fits two Gaussians of their own sizes and widths).
+	 * DMI's |det U| for S = {P &gt; t} is |S|·|not S|·(mean_S P − mean_notS P): it grows with the product of
+	 * the two sizes, so it favours splits near half the image, while these two rules do not.
+	 */
+	public enum Criterion {
+		DMI("dmi", null), OTSU("otsu", AutoThresholder.Method.Otsu), MIN_ERROR("min_error",
+			AutoThresholder.Method.MinError);
+
+		/** The key's value. */
+		public final String key;
+		final AutoThresholder.Method method;
+
+		Criterion(final String key, final AutoThresholder.Method method) {
+			this.key = key;
+			this.method = method;
+		}
+
+		/** The criterion of a {@code candidate} value (any case), or a one-line error listing the choices. */
+		public static Criterion of(final String value) {
+			final String[] keys = new String[values().length];
+			for (int i = 0; i < keys.length; i++)
+				keys[i] = values()[i].key;
+			final String v = Check.choice(value, KEY_CANDIDATE, keys);
+			for (final Criterion c : values())
+				if (c.key.equals(v)) return c;
+			throw new IllegalStateException(v);
+		}
+	}
+
+	/** The key of the criterion (the command's key). */
+	public static final String KEY_CANDIDATE = "candidate";
 
 	private Candidates() {}
 
@@ -137,11 +176,50 @@ public final class Candidates {
 	 * equal DMIs and thus the first considered candidate (an empty mask).
 	 */
 	public static Selection select(final float[] prob, final int k, final boolean fullRange) {
+		return select(prob, k, fullRange, Criterion.DMI);
+	}
+
+	/**
+	 * Like {@link #select(float[], int, boolean)} with another {@link Criterion}: with {@link Criterion#OTSU}
+	 * or {@link Criterion#MIN_ERROR} the candidate among the same k whose threshold is nearest the
+	 * auto-threshold of P (ties to the smaller k); the DMI values are still computed, for the log.
+	 */
+	public static Selection select(final float[] prob, final int k, final boolean fullRange,
+		final Criterion criterion)
+	{
 		Check.range(k, fullRange ? 2 : 3, 10000, KEY_K);
 		final double[] t = thresholds(prob, k);
 		final double[] dmi = dmiCurve(prob, t);
-		final int best = argmin(dmi, fullRange);
+		final int best = criterion == Criterion.DMI ? argmin(dmi, fullRange) : nearest(t, autoThreshold(prob,
+			criterion), fullRange);
 		return new Selection(best, t, dmi, candidate(prob, t[best]));
+	}
+
+	/**
+	 * The auto-threshold of P for a histogram criterion: ImageJ's {@link AutoThresholder} on 256 bins over
+	 * [min(P), max(P)]; the mask is P &gt; the returned value (the upper edge of the threshold bin). A flat P
+	 * gives its value.
+	 */
+	public static double autoThreshold(final float[] prob, final Criterion criterion) {
+		if (criterion.method == null) throw new IllegalArgumentException(criterion + " is not a histogram rule");
+		final float[] mm = minMax(prob);
+		final double lo = mm[0], hi = mm[1];
+		if (!(hi > lo)) return lo;
+		final int bins = 256;
+		final int[] hist = new int[bins];
+		final double scale = bins / (hi - lo);
+		for (final float v : prob)
+			hist[Math.min(bins - 1, (int) ((v - lo) * scale))]++;
+		final int level = new AutoThresholder().getThreshold(criterion.method, hist);
+		return lo + (level + 1) / scale;
+	}
+
+	private static int nearest(final double[] t, final double target, final boolean fullRange) {
+		final int from = fullRange ? 0 : 1, to = fullRange ? t.length - 1 : t.length - 2;
+		int best = from;
+		for (int j = from + 1; j <= to; j++)
+			if (Math.abs(t[j] - target) < Math.abs(t[best] - target)) best = j;
+		return best;
 	}
 
 	/**
@@ -171,10 +249,27 @@ public final class Candidates {
 	public static Selection[] selectAll(final float[][] probs, final int k, final boolean fullRange,
 		final boolean sharedIndex)
 	{
-		if (sharedIndex) return selectShared(probs, k, fullRange);
+		return selectAll(probs, k, fullRange, sharedIndex, Criterion.DMI);
+	}
+
+	/**
+	 * {@link #selectAll(float[][], int, boolean, boolean)} with a {@link Criterion}; with one shared index and
+	 * a histogram criterion, every image gets the index nearest the mean of the images' own indices.
+	 */
+	public static Selection[] selectAll(final float[][] probs, final int k, final boolean fullRange,
+		final boolean sharedIndex, final Criterion criterion)
+	{
+		if (sharedIndex && criterion == Criterion.DMI) return selectShared(probs, k, fullRange);
 		final Selection[] out = new Selection[probs.length];
 		for (int i = 0; i < probs.length; i++)
-			out[i] = select(probs[i], k, fullRange);
+			out[i] = select(probs[i], k, fullRange, criterion);
+		if (!sharedIndex || probs.length < 2) return out;
+		double mean = 0;
+		for (final Selection s : out)
+			mean += (double) s.index / out.length;
+		final int index = (int) Math.round(mean);
+		for (int i = 0; i < out.length; i++)
+			out[i] = new Selection(index, out[i].thresholds, out[i].dmis, candidate(probs[i], out[i].thresholds[index]));
 		return out;
 	}
 
