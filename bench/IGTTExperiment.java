@@ -21,7 +21,7 @@ import ij.ImagePlus;
  *
  * Usage: bench/run.sh IGTTExperiment [datasets=filaments,tubes,nuclei (also nuclei-test, blobs)] [seeds=1,2,3] [ems=true,false]
  * [epochs=N] [base_channels=N] [depth=N] [batch_size=N] [learning_rate=X] [lr_step=N] [k=N] [p=X] [r=N]
- * [patch_size=N] [steps_per_epoch=N] [clip_norm=X] [lr_gamma=X] [momentum=X] [flip=B] [weight_decay=X] [shared_index=B] [output_threshold=X] [soft_iou=reference|paper] [first_labels=black|otsu] [candidate=dmi|otsu|min_error] [verbose=B]
+ * [patch_size=N] [steps_per_epoch=N] [clip_norm=X] [lr_gamma=X] [momentum=X] [flip=B] [weight_decay=X] [shared_index=B] [output_threshold=X] [soft_iou=reference|paper] [first_labels=black|otsu] [candidate=dmi|otsu] [verbose=B]
  * [data=NAME:IMAGE.tif:GT.tif;NAME2:...] (extra datasets, e.g. filaments made denser with Synthetic Microscopy)
  * <p>
  * Besides the method's own output, every run prints diagnostics that use the ground truth (the method never

@@ -30,7 +30,7 @@ import ij.ImageStack;
  * the output was inverted, the Dice of the chosen candidates, the mean candidate index k and candidate
  * foreground, the label pixels, the loss.
  *
- * Usage: bench/run.sh IGTTStability [sets=er,nuclei] [seeds=1,2,3,4,5] [epochs=N] [learning_rate=X] [lr_step=N] [clip_norm=X] [k=N] [candidate=dmi|otsu|min_error] [first_labels=black|otsu] [verbose=B]
+ * Usage: bench/run.sh IGTTStability [sets=er,nuclei] [seeds=1,2,3,4,5] [epochs=N] [learning_rate=X] [lr_step=N] [clip_norm=X] [k=N] [candidate=dmi|otsu] [first_labels=black|otsu] [verbose=B]
  */
 public class IGTTStability {
 

@@ -419,7 +419,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		public String firstLabels = FIRST_BLACK;
 		/**
 		 * How each image's candidate is chosen, for the labels and the final mask: {@code dmi} (default, the
-		 * paper), {@code otsu} or {@code min_error} (departures for sparse structures; see
+		 * paper) or {@code otsu} (a departure for sparse structures; see
 		 * {@link Candidates.Criterion}).
 		 */
 		public String candidate = Candidates.Criterion.DMI.key;

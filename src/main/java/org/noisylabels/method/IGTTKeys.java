@@ -39,8 +39,8 @@ public final class IGTTKeys {
 		description = "black = the paper (the first labels come from the untrained network); otsu = an extension for sparse structures: the first labels are EMS of the Otsu mask of the image smoothed with sigma 1 (bright_objects decides which side), the loop is unchanged afterwards")
 	public String first_labels = IGTT.FIRST_BLACK;
 
-	@Parameter(label = "Candidate choice", choices = { "dmi", "otsu", "min_error" },
-		description = "dmi = the paper (the candidate with the lowest DMI, about P > mean(P), which favours splits near half the image); otsu or min_error = an extension for sparse structures: the candidate nearest Otsu's or the minimum-error threshold of P, for the labels and the final mask")
+	@Parameter(label = "Candidate choice", choices = { "dmi", "otsu" },
+		description = "dmi = the paper (the candidate with the lowest DMI, about P > mean(P), which favours splits near half the image); otsu = an extension for sparse structures: the candidate nearest Otsu's threshold of P, for the labels and the final mask")
 	public String candidate = "dmi";
 
 	@Parameter(label = "Learning rate", min = "0.0000001", max = "10", stepSize = "0.001",

@@ -101,7 +101,7 @@ public class IGTTCommandTest {
 		assertBadInput(cli(args("image=" + img, "first_labels=triangle", "probability=" + prob)),
 			"first_labels=triangle is not allowed: use one of black, otsu", prob);
 		assertBadInput(cli(args("image=" + img, "candidate=li", "probability=" + prob)),
-			"candidate=li is not allowed: use one of dmi, otsu, min_error", prob);
+			"candidate=li is not allowed: use one of dmi, otsu", prob);
 	}
 
 	@Test

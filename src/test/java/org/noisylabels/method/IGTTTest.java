@@ -297,9 +297,7 @@ public class IGTTTest {
 		final Selection dmi = Candidates.select(p, 30, false, Candidates.Criterion.DMI);
 		assertEquals(Candidates.select(p, 30, false).index, dmi.index);
 		assertTrue("DMI foreground " + dmi.foreground + " vs true " + trueFg, dmi.foreground > 2.5 * trueFg);
-		for (final Candidates.Criterion c : new Candidates.Criterion[] { Candidates.Criterion.OTSU,
-			Candidates.Criterion.MIN_ERROR })
-		{
+		for (final Candidates.Criterion c : new Candidates.Criterion[] { Candidates.Criterion.OTSU }) {
 			final double t = Candidates.autoThreshold(p, c);
 			assertTrue(c + " threshold " + t, t > 0.35 && t < 0.65);
 			final Selection s = Candidates.select(p, 30, false, c);
@@ -321,12 +319,12 @@ public class IGTTTest {
 		final float[] p = sparseMap(truth, 9);
 		final Params params = new Params();
 		params.ems = false;
-		params.candidate = "MIN_ERROR";
+		params.candidate = "OTSU";
 		params.validate();
-		assertEquals("min_error", params.candidate);
+		assertEquals("otsu", params.candidate);
 		final LabelState state = new LabelState(new int[] { w }, new int[] { h }, false);
 		final Update u = IGTT.refreshAll(state, 0, new float[][] { p }, 0, params)[0];
-		assertArrayEquals(Candidates.select(p, 30, false, Candidates.Criterion.MIN_ERROR).mask, u.label);
+		assertArrayEquals(Candidates.select(p, 30, false, Candidates.Criterion.OTSU).mask, u.label);
 		params.candidate = "dmi";
 		final Update d = IGTT.refreshAll(state, 0, new float[][] { p }, 1, params)[0];
 		assertTrue(d.selection.foreground > 2 * u.selection.foreground);
@@ -335,7 +333,7 @@ public class IGTTTest {
 		final Output out = IGTT.output(new float[][] { p }, null, params);
 		assertArrayEquals(Candidates.select(p, 30, false, Candidates.Criterion.OTSU).mask, out.masks[0]);
 		params.candidate = "triangle";
-		org.noisylabels.Expect.expect(params::validate, "candidate=triangle is not allowed: use one of dmi, otsu, min_error");
+		org.noisylabels.Expect.expect(params::validate, "candidate=triangle is not allowed: use one of dmi, otsu");
 	}
 
 	@Test
