@@ -16,7 +16,7 @@ public final class IGTTKeys {
 	public int epochs = IGTTSegmentation.DEFAULT_EPOCHS;
 
 	@Parameter(label = "Thresholds K", min = "3", max = "10000",
-		description = "Number of thresholds between min(P) and max(P); the candidate with the lowest DMI becomes the label")
+		description = "Number of thresholds between min(P) and max(P); the candidate chosen among them (see candidate) becomes the label")
 	public int k = IGTT.DEFAULT_K;
 
 	@Parameter(label = "EMS",
@@ -40,7 +40,7 @@ public final class IGTTKeys {
 	public String first_labels = IGTT.FIRST_BLACK;
 
 	@Parameter(label = "Candidate choice", choices = { "dmi", "otsu" },
-		description = "dmi = the paper (the candidate with the lowest DMI, about P > mean(P), which favours splits near half the image); otsu = an extension for sparse structures: the candidate nearest Otsu's threshold of P, for the labels and the final mask")
+		description = "dmi = the paper: the candidate with the lowest DMI, about P > mean(P), which on sparse maps takes the background's upper tail; otsu = an extension (not in the paper): the candidate nearest Otsu's threshold of P, for the labels and the final mask (see the README for when it is better)")
 	public String candidate = "dmi";
 
 	@Parameter(label = "Learning rate", min = "0.0000001", max = "10", stepSize = "0.001",
