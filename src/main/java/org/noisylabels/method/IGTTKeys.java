@@ -39,9 +39,9 @@ public final class IGTTKeys {
 		description = "black = the paper (the first labels come from the untrained network); otsu = an extension for sparse structures: the first labels are EMS of the Otsu mask of the image smoothed with sigma 1 (bright_objects decides which side), the loop is unchanged afterwards")
 	public String first_labels = IGTT.FIRST_BLACK;
 
-	@Parameter(label = "Candidate choice", choices = { "dmi", "otsu" },
+	@Parameter(label = "Candidate choice", choices = { Candidates.CANDIDATE_DMI, Candidates.CANDIDATE_OTSU },
 		description = "dmi = the paper: the candidate with the lowest DMI, about P > mean(P), which on sparse maps takes the background's upper tail; otsu = an extension (not in the paper): the candidate nearest Otsu's threshold of P, for the labels and the final mask (see the README for when it is better)")
-	public String candidate = "dmi";
+	public String candidate = Candidates.CANDIDATE_DMI;
 
 	@Parameter(label = "Learning rate", min = "0.0000001", max = "10", stepSize = "0.001",
 		description = "SGD learning rate (reference 0.05)")

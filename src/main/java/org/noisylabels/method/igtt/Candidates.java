@@ -35,7 +35,7 @@ public final class Candidates {
 	 * bench/results/IGTTExperiment-candidate-min_error.txt.)
 	 */
 	public enum Criterion {
-		DMI("dmi", null), OTSU("otsu", AutoThresholder.Method.Otsu);
+		DMI(CANDIDATE_DMI, null), OTSU(CANDIDATE_OTSU, AutoThresholder.Method.Otsu);
 
 		/** The key's value. */
 		public final String key;
@@ -58,8 +58,8 @@ public final class Candidates {
 		}
 	}
 
-	/** The key of the criterion (the command's key). */
-	public static final String KEY_CANDIDATE = "candidate";
+	/** The key of the criterion (the command's key) and its values. */
+	public static final String KEY_CANDIDATE = "candidate", CANDIDATE_DMI = "dmi", CANDIDATE_OTSU = "otsu";
 
 	private Candidates() {}
 
