@@ -436,6 +436,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 			Ems.checkP(p);
 			firstLabels = firstLabels(firstLabels);
 			candidate = criterion().key;
+			if (sharedIndex) Candidates.requireSharedDmi(criterion());
 			if (!Double.isNaN(outputThreshold)) Check.probability(outputThreshold, "output_threshold");
 			return this;
 		}

@@ -332,6 +332,9 @@ public class IGTTTest {
 		params.candidate = "otsu";
 		final Output out = IGTT.output(new float[][] { p }, null, params);
 		assertArrayEquals(Candidates.select(p, 30, false, Candidates.Criterion.OTSU).mask, out.masks[0]);
+		params.sharedIndex = true;
+		org.noisylabels.Expect.expect(params::validate, "shared_index=true works with candidate=dmi only");
+		params.sharedIndex = false;
 		params.candidate = "triangle";
 		org.noisylabels.Expect.expect(params::validate, "candidate=triangle is not allowed: use one of dmi, otsu");
 	}

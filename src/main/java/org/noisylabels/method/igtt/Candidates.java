@@ -245,32 +245,28 @@ public final class Candidates {
 		return out;
 	}
 
-	/** Every image's selection: one shared index ({@link #selectShared}) or each its own ({@link #select}). */
-	public static Selection[] selectAll(final float[][] probs, final int k, final boolean fullRange,
-		final boolean sharedIndex)
-	{
-		return selectAll(probs, k, fullRange, sharedIndex, Criterion.DMI);
-	}
-
 	/**
-	 * {@link #selectAll(float[][], int, boolean, boolean)} with a {@link Criterion}; with one shared index and
-	 * a histogram criterion, every image gets the index nearest the mean of the images' own indices.
+	 * Every image's selection by {@code criterion}: each its own ({@link #select}), or one shared index
+	 * ({@link #selectShared}; with {@link Criterion#DMI} only, as the reference code's batch DMI).
 	 */
 	public static Selection[] selectAll(final float[][] probs, final int k, final boolean fullRange,
 		final boolean sharedIndex, final Criterion criterion)
 	{
-		if (sharedIndex && criterion == Criterion.DMI) return selectShared(probs, k, fullRange);
+		if (sharedIndex) {
+			requireSharedDmi(criterion);
+			return selectShared(probs, k, fullRange);
+		}
 		final Selection[] out = new Selection[probs.length];
 		for (int i = 0; i < probs.length; i++)
 			out[i] = select(probs[i], k, fullRange, criterion);
-		if (!sharedIndex || probs.length < 2) return out;
-		double mean = 0;
-		for (final Selection s : out)
-			mean += (double) s.index / out.length;
-		final int index = (int) Math.round(mean);
-		for (int i = 0; i < out.length; i++)
-			out[i] = new Selection(index, out[i].thresholds, out[i].dmis, candidate(probs[i], out[i].thresholds[index]));
 		return out;
+	}
+
+	/** A one-line error unless {@code criterion} is {@link Criterion#DMI} (for shared_index=true). */
+	public static void requireSharedDmi(final Criterion criterion) {
+		if (criterion != Criterion.DMI) throw new NoisyLabelsException("shared_index=true works with " +
+			KEY_CANDIDATE + "=" + CANDIDATE_DMI + " only, not " + KEY_CANDIDATE + "=" + criterion.key +
+			": set shared_index=false");
 	}
 
 	private static int argmin(final double[] v, final boolean fullRange) {
