@@ -1,5 +1,7 @@
 package org.noisylabels.noise;
 
+import org.noisylabels.Expect;
+
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -201,13 +203,13 @@ public class ContourPerturbationTest {
 	@Test
 	public void badInput() {
 		final ImagePlus gt = TestMasks.gt3d();
-		RandomFlippingTest.expectError(() -> ContourPerturbation.apply(gt, 0.5, 9, 5, 1),
+		Expect.expect(() -> ContourPerturbation.apply(gt, 0.5, 9, 5, 1),
 			"r_min=9 is larger than r_max=5");
-		RandomFlippingTest.expectError(() -> ContourPerturbation.apply(gt, 1.5, 5, 9, 1), "noise_rate=1.5");
-		RandomFlippingTest.expectError(() -> ContourPerturbation.apply(gt, 0.5, 0, 9, 1), "r_min=0");
-		RandomFlippingTest.expectError(() -> ContourPerturbation.apply(new ImagePlus("e", new ByteProcessor(9, 9)),
+		Expect.expect(() -> ContourPerturbation.apply(gt, 1.5, 5, 9, 1), "noise_rate=1.5");
+		Expect.expect(() -> ContourPerturbation.apply(gt, 0.5, 0, 9, 1), "r_min=0");
+		Expect.expect(() -> ContourPerturbation.apply(new ImagePlus("e", new ByteProcessor(9, 9)),
 			0.5, 1, 2, 1), "label is empty");
-		RandomFlippingTest.expectError(() -> ContourPerturbation.apply(TestMasks.open("mask3d.tif"), 0.5, 1, 2, 1),
+		Expect.expect(() -> ContourPerturbation.apply(TestMasks.open("mask3d.tif"), 0.5, 1, 2, 1),
 			"not a binary mask");
 	}
 }

@@ -1,5 +1,7 @@
 package org.noisylabels.noise;
 
+import org.noisylabels.Expect;
+
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 
@@ -182,11 +184,11 @@ public class MorphologyTest {
 	@Test
 	public void badInput() {
 		final ImagePlus gt = TestMasks.gt2d();
-		RandomFlippingTest.expectError(() -> Morphology.dilate(gt, 0, false), "iterations=0 is out of range");
-		RandomFlippingTest.expectError(() -> Morphology.erode(gt, 101, false), "iterations=101 is out of range");
-		RandomFlippingTest.expectError(() -> Morphology.dilate(new ImagePlus("e", new ByteProcessor(5, 5)), 1, false),
+		Expect.expect(() -> Morphology.dilate(gt, 0, false), "iterations=0 is out of range");
+		Expect.expect(() -> Morphology.erode(gt, 101, false), "iterations=101 is out of range");
+		Expect.expect(() -> Morphology.dilate(new ImagePlus("e", new ByteProcessor(5, 5)), 1, false),
 			"label is empty");
-		RandomFlippingTest.expectError(() -> Morphology.dilate(TestMasks.open("mask2d.tif"), 1, false),
+		Expect.expect(() -> Morphology.dilate(TestMasks.open("mask2d.tif"), 1, false),
 			"not a binary mask");
 	}
 }

@@ -1,5 +1,7 @@
 package org.noisylabels.noise;
 
+import org.noisylabels.Expect;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -72,9 +74,9 @@ public class RandomLabelsTest {
 
 	@Test
 	public void badInput() {
-		RandomFlippingTest.expectError(() -> RandomLabels.apply(new ImagePlus("e", new ByteProcessor(3, 3)), 2, 1),
+		Expect.expect(() -> RandomLabels.apply(new ImagePlus("e", new ByteProcessor(3, 3)), 2, 1),
 			"p_generate=2 is out of range");
-		RandomFlippingTest.expectError(() -> RandomLabels.apply(new ImagePlus("c", new ij.process.ColorProcessor(3,
+		Expect.expect(() -> RandomLabels.apply(new ImagePlus("c", new ij.process.ColorProcessor(3,
 			3)), 0.1, 1), "color");
 	}
 }

@@ -1,5 +1,7 @@
 package org.noisylabels.noise;
 
+import org.noisylabels.Expect;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -108,9 +110,9 @@ public class RandomSamplingTest {
 
 	@Test
 	public void badInput() {
-		RandomFlippingTest.expectError(() -> RandomSampling.apply(TestMasks.gt2d(), 1.01, 1), "p_sample=1.01");
+		Expect.expect(() -> RandomSampling.apply(TestMasks.gt2d(), 1.01, 1), "p_sample=1.01");
 		final ij.process.FloatProcessor nan = new ij.process.FloatProcessor(3, 3);
 		nan.setf(0, Float.NaN);
-		RandomFlippingTest.expectError(() -> RandomSampling.apply(new ImagePlus("n", nan), 0.5, 1), "NaN");
+		Expect.expect(() -> RandomSampling.apply(new ImagePlus("n", nan), 0.5, 1), "NaN");
 	}
 }

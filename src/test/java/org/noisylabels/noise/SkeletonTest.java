@@ -1,5 +1,7 @@
 package org.noisylabels.noise;
 
+import org.noisylabels.Expect;
+
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -160,8 +162,8 @@ public class SkeletonTest {
 
 	@Test
 	public void badInput() {
-		RandomFlippingTest.expectError(() -> Skeleton.apply(new ImagePlus("e", new ByteProcessor(5, 5))),
+		Expect.expect(() -> Skeleton.apply(new ImagePlus("e", new ByteProcessor(5, 5))),
 			"label is empty");
-		RandomFlippingTest.expectError(() -> Skeleton.apply(TestMasks.open("mask2d.tif")), "not a binary mask");
+		Expect.expect(() -> Skeleton.apply(TestMasks.open("mask2d.tif")), "not a binary mask");
 	}
 }

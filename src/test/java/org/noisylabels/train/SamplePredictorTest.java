@@ -33,13 +33,7 @@ public class SamplePredictorTest {
 	public void eachSliceComesFromItsVolumePredictedIn3d() {
 		try (Graph g = new Graph()) {
 			final Ops tf = Ops.create(g);
-			final UNet.Config c = new UNet.Config();
-			c.dimensions = 3;
-			c.depth = 1;
-			c.baseChannels = 2;
-			c.classes = 2;
-			c.zPool = new int[] { 2 };
-			c.slices = 4;
+			final UNet.Config c = Tiler3DTest.tiny3D(2, 2);
 			final UNet.Network net = UNet.build(tf, "n", c, 5);
 			final Placeholder<TFloat32> in = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, -1, 1)));
 			final UNet.Forward f = net.forward(in, false);

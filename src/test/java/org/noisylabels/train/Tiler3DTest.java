@@ -20,13 +20,7 @@ public class Tiler3DTest {
 		for (final int zPool : new int[] { 1, 2 }) {
 			try (Graph g = new Graph()) {
 				final Ops tf = Ops.create(g);
-				final UNet.Config c = new UNet.Config();
-				c.dimensions = 3;
-				c.depth = 1;
-				c.baseChannels = 2;
-				c.classes = 3;
-				c.zPool = new int[] { zPool };
-				c.slices = 4;
+				final UNet.Config c = tiny3D(3, zPool);
 				final UNet.Network net = UNet.build(tf, "n", c, 11);
 				final Placeholder<TFloat32> in = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, -1, 1)));
 				final UNet.Forward f = net.forward(in, false);
@@ -93,6 +87,18 @@ public class Tiler3DTest {
 	}
 
 	/** The model record of a 3D network {@code c} with {@code outputs} channels and the given patch. */
+	/** A one-level 3D U-Net of 2 base channels on 4 slices (z pooling {@code zPool}): the 3D tests' network. */
+	static UNet.Config tiny3D(final int classes, final int zPool) {
+		final UNet.Config c = new UNet.Config();
+		c.dimensions = 3;
+		c.depth = 1;
+		c.baseChannels = 2;
+		c.classes = classes;
+		c.zPool = new int[] { zPool };
+		c.slices = 4;
+		return c;
+	}
+
 	static ModelInfo info3D(final UNet.Config c, final int outputs, final int patchSize, final int patchDepth) {
 		final ModelInfo info = new ModelInfo();
 		info.dimensions = 3;
