@@ -21,7 +21,7 @@ import ij.ImagePlus;
  *
  * Usage: bench/run.sh IGTTExperiment [datasets=filaments,tubes,nuclei (also nuclei-test, blobs)] [seeds=1,2,3] [ems=true,false]
  * [epochs=N] [base_channels=N] [depth=N] [batch_size=N] [learning_rate=X] [lr_step=N] [k=N] [p=X] [r=N]
- * [patch_size=N] [steps_per_epoch=N] [clip_norm=X] [lr_gamma=X] [momentum=X] [flip=B] [weight_decay=X] [shared_index=B] [output_threshold=X] [soft_iou=reference|paper] [first_labels=black|otsu] [candidate=dmi|otsu] [verbose=B]
+ * [patch_size=N] [steps_per_epoch=N] [clip_norm=X] [lr_gamma=X] [momentum=X] [flip=B] [weight_decay=X] [shared_index=B] [output_threshold=X] [soft_iou=reference|paper] [first_labels=black|otsu] [candidate=dmi|otsu] [label_gate=otsu|none] [verbose=B]
  * [data=NAME:IMAGE.tif:GT.tif;NAME2:...] (extra datasets, e.g. filaments made denser with Synthetic Microscopy)
  * <p>
  * Besides the method's own output, every run prints diagnostics that use the ground truth (the method never
@@ -42,7 +42,7 @@ public class IGTTExperiment {
 
 	static final List<String> KEYS = java.util.Arrays.asList("datasets", "seeds", "ems", "verbose", "data", "epochs",
 		"base_channels", "depth", "batch_size", "learning_rate", "lr_step", "k", "p", "r", "patch_size", "lr_gamma",
-		"momentum", "flip", "weight_decay", "shared_index", "output_threshold", "soft_iou", "steps_per_epoch", "clip_norm", "first_labels", "candidate");
+		"momentum", "flip", "weight_decay", "shared_index", "output_threshold", "soft_iou", "steps_per_epoch", "clip_norm", "first_labels", "candidate", "label_gate");
 
 	public static void main(final String[] args) throws Exception {
 		final Map<String, String> a = new LinkedHashMap<>();
@@ -171,6 +171,7 @@ public class IGTTExperiment {
 		if (a.containsKey("soft_iou")) s.params.paperIoU = IGTT.paperIoU(a.get("soft_iou"));
 		if (a.containsKey("first_labels")) s.params.firstLabels = IGTT.firstLabels(a.get("first_labels"));
 		if (a.containsKey("candidate")) s.params.candidate = a.get("candidate");
+		if (a.containsKey("label_gate")) s.params.labelGate = a.get("label_gate");
 		if (a.containsKey("output_threshold")) s.params.outputThreshold = Double.parseDouble(a.get("output_threshold"));
 		s.historyBudget = 0;
 		return s;

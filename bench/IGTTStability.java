@@ -30,7 +30,7 @@ import ij.ImageStack;
  * the output was inverted, the Dice of the chosen candidates, the mean candidate index k and candidate
  * foreground, the label pixels, the loss.
  *
- * Usage: bench/run.sh IGTTStability [sets=er,nuclei] [seeds=1,2,3,4,5] [epochs=N] [learning_rate=X] [lr_step=N] [clip_norm=X] [k=N] [candidate=dmi|otsu] [first_labels=black|otsu] [verbose=B]
+ * Usage: bench/run.sh IGTTStability [sets=er,nuclei] [seeds=1,2,3,4,5] [epochs=N] [learning_rate=X] [lr_step=N] [clip_norm=X] [k=N] [candidate=dmi|otsu] [first_labels=black|otsu] [label_gate=otsu|none] [verbose=B]
  */
 public class IGTTStability {
 
@@ -125,6 +125,7 @@ public class IGTTStability {
 		if (a.containsKey("clip_norm")) s.clipNorm = Double.parseDouble(a.get("clip_norm"));
 		if (a.containsKey("k")) s.params.k = Integer.parseInt(a.get("k"));
 		if (a.containsKey("candidate")) s.params.candidate = a.get("candidate");
+		if (a.containsKey("label_gate")) s.params.labelGate = a.get("label_gate");
 		if (a.containsKey("first_labels")) s.params.firstLabels = a.get("first_labels");
 		s.historyBudget = 0;
 		return s;

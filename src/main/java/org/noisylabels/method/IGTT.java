@@ -30,6 +30,7 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
 import ij.ImagePlus;
+import ij.process.FloatProcessor;
 
 
 /**
@@ -119,6 +120,32 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		return out;
 	}
 
+	/**
+	 * Key and values of the label gate (see {@link Params#labelGate}): {@value #GATE_OTSU} (default, an
+	 * extension) or {@value #GATE_NONE} (the paper).
+	 */
+	public static final String KEY_LABEL_GATE = "label_gate", GATE_OTSU = "otsu", GATE_NONE = "none";
+
+	/** The canonical {@value #KEY_LABEL_GATE} value (any case), or a one-line error listing the choices. */
+	public static String labelGate(final String value) {
+		return Check.choice(value, KEY_LABEL_GATE, GATE_OTSU, GATE_NONE);
+	}
+
+	/**
+	 * The label gate of one 2D image: the Otsu mask (0/255) of the image smoothed by a Gaussian of sigma 1,
+	 * on the bright side when {@code brightObjects}, else the dark side (the Threshold Baseline's Otsu
+	 * mask). With {@code label_gate=otsu} every pseudo-label pixel outside it is dropped.
+	 */
+	public static byte[] gateMask(final float[] image, final int width, final int height,
+		final boolean brightObjects)
+	{
+		Pixels.requireSameLength(width * height, image.length);
+		final ImagePlus imp = new ImagePlus("gate", new FloatProcessor(width, height, image.clone()));
+		final ImagePlus mask = ThresholdBaseline.apply(imp, ThresholdBaseline.OTSU, 1, 51, 0, !brightObjects, true,
+			Progress.NONE).mask;
+		return Pixels.binary((byte[]) mask.getProcessor().getPixels());
+	}
+
 	public static boolean paperIoU(final String softIoU) {
 		return SOFT_IOU_PAPER.equals(Check.choice(softIoU, KEY_SOFT_IOU, SOFT_IOU_REFERENCE, SOFT_IOU_PAPER));
 	}
@@ -172,6 +199,8 @@ public class IGTT extends AbstractNoisyLabelMethod {
 	private Op setNormal, setInverted;
 	private boolean modelInverted;
 	private int emptySince = -1;
+	/** The label gates ({@code label_gate=otsu}), one per training image, computed at the first refresh. */
+	private byte[][] gates;
 
 	/** A method with the reference parameters (SciJava needs a public no-argument constructor). */
 	public IGTT() {}
@@ -251,6 +280,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		m.put(KEY_SOFT_IOU, params.paperIoU ? SOFT_IOU_PAPER : SOFT_IOU_REFERENCE);
 		m.put(KEY_FIRST_LABELS, params.firstLabels);
 		m.put(Candidates.KEY_CANDIDATE, params.candidate);
+		m.put(KEY_LABEL_GATE, params.labelGate);
 		m.put("label_seed", params.seed);
 		m.put("output_polarity", "decided after every epoch; the saved model outputs the corrected probability");
 		return m;
@@ -323,7 +353,14 @@ public class IGTT extends AbstractNoisyLabelMethod {
 			raw[i] = q;
 			images[i] = s.image;
 		}
-		final Update[] updates = refreshAll(state, 0, raw, epoch, params);
+		if (gates == null && GATE_OTSU.equals(labelGate(params.labelGate))) {
+			gates = new byte[n][];
+			for (int i = 0; i < n; i++) {
+				final Sample s = data.sample(i);
+				gates[i] = gateMask(s.image, s.width, s.height, params.brightObjects);
+			}
+		}
+		final Update[] updates = refreshAll(state, 0, raw, gates, epoch, params);
 		final byte[][] labels = new byte[n][];
 		for (int i = 0; i < n; i++) {
 			final byte[] l = labels[i] = state.label(i);
@@ -355,11 +392,8 @@ public class IGTT extends AbstractNoisyLabelMethod {
 			fg += u.selection.foreground;
 			px += u.selection.mask.length;
 			t += u.selection.index;
-			if (u.ems != null) {
-				kept += u.ems.keptPixels;
-				if (u.ems.inverted) inverted++;
-			}
-			else kept += Pixels.countForeground(u.label);
+			if (u.ems != null && u.ems.inverted) inverted++;
+			kept += Pixels.countForeground(u.label);
 		}
 		return String.format(Locale.ROOT,
 			"iGTT epoch %d%s: loss %.4f; candidates: mean k %.1f, foreground %.1f%%%s; labels %d px; output %s%s",
@@ -423,6 +457,12 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		 * {@link Candidates.Criterion}).
 		 */
 		public String candidate = Candidates.Criterion.DMI.key;
+		/**
+		 * {@value IGTT#GATE_OTSU} (default, an extension): the next labels keep only the pixels inside the
+		 * image's Otsu mask ({@link IGTT#gateMask}), so that candidates which merge nearby objects or fill the
+		 * holes between them do not put their skeleton in the gaps; {@value IGTT#GATE_NONE}: the paper.
+		 */
+		public String labelGate = GATE_OTSU;
 
 		/** The {@link #candidate} rule (checked). */
 		public Candidates.Criterion criterion() {
@@ -436,6 +476,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 			Ems.checkP(p);
 			firstLabels = firstLabels(firstLabels);
 			candidate = criterion().key;
+			labelGate = labelGate(labelGate);
 			if (sharedIndex) Candidates.requireSharedDmi(criterion());
 			if (!Double.isNaN(outputThreshold)) Check.probability(outputThreshold, "output_threshold");
 			return this;
@@ -443,9 +484,9 @@ public class IGTT extends AbstractNoisyLabelMethod {
 
 		@Override
 		public String toString() {
-			return String.format(Locale.ROOT, "k=%d%s%s, EMS %s (r=%d, p=%s), soft IoU %s, first labels %s, candidate %s, seed=%d", k, fullRange
+			return String.format(Locale.ROOT, "k=%d%s%s, EMS %s (r=%d, p=%s), soft IoU %s, first labels %s, candidate %s, label gate %s, seed=%d", k, fullRange
 				? " (all candidates)" : " (k=1..K-2)", sharedIndex ? ", one index per batch" : "", ems ? "on"
-					: "off", r, Check.fmt(p), paperIoU ? "as in the paper (p)" : "as in the reference code (p²)", firstLabels, candidate, seed);
+					: "off", r, Check.fmt(p), paperIoU ? "as in the paper (p)" : "as in the reference code (p²)", firstLabels, candidate, labelGate, seed);
 		}
 	}
 
@@ -571,7 +612,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		params.validate();
 		Pixels.requireSameLength(state.label(image).length, prediction.length);
 		final Selection sel = Candidates.select(prediction, params.k, params.fullRange, params.criterion());
-		return apply(state, image, epoch, sel, params);
+		return apply(state, image, epoch, sel, null, params);
 	}
 
 	/**
@@ -581,25 +622,42 @@ public class IGTT extends AbstractNoisyLabelMethod {
 	public static Update[] refreshAll(final LabelState state, final int first, final float[][] predictions,
 		final int epoch, final Params params)
 	{
+		return refreshAll(state, first, predictions, null, epoch, params);
+	}
+
+	/**
+	 * As {@link #refreshAll(LabelState, int, float[][], int, Params)}; with {@code gates} (one 0/255 mask
+	 * per image, or null) every label pixel outside its image's gate is dropped after EMS.
+	 */
+	public static Update[] refreshAll(final LabelState state, final int first, final float[][] predictions,
+		final byte[][] gates, final int epoch, final Params params)
+	{
 		params.validate();
+		if (gates != null) {
+			if (gates.length != predictions.length) throw new IllegalArgumentException("one gate per prediction needed");
+			for (int i = 0; i < gates.length; i++)
+				Pixels.requireSameLength(predictions[i].length, gates[i].length);
+		}
 		for (int i = 0; i < predictions.length; i++)
 			Pixels.requireSameLength(state.label(first + i).length, predictions[i].length);
 		final Selection[] sel = Candidates.selectAll(predictions, params.k, params.fullRange, params.sharedIndex,
 				params.criterion());
 		final Update[] out = new Update[predictions.length];
 		for (int i = 0; i < predictions.length; i++) {
-			out[i] = apply(state, first + i, epoch, sel[i], params);
+			out[i] = apply(state, first + i, epoch, sel[i], gates == null ? null : gates[i], params);
 		}
 		return out;
 	}
 
 	private static Update apply(final LabelState state, final int image, final int epoch, final Selection sel,
-		final Params params)
+		final byte[] gate, final Params params)
 	{
 		final int w = state.width(image), h = state.height(image);
 		final Ems.Result ems = params.ems ? Ems.apply(sel.mask, w, h, params.r, params.p, Ems.random(params.seed, epoch,
 			image)) : null;
-		final byte[] label = ems != null ? ems.label : sel.mask.clone();
+		final byte[] label = ems != null ? ems.label.clone() : sel.mask.clone();
+		if (gate != null) for (int j = 0; j < label.length; j++)
+			if (gate[j] == 0) label[j] = 0;
 		state.set(image, label, sel.mask);
 		return new Update(image, epoch, sel, ems, state.label(image));
 	}

@@ -43,6 +43,10 @@ public final class IGTTKeys {
 		description = "dmi = the paper: the candidate with the lowest DMI, about P > mean(P), which on sparse maps takes the background's upper tail; otsu = an extension (not in the paper): the candidate nearest Otsu's threshold of P, for the labels and the final mask (see the README for when it is better)")
 	public String candidate = Candidates.CANDIDATE_DMI;
 
+	@Parameter(label = "Label gate", choices = { IGTT.GATE_OTSU, IGTT.GATE_NONE },
+		description = "otsu = an extension (default; not in the paper): the pseudo-labels keep only pixels inside the Otsu mask of the image smoothed with sigma 1 (bright_objects decides which side), so candidates that merge nearby objects or fill the holes between them cannot put their skeleton in the gaps; none = the paper")
+	public String label_gate = IGTT.GATE_OTSU;
+
 	@Parameter(label = "Learning rate", min = "0.0000001", max = "10", stepSize = "0.001",
 		description = "SGD learning rate (reference 0.05)")
 	public double learning_rate = IGTTSegmentation.DEFAULT_LEARNING_RATE;
@@ -99,6 +103,7 @@ public final class IGTTKeys {
 		s.params.paperIoU = IGTT.paperIoU(soft_iou);
 		s.params.firstLabels = IGTT.firstLabels(first_labels);
 		s.params.candidate = Candidates.Criterion.of(candidate).key;
+		s.params.labelGate = IGTT.labelGate(label_gate);
 		s.epochs = epochs;
 		s.learningRate = learning_rate;
 		s.momentum = momentum;

@@ -102,6 +102,8 @@ public class IGTTCommandTest {
 			"first_labels=triangle is not allowed: use one of black, otsu", prob);
 		assertBadInput(cli(args("image=" + img, "candidate=li", "probability=" + prob)),
 			"candidate=li is not allowed: use one of dmi, otsu", prob);
+		assertBadInput(cli(args("image=" + img, "label_gate=li", "probability=" + prob)),
+			"label_gate=li is not allowed: use one of otsu, none", prob);
 	}
 
 	@Test
@@ -111,7 +113,7 @@ public class IGTTCommandTest {
 			hist = new File(tmp.getRoot(), "h.tif"), metrics = new File(tmp.getRoot(), "metrics.csv"),
 			model = new File(tmp.getRoot(), "model");
 		final Object[] r = cli(args("image=" + img, "ground_truth=" + mask("gt.tif", 32, 32), "probability=" + prob,
-			"mask=" + mask, "pseudo_labels=" + hist, "metrics=" + metrics, "model=" + model, "steps_per_epoch=3", "soft_iou=paper"));
+			"mask=" + mask, "pseudo_labels=" + hist, "metrics=" + metrics, "model=" + model, "steps_per_epoch=3", "soft_iou=paper", "label_gate=none"));
 		assertEquals(r[2].toString(), 0, r[0]);
 		final ImagePlus p = IJ.openImage(prob.getPath()), m = IJ.openImage(mask.getPath()), h = IJ.openImage(hist
 			.getPath());
@@ -127,6 +129,7 @@ public class IGTTCommandTest {
 		assertTrue(json, json.contains("\"igtt\""));
 		assertTrue(json, json.matches("(?s).*\"steps_per_epoch\"\\s*:\\s*3\\b.*"));
 		assertTrue(json, json.matches("(?s).*\"soft_iou\"\\s*:\\s*\"paper\".*"));
+		assertTrue(json, json.matches("(?s).*\"label_gate\"\\s*:\\s*\"none\".*"));
 		assertTrue(json, json.matches("(?s).*\"iterations\"\\s*:\\s*6\\b.*")); // 2 epochs of 3 steps
 		// the saved model gives Apply Model the same probability map as the run (polarity included)
 		final File applied = new File(tmp.getRoot(), "applied.tif");

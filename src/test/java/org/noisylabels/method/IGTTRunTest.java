@@ -15,6 +15,7 @@ import org.noisylabels.Progress;
 import org.noisylabels.metric.SegmentationMetrics;
 
 import ij.ImagePlus;
+import ij.ImageStack;
 import ij.process.ImageProcessor;
 
 /** A small end-to-end iGTT run with the shared trainer: synthetic blobs, a tiny U-Net, a few epochs. */
@@ -167,6 +168,29 @@ public class IGTTRunTest {
 		assertEquals(dice(result.mask), result.metrics.getValue("dice", EPOCHS - 1), 1e-9);
 		final double auc = result.metrics.getValue("auc", EPOCHS - 1);
 		assertTrue("auc " + auc, auc > 0.5 && auc <= 1);
+	}
+
+	/** label_gate=otsu (the default): every epoch's pseudo-labels lie inside the image's Otsu mask. */
+	@Test
+	public void pseudoLabelsStayInsideTheOtsuGate() {
+		assertEquals(IGTT.GATE_OTSU, new IGTT.Params().labelGate);
+		final ImageStack labels = result.pseudoLabels.getStack();
+		long inside = 0, all = 0;
+		for (int k = 1; k <= labels.getSize(); k++) {
+			final String name = labels.getSliceLabel(k);
+			final int z = Integer.parseInt(name.substring(name.lastIndexOf(' ') + 1));
+			final byte[] gate = IGTT.gateMask((float[]) image.getStack().getProcessor(z).convertToFloat().getPixels(), SIZE,
+				SIZE, true);
+			final byte[] l = (byte[]) labels.getProcessor(k).getPixels();
+			for (int i = 0; i < l.length; i++)
+				if (l[i] != 0) {
+					all++;
+					if (gate[i] != 0) inside++;
+				}
+		}
+		assertTrue("no labels", all > 50);
+		// the run gates the z-scored image: the same Otsu mask up to pixels on a histogram bin's edge
+		assertTrue(inside + " of " + all + " label pixels inside the gate", inside >= 0.99 * all);
 	}
 
 	@Test

@@ -338,6 +338,61 @@ public class IGTTTest {
 		Expect.expect(params::validate, "candidate=triangle is not allowed: use one of dmi, otsu");
 	}
 
+	/**
+	 * label_gate=otsu: two bright discs with a dark gap; a map that merges them (as the loop's candidates do)
+	 * has a skeleton through the gap. Ungated, some labels lie in the gap; gated, none does, and every label
+	 * pixel lies inside the image's Otsu mask.
+	 */
+	@Test
+	public void labelGateKeepsTheSkeletonOutOfTheGapBetweenMergedObjects() {
+		final int w = 64, h = 48;
+		final float[] image = new float[w * h], p = new float[w * h];
+		final byte[] gap = new byte[w * h];
+		final Random rnd = new Random(4);
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) {
+				final int i = y * w + x;
+				final boolean disc = Math.hypot(x - 18, y - 24) < 10 || Math.hypot(x - 46, y - 24) < 10;
+				image[i] = (disc ? 200 : 40) + (float) rnd.nextGaussian() * 5;
+				// the merged candidate: both discs and the 8-px gap between them (one elongated blob)
+				final boolean merged = Math.abs(y - 24) < 8 && x > 10 && x < 54 || disc;
+				p[i] = merged ? 0.9f + 0.01f * (float) rnd.nextDouble() : 0.1f * (float) rnd.nextDouble();
+				if (!disc && x > 28 && x < 36 && Math.abs(y - 24) < 4) gap[i] = 1;
+			}
+		final Params params = new Params();
+		params.r = 0;
+		params.p = 1; // the label is the skeleton itself
+		params.labelGate = "NONE";
+		params.validate();
+		assertEquals("none", params.labelGate);
+		final LabelState state = new LabelState(new int[] { w }, new int[] { h }, false);
+		final byte[] ungated = IGTT.refreshAll(state, 0, new float[][] { p }, 0, params)[0].label.clone();
+		assertTrue("the merged blob's skeleton crosses the gap", countIn(ungated, gap) > 0);
+		final byte[] gate = IGTT.gateMask(image, w, h, true);
+		params.labelGate = "otsu";
+		final byte[] gated = IGTT.refreshAll(state, 0, new float[][] { p }, new byte[][] { gate }, 0, params)[0].label;
+		assertEquals(0, countIn(gated, gap));
+		for (int i = 0; i < gated.length; i++) {
+			if (gated[i] != 0) assertTrue("pixel " + i + " outside the gate", gate[i] != 0);
+			if (ungated[i] != 0 && gate[i] != 0) assertTrue("pixel " + i + " dropped inside the gate", gated[i] != 0);
+		}
+		assertTrue(Pixels.countForeground(gated) > Pixels.countForeground(ungated) / 2);
+		// the gate is the bright discs, or their complement for dark objects
+		final byte[] dark = IGTT.gateMask(image, w, h, false);
+		for (int i = 0; i < gate.length; i++)
+			assertTrue("pixel " + i, (gate[i] != 0) != (dark[i] != 0));
+		assertEquals(Math.PI * 200, Pixels.countForeground(gate), 40);
+		params.labelGate = "li";
+		Expect.expect(params::validate, "label_gate=li is not allowed: use one of otsu, none");
+	}
+
+	private static int countIn(final byte[] label, final byte[] region) {
+		int n = 0;
+		for (int i = 0; i < label.length; i++)
+			if (label[i] != 0 && region[i] != 0) n++;
+		return n;
+	}
+
 	@Test
 	public void sharedIndexMinimisesTheMeanDmi() {
 		final Random rnd = new Random(5);
