@@ -45,7 +45,11 @@ import ij.process.FloatProcessor;
  * chosen ({@link Candidates}); the EMS module ({@link Ems}) turns it into the next epoch's label: invert it
  * if its foreground is the majority, skeletonize, shift every skeleton pixel by up to r pixels per axis,
  * keep a random fraction p. "Without EMS" the chosen candidate itself is the next label
- * ({@link #nextLabel}). {@link #refresh} does one image's whole update. At the end, {@link #output}
+ * ({@link #nextLabel}). One departure from the paper is on by default: with {@code label_gate=otsu}
+ * ({@link Params#labelGate}) the new label keeps only the pixels inside the image's Otsu mask
+ * ({@link #gateMask}); {@code label_gate=none} is the published loop. {@link #refresh} does one image's
+ * whole update (without a gate; {@link #refreshAll(LabelState, int, float[][], byte[][], int, Params)}
+ * takes the gates). At the end, {@link #output}
  * thresholds the final predictions and decides their polarity ({@link Polarity}), because the network may
  * converge to the inverted map.
  * <p>
