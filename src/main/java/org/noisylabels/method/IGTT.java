@@ -115,8 +115,7 @@ public class IGTT extends AbstractNoisyLabelMethod {
 				out[z] = new byte[w * h];
 			return out;
 		}
-		final ImagePlus mask = ThresholdBaseline.apply(image, ThresholdBaseline.OTSU, 1, 51, 0, !params.brightObjects,
-			true, Progress.NONE).mask;
+		final ImagePlus mask = otsuMask(image, params.brightObjects);
 		for (int z = 0; z < d; z++) {
 			final byte[] m = Pixels.binary((byte[]) mask.getStack().getProcessor(z + 1).getPixels());
 			out[z] = params.ems ? Ems.apply(m, w, h, params.r, params.p, Ems.random(params.seed, -1, z)).label : m;
@@ -145,9 +144,15 @@ public class IGTT extends AbstractNoisyLabelMethod {
 	{
 		Pixels.requireSameLength(width * height, image.length);
 		final ImagePlus imp = new ImagePlus("gate", new FloatProcessor(width, height, image.clone()));
-		final ImagePlus mask = ThresholdBaseline.apply(imp, ThresholdBaseline.OTSU, 1, 51, 0, !brightObjects, true,
-			Progress.NONE).mask;
-		return Pixels.binary((byte[]) mask.getProcessor().getPixels());
+		return Pixels.binary((byte[]) otsuMask(imp, brightObjects).getProcessor().getPixels());
+	}
+
+	/**
+	 * The Threshold Baseline's Otsu mask of every slice of {@code image} smoothed by a Gaussian of sigma 1, on
+	 * the bright or the dark side: the source of {@code first_labels=otsu} and of the label gate.
+	 */
+	private static ImagePlus otsuMask(final ImagePlus image, final boolean brightObjects) {
+		return ThresholdBaseline.apply(image, ThresholdBaseline.OTSU, 1, 51, 0, !brightObjects, true, Progress.NONE).mask;
 	}
 
 	public static boolean paperIoU(final String softIoU) {
@@ -659,10 +664,14 @@ public class IGTT extends AbstractNoisyLabelMethod {
 		final int w = state.width(image), h = state.height(image);
 		final Ems.Result ems = params.ems ? Ems.apply(sel.mask, w, h, params.r, params.p, Ems.random(params.seed, epoch,
 			image)) : null;
-		final byte[] label = ems != null ? ems.label.clone() : sel.mask.clone();
-		if (gate != null) for (int j = 0; j < label.length; j++)
-			if (gate[j] == 0) label[j] = 0;
-		state.set(image, label, sel.mask);
+		byte[] label = ems != null ? ems.label : sel.mask;
+		if (gate != null) {
+			final byte[] gated = new byte[label.length];
+			for (int j = 0; j < label.length; j++)
+				if (gate[j] != 0) gated[j] = label[j];
+			label = gated;
+		}
+		state.set(image, label, sel.mask); // stores copies
 		return new Update(image, epoch, sel, ems, state.label(image));
 	}
 
